@@ -1,0 +1,100 @@
+# render - a Helm-compatible chart renderer in C.
+#
+#   make          build bin/render
+#   make demo     render charts/itl-k8s-capi with its prod values
+#   make test     install what is missing, build, run every test (also under ASan+UBSan, and the fuzzers briefly)
+#   make bench    Helm and render on the same charts, with the ratio of time and memory
+
+PKGS := yaml-0.1 libpcre2-8 jansson libarchive libcurl zlib libcrypto
+# Debian packages that provide the above, plus the tools the tests use.
+DEBS := gcc make pkg-config libyaml-dev libpcre2-dev libjansson-dev libarchive-dev \
+	libcurl4-openssl-dev zlib1g-dev libssl-dev libcrypt-dev clang python3 npm unzip
+
+CC ?= gcc
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
+CSTD := -std=c11 -D_GNU_SOURCE
+OPT ?= -O2 -g
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypt -lpthread -lm
+
+DIRS := values renderer functions chart cli
+SRCS := $(sort $(foreach d,$(DIRS),$(wildcard $(d)/*.c)))
+LIB_SRCS := $(filter-out cli/%,$(SRCS))
+
+OBJS := $(SRCS:%.c=build/%.o)
+ASAN_OBJS := $(SRCS:%.c=build-asan/%.o)
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+.PHONY: all deps demo test test-unit test-cases test-asan fuzz bench clean format format-check
+
+all: bin/render
+
+bin/render: $(OBJS)
+	@mkdir -p bin
+	$(CC) $(OPT) -o $@ $(OBJS) $(PKG_LIBS)
+
+build/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+bin/render-asan: $(ASAN_OBJS)
+	@mkdir -p bin
+	$(CC) $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(PKG_LIBS)
+
+build-asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d)
+
+# Installs the Debian packages that are missing (as root, or through sudo).
+deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+demo: bin/render
+	bin/render template charts/itl-k8s-capi -f charts/itl-k8s-capi/values-prod.yaml
+
+test: deps
+	$(MAKE) --no-print-directory bin/render bin/render-asan
+	$(MAKE) --no-print-directory test-cases
+	$(MAKE) --no-print-directory test-asan
+	$(MAKE) --no-print-directory fuzz
+
+test-cases: bin/render
+	python3 tests/run_cases.py --render bin/render --helm "$$(tests/setup-helm.sh)"
+
+test-asan: bin/render-asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		python3 tests/run_cases.py --render bin/render-asan --helm "$$(tests/setup-helm.sh)" --label asan
+
+FUZZ_SECONDS ?= 10
+FUZZ_TARGETS := $(patsubst fuzz/%.c,bin/fuzz-%,$(wildcard fuzz/fuzz_*.c))
+bin/fuzz-%: fuzz/%.c $(LIB_SRCS)
+	@mkdir -p bin
+	clang $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$(PKG_CFLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS)
+
+fuzz: $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+		name=$$(basename $$t); corpus=fuzz/corpus/$${name#fuzz-}; mkdir -p build/corpus/$$name; \
+		echo "fuzzing $$name for $(FUZZ_SECONDS)s"; \
+		$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=4096 build/corpus/$$name $$corpus 2>build/$$name.log \
+			|| { tail -40 build/$$name.log; exit 1; }; \
+	done; echo "fuzz: $(words $(FUZZ_TARGETS)) targets, no crash"
+
+bench: bin/render
+	python3 tests/bench.py --render bin/render --helm "$$(tests/setup-helm.sh)"
+
+format:
+	clang-format -i $(SRCS) $(wildcard */*.h) $(wildcard fuzz/*.c)
+
+format-check:
+	clang-format --dry-run --Werror $(SRCS) $(wildcard */*.h) $(wildcard fuzz/*.c)
+
+clean:
+	rm -rf build build-asan bin

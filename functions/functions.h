@@ -1,0 +1,45 @@
+/* functions.h - the template function library of Helm 3.17.3 (Sprig + Helm's own).
+ *
+ * One table of every name a Helm template can call (FUNCTIONS.txt), built from
+ * one table per family file. The table is immutable; any number of renders may
+ * use it at once.
+ */
+#ifndef RENDER_FUNCTIONS_H
+#define RENDER_FUNCTIONS_H
+
+#include "../renderer/funcs.h"
+#include "../renderer/template.h"
+
+/* The whole library, sorted. */
+const fn_table *functions_table(void);
+
+/* The family tables, each ended by an entry with a NULL name. */
+extern const fn_def fn_family_strings[];
+extern const fn_def fn_family_lists[];
+extern const fn_def fn_family_dicts[];
+extern const fn_def fn_family_math[];
+extern const fn_def fn_family_conv[];
+extern const fn_def fn_family_defaults[];
+extern const fn_def fn_family_encoding[];
+extern const fn_def fn_family_crypto[];
+extern const fn_def fn_family_regex[];
+extern const fn_def fn_family_semver[];
+extern const fn_def fn_family_dates[];
+extern const fn_def fn_family_paths[];
+extern const fn_def fn_family_helm[];
+
+/* Helm's per-render state that its own functions need (fnctx.host points here). */
+typedef struct helm_host {
+	arena *a;
+	bool lint_mode;         /* required/fail do not fail; lookup is empty */
+	vmap *include_depth;    /* template name -> nested include count */
+	const fn_table *funcs;  /* for tpl's fresh template sets */
+	tset *reference;        /* every template of the chart tree, for tpl */
+	bool strict;            /* missingkey=error */
+} helm_host;
+
+/* Helm's engine error clean-ups (pkg/engine/engine.go), shared with the chart engine. */
+const char *helm_parse_error(arena *a, const char *filename, const terror *err);
+const char *helm_exec_error(arena *a, const char *filename, const terror *err);
+
+#endif

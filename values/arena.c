@@ -1,0 +1,174 @@
+/* arena.c - bump allocation in chunks for one render.
+ *
+ * Small requests are carved from the current chunk; a request larger than a
+ * quarter chunk gets a chunk of its own so that big strings waste nothing.
+ */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_SIZE (64 * 1024)
+#define ALIGN 16
+
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	_Alignas(ALIGN) unsigned char data[];
+};
+
+struct arena {
+	struct chunk *head;
+	size_t total, limit;
+	arena_limit_fn on_limit;
+	void *ud;
+};
+
+static void die_oom(void)
+{
+	fputs("render: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+arena *arena_new(void)
+{
+	return xcalloc(1, sizeof(arena));
+}
+
+void arena_free(arena *a)
+{
+	if (!a)
+		return;
+	for (struct chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+static struct chunk *chunk_new(arena *a, size_t size)
+{
+	if (a->limit && a->total + size > a->limit && a->on_limit) {
+		arena_limit_fn fn = a->on_limit;
+		a->on_limit = NULL; /* the handler may allocate its message */
+		fn(a->ud);
+	}
+	struct chunk *c = xmalloc(sizeof(struct chunk) + size);
+	c->size = size;
+	c->used = 0;
+	a->total += size;
+	return c;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (n == 0)
+		n = ALIGN;
+	struct chunk *c = a->head;
+	if (!c || c->size - c->used < n) {
+		if (n > CHUNK_SIZE / 4) {
+			struct chunk *big = chunk_new(a, n);
+			big->used = n;
+			if (c) { /* keep the current chunk first: it still has room */
+				big->next = c->next;
+				c->next = big;
+			} else {
+				big->next = NULL;
+				a->head = big;
+			}
+			memset(big->data, 0, n);
+			return big->data;
+		}
+		c = chunk_new(a, CHUNK_SIZE);
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+void *arena_realloc(arena *a, void *old, size_t oldn, size_t newn)
+{
+	if (newn <= oldn)
+		return old;
+	void *p = arena_alloc(a, newn);
+	if (old && oldn)
+		memcpy(p, old, oldn);
+	return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	if (n)
+		memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_sprintf(arena *a, const char *fmt, ...)
+{
+	va_list ap, ap2;
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *p = arena_alloc(a, (size_t)(n < 0 ? 0 : n) + 1);
+	if (n > 0)
+		vsnprintf(p, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	return p;
+}
+
+void arena_set_limit(arena *a, size_t max_bytes, arena_limit_fn fn, void *ud)
+{
+	a->limit = max_bytes;
+	a->on_limit = fn;
+	a->ud = ud;
+}
+
+size_t arena_used(const arena *a)
+{
+	return a->total;
+}
