@@ -24,8 +24,18 @@ typedef struct vtree {
 } vtree;
 
 /* chartutil.CoalesceValues(chart, user): the values a chart renders with,
- * including every subchart's section and `global`. Warnings that Helm logs
- * (type clashes) are appended to warn, one per line, when warn is not NULL. */
+ * including every subchart's section and `global`. user is deep-copied first
+ * (it is not changed), and so is each chart's values.yaml. Warnings that Helm
+ * logs (type clashes) are appended to warn, one per line, with Go's log prefix
+ * ("coalesce.go:298: warning: cannot overwrite table with non table for t.a (map[b:1])"),
+ * when warn is not NULL; Helm logs them in map order, which is random.
+ * Returns NULL on Helm's one error (a subchart's section is not a map). */
 vmap *coalesce_values(arena *a, const vtree *chart, vmap *user, strbuf *warn);
+
+/* The same with merge = false; merge = true is chartutil.MergeValues, which keeps
+ * nulls (used by dependency processing). On error returns NULL and sets *err to
+ * Helm's text, e.g. "type mismatch on sub: %!t(int64=1)". */
+vmap *coalesce_values_ex(arena *a, const vtree *chart, vmap *user, bool merge, strbuf *warn,
+			 const char **err);
 
 #endif

@@ -1,0 +1,236 @@
+/* manifest.c - Helm's document splitting and kind ordering.
+ *
+ * Splitting follows the regular expression `(?:^|\s*\n)---\s*` over the
+ * trimmed file, so `---b: 2` splits too. Documents are then sorted stably by
+ * Helm's install order of kinds; unknown kinds go last, alphabetically.
+ */
+#include "manifest.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../values/yaml.h"
+
+static const char *const install_order[] = {
+	"PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange",
+	"PodSecurityPolicy", "PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList",
+	"ConfigMap", "StorageClass", "PersistentVolume", "PersistentVolumeClaim",
+	"CustomResourceDefinition", "ClusterRole", "ClusterRoleList", "ClusterRoleBinding",
+	"ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList", "Service",
+	"DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
+	"HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress",
+	"APIService",
+};
+
+static const char *const hook_events[] = {
+	"pre-install", "post-install", "pre-delete", "post-delete", "pre-upgrade",
+	"post-upgrade", "pre-rollback", "post-rollback", "test", "test-success",
+};
+
+/* Go's unicode.IsSpace for ASCII, which is what the documents use. */
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static const char *trim(arena *a, const char *s, size_t n, size_t *outn)
+{
+	while (n && is_space(*s))
+		s++, n--;
+	while (n && is_space(s[n - 1]))
+		n--;
+	*outn = n;
+	return arena_strndup(a, s, n);
+}
+
+/* Finds the next separator at or after pos; sets its start and end. */
+static bool next_sep(const char *s, size_t n, size_t pos, size_t *start, size_t *end)
+{
+	size_t at;
+	if (pos == 0 && n >= 3 && !memcmp(s, "---", 3)) {
+		at = 0;
+		*start = 0;
+	} else {
+		const char *hit = NULL;
+		for (size_t i = pos; i + 4 <= n; i++)
+			if (s[i] == '\n' && !memcmp(s + i + 1, "---", 3)) {
+				hit = s + i;
+				break;
+			}
+		if (!hit)
+			return false;
+		size_t b = (size_t)(hit - s);
+		while (b > pos && is_space(s[b - 1]))
+			b--;
+		*start = b;
+		at = (size_t)(hit - s) + 1;
+	}
+	size_t e = at + 3;
+	while (e < n && is_space(s[e]))
+		e++;
+	*end = e;
+	return true;
+}
+
+size_t manifest_split(arena *a, const char *text, const char ***docs)
+{
+	size_t n;
+	const char *s = trim(a, text, strlen(text), &n);
+	const char **out = NULL;
+	size_t count = 0, cap = 0, pos = 0, st, en;
+	for (;;) {
+		bool found = next_sep(s, n, pos, &st, &en);
+		size_t piece_end = found ? st : n;
+		if (piece_end > pos || (!found && pos < n)) {
+			size_t dn;
+			const char *d = trim(a, s + pos, piece_end - pos, &dn);
+			if (count == cap) {
+				size_t nc = cap ? cap * 2 : 8;
+				out = arena_realloc(a, out, cap * sizeof(char *), nc * sizeof(char *));
+				cap = nc;
+			}
+			out[count++] = d;
+		}
+		if (!found)
+			break;
+		pos = en;
+		if (en == st) /* cannot happen ("---" is consumed), but never loop forever */
+			break;
+	}
+	*docs = out;
+	return count;
+}
+
+static int kind_rank(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(install_order) / sizeof(install_order[0]); i++)
+		if (!strcmp(install_order[i], kind))
+			return (int)i;
+	return -1;
+}
+
+static bool kind_less(const char *ka, const char *kb)
+{
+	int a = kind_rank(ka), b = kind_rank(kb);
+	if (a < 0 && b < 0)
+		return strcmp(ka, kb) < 0;
+	if (a < 0)
+		return false;
+	if (b < 0)
+		return true;
+	return a < b;
+}
+
+/* A stable insertion sort: the lists are short and the order must be stable. */
+static void sort_by_kind(manifest *m, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		manifest x = m[i];
+		size_t j = i;
+		while (j > 0 && kind_less(x.kind, m[j - 1].kind)) {
+			m[j] = m[j - 1];
+			j--;
+		}
+		m[j] = x;
+	}
+}
+
+static const char *str_at(value v, const char *key)
+{
+	value *x = v.kind == V_MAP ? map_getc(v.u.m, key) : NULL;
+	return x && x->kind == V_STRING ? x->u.s : "";
+}
+
+static bool is_hook_event(const char *e)
+{
+	for (size_t i = 0; i < sizeof(hook_events) / sizeof(hook_events[0]); i++)
+		if (!strcmp(hook_events[i], e))
+			return true;
+	return false;
+}
+
+/* Parses the helm.sh/hook list; false when an event is unknown (Helm skips the document). */
+static bool parse_hook(arena *a, const char *events, manifest *m)
+{
+	char *list = arena_strdup(a, events);
+	for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		size_t n;
+		char *t = (char *)trim(a, tok, strlen(tok), &n);
+		for (char *p = t; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		if (!is_hook_event(t))
+			return false;
+		if (!strcmp(t, "test") || !strcmp(t, "test-success"))
+			m->test_hook = true;
+	}
+	return true;
+}
+
+static void push(arena *a, manifest **arr, size_t *n, manifest m)
+{
+	*arr = arena_realloc(a, *arr, *n * sizeof(manifest), (*n + 1) * sizeof(manifest));
+	(*arr)[(*n)++] = m;
+}
+
+static int sort_file(arena *a, const rendered *f, manifest_set *out, const char **err)
+{
+	const char **docs;
+	size_t nd = manifest_split(a, f->content, &docs);
+	for (size_t i = 0; i < nd; i++) {
+		value head;
+		const char *e;
+		if (yaml_load(a, docs[i], strlen(docs[i]), &head, &e) != 0 ||
+		    (head.kind != V_MAP && head.kind != V_NIL)) {
+			if (head.kind != V_MAP && head.kind != V_NIL && !e)
+				e = "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+				    "array into Go value of type releaseutil.SimpleHead";
+			*err = arena_sprintf(a, "YAML parse error on %s: %s", f->name, e);
+			return -1;
+		}
+		value meta = head.kind == V_MAP && map_getc(head.u.m, "metadata")
+				     ? *map_getc(head.u.m, "metadata")
+				     : v_nil();
+		value *ann = meta.kind == V_MAP ? map_getc(meta.u.m, "annotations") : NULL;
+		manifest m = {
+			.path = f->name,
+			.content = docs[i],
+			.kind = str_at(head, "kind"),
+			.name = str_at(meta, "name"),
+		};
+		value *hook = ann && ann->kind == V_MAP ? map_getc(ann->u.m, "helm.sh/hook") : NULL;
+		if (!hook || hook->kind != V_STRING) {
+			push(a, &out->generic, &out->ngeneric, m);
+			continue;
+		}
+		if (!parse_hook(a, hook->u.s, &m))
+			continue;
+		m.hook = true;
+		value *w = map_getc(ann->u.m, "helm.sh/hook-weight");
+		m.weight = w && w->kind == V_STRING ? atoi(w->u.s) : 0;
+		push(a, &out->hooks, &out->nhooks, m);
+	}
+	return 0;
+}
+
+int manifest_sort(arena *a, const rendered *files, size_t n, manifest_set *out, const char **err)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr(files[i].name, '/');
+		base = base ? base + 1 : files[i].name;
+		if (base[0] == '_')
+			continue;
+		const char *c = files[i].content;
+		while (*c && is_space(*c))
+			c++;
+		if (!*c)
+			continue;
+		if (sort_file(a, &files[i], out, err) != 0)
+			return -1;
+	}
+	sort_by_kind(out->generic, out->ngeneric);
+	sort_by_kind(out->hooks, out->nhooks);
+	return 0;
+}

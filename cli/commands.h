@@ -1,0 +1,11 @@
+/* commands.h - the subcommands, one file each; main.c holds the table. */
+#ifndef RENDER_COMMANDS_H
+#define RENDER_COMMANDS_H
+
+#include "../values/arena.h"
+
+/* Each takes the arguments after the subcommand's name and returns the exit code. */
+int cmd_template(arena *a, int argc, char **argv);
+int cmd_version(arena *a, int argc, char **argv);
+
+#endif

@@ -1,0 +1,107 @@
+/* common.c - values from flags (Helm's pkg/cli/values), file reading, errors. */
+#include "common.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../values/coalesce.h"
+#include "../values/strbuf.h"
+#include "../values/strvals.h"
+#include "../values/yaml.h"
+
+int read_whole_file(arena *a, const char *path, const char **data, size_t *len, const char **err)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f) {
+		*err = arena_sprintf(a, "open %s: %s", path,
+				     errno == ENOENT ? "no such file or directory" : strerror(errno));
+		return -1;
+	}
+	strbuf sb;
+	sb_init(&sb, a);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_add(&sb, buf, n);
+	int bad = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (bad) {
+		*err = arena_sprintf(a, "read %s: %s", path, strerror(EISDIR));
+		return -1;
+	}
+	*data = sb_str(&sb);
+	*len = sb.len;
+	return 0;
+}
+
+static int merge_file(arena *a, vmap *base, const char *path, const char **err)
+{
+	const char *data, *e;
+	size_t len;
+	if (read_whole_file(a, path, &data, &len, err) != 0)
+		return -1;
+	value v;
+	if (yaml_load_map(a, data, len, &v, &e) != 0) {
+		*err = arena_sprintf(a, "failed to parse %s: %s", path, e);
+		return -1;
+	}
+	values_merge(a, base, v.u.m);
+	return 0;
+}
+
+static int reader(arena *a, const char *path, const char **data, size_t *len, const char **err,
+		  void *ud)
+{
+	(void)ud;
+	return read_whole_file(a, path, data, len, err);
+}
+
+int values_from_flags(arena *a, const values_opts *o, const char *chart_dir, vmap **out,
+		      const char **err)
+{
+	vmap *base = v_map_new(a).u.m;
+	if (o->environment && *o->environment) {
+		const char *p = arena_sprintf(a, "%s/values-%s.yaml", chart_dir, o->environment);
+		if (access(p, R_OK) != 0) {
+			*err = arena_sprintf(a, "environment \"%s\": %s not found", o->environment, p);
+			return -1;
+		}
+		if (merge_file(a, base, p, err) != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < o->files.n; i++)
+		if (merge_file(a, base, o->files.v[i], err) != 0)
+			return -1;
+	static const enum strvals_mode modes[] = {SV_JSON, SV_SET, SV_STRING, SV_FILE, SV_LITERAL};
+	const strlist *lists[] = {&o->set_json, &o->set, &o->set_string, &o->set_file,
+				  &o->set_literal};
+	for (size_t m = 0; m < 5; m++)
+		for (size_t i = 0; i < lists[m]->n; i++)
+			if (strvals_parse(a, lists[m]->v[i], modes[m], base, reader, NULL, err) != 0)
+				return -1;
+	*out = base;
+	return 0;
+}
+
+int cli_error(const char *msg)
+{
+	fprintf(stderr, "Error: %s\n", msg);
+	return 1;
+}
+
+int write_stdout(const char *buf, size_t n)
+{
+	while (n) {
+		ssize_t w = write(1, buf, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}

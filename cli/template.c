@@ -1,0 +1,300 @@
+/* template.c - `render template [NAME] [CHART]`: render a chart locally and
+ * print it as `helm template` does (CRDs with --include-crds, then manifests
+ * in install order, then hooks), all of it or nothing. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../chart/engine.h"
+#include "../chart/manifest.h"
+#include "../values/coalesce.h"
+#include "../values/strbuf.h"
+#include "commands.h"
+#include "common.h"
+
+struct template_opts {
+	values_opts vo;
+	const char *namespace, *kube_version, *output_dir, *name_template;
+	strlist api_versions, show_only;
+	bool include_crds, skip_crds, no_hooks, skip_tests, is_upgrade, release_name_dir;
+	bool generate_name, validate, debug, dry_run_dummy, devel, skip_schema;
+	const char *version, *description, *post_renderer, *dry_run, *repo, *timeout;
+};
+
+static bool valid_release_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 53)
+		return false;
+	/* dot-separated labels of [a-z0-9-], each starting and ending alphanumeric */
+	const char *p = s;
+	while (*p) {
+		const char *start = p;
+		while (*p && *p != '.') {
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+				return false;
+			p++;
+		}
+		if (p == start || start[0] == '-' || p[-1] == '-')
+			return false;
+		if (*p == '.' && !*++p)
+			return false;
+	}
+	return true;
+}
+
+static vtree *tree_of(arena *a, const chart *c)
+{
+	vtree *t = arena_alloc(a, sizeof(*t));
+	t->name = c->name;
+	t->values = c->values;
+	t->ndeps = c->ndeps;
+	t->deps = arena_alloc(a, (c->ndeps + 1) * sizeof(vtree *));
+	for (size_t i = 0; i < c->ndeps; i++)
+		t->deps[i] = tree_of(a, c->deps[i]);
+	return t;
+}
+
+static void add_doc(strbuf *sb, const char *path, const char *content)
+{
+	sb_adds(sb, "---\n# Source: ");
+	sb_adds(sb, path);
+	sb_addc(sb, '\n');
+	sb_adds(sb, content);
+	sb_addc(sb, '\n');
+}
+
+static bool has_manifest_ext(const char *n)
+{
+	size_t l = strlen(n);
+	return (l > 5 && !strcmp(n + l - 5, ".yaml")) || (l > 4 && !strcmp(n + l - 4, ".yml")) ||
+	       (l > 5 && !strcmp(n + l - 5, ".json"));
+}
+
+static void add_crds(arena *a, strbuf *sb, const chart *c)
+{
+	for (size_t i = 0; i < c->nfiles; i++)
+		if (!strncmp(c->files[i].name, "crds/", 5) && has_manifest_ext(c->files[i].name))
+			add_doc(sb, arena_sprintf(a, "%s/%s", chart_full_path(a, c), c->files[i].name),
+				c->files[i].data);
+	for (size_t i = 0; i < c->ndeps; i++)
+		add_crds(a, sb, c->deps[i]);
+}
+
+static const char *trim_space(arena *a, const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+/* --show-only: keep the documents whose "# Source: chart/PATH" matches a pattern. */
+static int show_only(arena *a, const char *all, const strlist *pats, strbuf *out, const char **err)
+{
+	const char **docs;
+	size_t nd = manifest_split(a, all, &docs);
+	for (size_t p = 0; p < pats->n; p++) {
+		bool missing = true;
+		for (size_t i = 0; i < nd; i++) {
+			const char *src = strstr(docs[i], "# Source: ");
+			if (!src)
+				continue;
+			src += 10;
+			const char *slash = strchr(src, '/');
+			const char *nl = strchr(src, '\n');
+			if (!slash || (nl && slash > nl) || slash == src)
+				continue;
+			const char *path = arena_strndup(a, slash + 1,
+							 nl ? (size_t)(nl - slash - 1) : strlen(slash + 1));
+			if (fnmatch(pats->v[p], path, FNM_PATHNAME) != 0)
+				continue;
+			sb_adds(out, "---\n");
+			sb_adds(out, docs[i]);
+			sb_addc(out, '\n');
+			missing = false;
+		}
+		if (missing) {
+			*err = arena_sprintf(a, "could not find template %s in chart", pats->v[p]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int write_out_file(arena *a, const char *dir, const char *name, const char *data,
+			  strbuf *log, const char **err)
+{
+	const char *path = arena_sprintf(a, "%s/%s", dir, name);
+	char *tmp = arena_strdup(a, path);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
+				*err = arena_sprintf(a, "mkdir %s: %s", tmp, strerror(errno));
+				return -1;
+			}
+			*p = '/';
+		}
+	struct stat st;
+	FILE *f = fopen(path, stat(path, &st) == 0 ? "a" : "w");
+	if (!f) {
+		*err = arena_sprintf(a, "open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "---\n# Source: %s\n%s\n", name, data);
+	if (fclose(f) != 0) {
+		*err = arena_sprintf(a, "write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	sb_addf(log, "wrote %s\n", path);
+	return 0;
+}
+
+static int render_chart(arena *a, struct template_opts *o, const char *name, const char *dir,
+			strbuf *out, const char **err)
+{
+	vmap *user;
+	chart *c;
+	if (values_from_flags(a, &o->vo, dir, &user, err) != 0)
+		return -1;
+	if (chart_load_dir(a, dir, &c, err) != 0)
+		return -1;
+	if (c->type && !strcmp(c->type, "library")) {
+		*err = "library charts are not installable";
+		return -1;
+	}
+	if (!valid_release_name(name)) {
+		*err = arena_sprintf(a, "release name \"%s\": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53", name);
+		return -1;
+	}
+	render_opts ro = {
+		.release_name = name,
+		.namespace = o->namespace && *o->namespace ? o->namespace : "default",
+		.is_upgrade = o->is_upgrade,
+		.is_install = !o->is_upgrade,
+		.revision = 1,
+	};
+	capabilities_default(a, &ro.caps);
+	if (o->kube_version && capabilities_set_kube_version(a, &ro.caps, o->kube_version, err) != 0)
+		return -1;
+	for (size_t i = 0; i < o->api_versions.n; i++)
+		capabilities_add_api(a, &ro.caps, o->api_versions.v[i]);
+	strbuf warn;
+	sb_init(&warn, a);
+	vmap *vals = coalesce_values(a, tree_of(a, c), user, &warn);
+	if (warn.len)
+		fputs(sb_str(&warn), stderr);
+	rendered *files;
+	size_t nfiles;
+	if (engine_render(a, c, vals, &ro, &files, &nfiles, err) != 0)
+		return -1;
+	size_t keep = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		size_t l = strlen(files[i].name);
+		if (l >= 9 && !strcmp(files[i].name + l - 9, "NOTES.txt"))
+			continue;
+		files[keep++] = files[i];
+	}
+	manifest_set ms;
+	if (manifest_sort(a, files, keep, &ms, err) != 0) {
+		*err = arena_sprintf(a, "%s\n\nUse --debug flag to render out invalid YAML", *err);
+		return -1;
+	}
+	strbuf rel, log;
+	sb_init(&rel, a);
+	sb_init(&log, a);
+	if (o->include_crds && !o->skip_crds && !o->output_dir)
+		add_crds(a, &rel, c);
+	const char *outdir = o->output_dir;
+	if (outdir && o->release_name_dir)
+		outdir = arena_sprintf(a, "%s/%s", outdir, name);
+	for (size_t i = 0; i < ms.ngeneric; i++) {
+		if (outdir) {
+			if (write_out_file(a, outdir, ms.generic[i].path, ms.generic[i].content, &log, err))
+				return -1;
+		} else {
+			add_doc(&rel, ms.generic[i].path, ms.generic[i].content);
+		}
+	}
+	strbuf all;
+	sb_init(&all, a);
+	sb_adds(&all, trim_space(a, rel.buf ? rel.buf : "", rel.len));
+	sb_addc(&all, '\n');
+	for (size_t i = 0; !o->no_hooks && i < ms.nhooks; i++) {
+		if (o->skip_tests && ms.hooks[i].test_hook)
+			continue;
+		if (outdir) {
+			if (write_out_file(a, outdir, ms.hooks[i].path, ms.hooks[i].content, &log, err))
+				return -1;
+		} else {
+			add_doc(&all, ms.hooks[i].path, ms.hooks[i].content);
+		}
+	}
+	sb_add(out, log.buf, log.len);
+	if (o->show_only.n)
+		return show_only(a, sb_str(&all), &o->show_only, out, err);
+	sb_add(out, all.buf, all.len);
+	return 0;
+}
+
+int cmd_template(arena *a, int argc, char **argv)
+{
+	struct template_opts o = {0};
+	const flag_def defs[] = {
+		VALUES_FLAGS(o.vo),
+		{"namespace", 'n', FLAG_STRING, &o.namespace},
+		{"kube-version", 0, FLAG_STRING, &o.kube_version},
+		{"api-versions", 'a', FLAG_SLICE, &o.api_versions},
+		{"show-only", 's', FLAG_ARRAY, &o.show_only},
+		{"output-dir", 0, FLAG_STRING, &o.output_dir},
+		{"release-name", 0, FLAG_BOOL, &o.release_name_dir},
+		{"include-crds", 0, FLAG_BOOL, &o.include_crds},
+		{"skip-crds", 0, FLAG_BOOL, &o.skip_crds},
+		{"no-hooks", 0, FLAG_BOOL, &o.no_hooks},
+		{"skip-tests", 0, FLAG_BOOL, &o.skip_tests},
+		{"is-upgrade", 0, FLAG_BOOL, &o.is_upgrade},
+		{"generate-name", 'g', FLAG_BOOL, &o.generate_name},
+		{"name-template", 0, FLAG_STRING, &o.name_template},
+		{"validate", 0, FLAG_BOOL, &o.validate},
+		{"debug", 0, FLAG_BOOL, &o.debug},
+		{"devel", 0, FLAG_BOOL, &o.devel},
+		{"skip-schema-validation", 0, FLAG_BOOL, &o.skip_schema},
+		{"version", 0, FLAG_STRING, &o.version},
+		{"description", 0, FLAG_STRING, &o.description},
+		{"post-renderer", 0, FLAG_STRING, &o.post_renderer},
+		{"dry-run", 0, FLAG_STRING, &o.dry_run},
+		{"repo", 0, FLAG_STRING, &o.repo},
+		{"timeout", 0, FLAG_STRING, &o.timeout},
+		{0},
+	};
+	strlist pos = {0};
+	const char *err;
+	if (flags_parse(a, defs, argc, argv, &pos, &err) != 0)
+		return cli_error(err);
+	const char *name = "release-name", *dir;
+	if (pos.n == 0) {
+		if (access("Chart.yaml", R_OK) != 0)
+			return cli_error("\"helm template\" requires at least 1 argument\n\nUsage:  helm template [NAME] [CHART] [flags]");
+		dir = ".";
+	} else if (pos.n == 1) {
+		dir = pos.v[0];
+	} else if (pos.n == 2) {
+		name = pos.v[0];
+		dir = pos.v[1];
+	} else {
+		return cli_error(arena_sprintf(a, "expected at most two arguments, unexpected arguments: %s",
+					       pos.v[2]));
+	}
+	strbuf out;
+	sb_init(&out, a);
+	if (render_chart(a, &o, name, dir, &out, &err) != 0)
+		return cli_error(err);
+	if (write_stdout(out.buf ? out.buf : "", out.len) != 0)
+		return cli_error("write error on standard output");
+	return 0;
+}

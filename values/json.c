@@ -1,0 +1,458 @@
+/* json.c - JSON in and out with Go's encoding/json semantics.
+ *
+ * Parsing goes through jansson (the one file that includes it), then Go's
+ * json.Unmarshal-into-interface{} view: float64 numbers, string-keyed maps,
+ * last duplicate key wins. Syntax errors are described by a small scanner that
+ * follows Go's, so the texts match. Emitting is hand-written: encoding/json's
+ * escaping and float layout must be matched byte for byte.
+ */
+#include "json.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gofmt.h"
+
+/* ---- Go's syntax error texts ---- */
+
+typedef struct jscan {
+	const char *s;
+	size_t n, i;
+	const char *err;
+	arena *a;
+} jscan;
+
+static void js_ws(jscan *j)
+{
+	while (j->i < j->n && strchr(" \t\r\n", j->s[j->i]) && j->s[j->i])
+		j->i++;
+}
+
+/* Go quotes the offending character as strconv.QuoteRune does, in single quotes. */
+static bool js_fail(jscan *j, const char *context)
+{
+	if (j->err)
+		return false;
+	if (j->i >= j->n) {
+		j->err = "unexpected end of JSON input";
+		return false;
+	}
+	unsigned char c = (unsigned char)j->s[j->i];
+	if (c == '\'' || c == '"') {
+		j->err = arena_sprintf(j->a, "invalid character %s %s", c == '"' ? "'\"'" : "'\\''", context);
+		return false;
+	}
+	char u[2] = {(char)c, 0};
+	size_t un = 1;
+	if (c >= 0x80)
+		u[0] = (char)(0xC0 | (c >> 6)), u[1] = (char)(0x80 | (c & 0x3F)), un = 2;
+	strbuf q;
+	sb_init(&q, j->a);
+	go_quote(&q, u, un);
+	j->err = arena_sprintf(j->a, "invalid character '%.*s' %s", (int)q.len - 2, sb_str(&q) + 1, context);
+	return false;
+}
+
+static bool js_value(jscan *j, int depth);
+
+static bool js_string(jscan *j)
+{
+	j->i++;
+	while (j->i < j->n) {
+		unsigned char c = (unsigned char)j->s[j->i];
+		if (c == '"') {
+			j->i++;
+			return true;
+		}
+		if (c < 0x20)
+			return js_fail(j, "in string literal");
+		if (c == '\\') {
+			j->i++;
+			if (j->i >= j->n)
+				break;
+			if (j->s[j->i] == 'u') {
+				for (int k = 1; k <= 4; k++) {
+					j->i++;
+					if (j->i >= j->n)
+						return js_fail(j, "");
+					if (!strchr("0123456789abcdefABCDEF", j->s[j->i]) || !j->s[j->i])
+						return js_fail(j, "in \\u hexadecimal character escape");
+				}
+			} else if (!strchr("\"\\/bfnrt", j->s[j->i]) || !j->s[j->i]) {
+				return js_fail(j, "in string escape code");
+			}
+		}
+		j->i++;
+	}
+	return js_fail(j, "");
+}
+
+static bool js_digits(jscan *j, const char *context)
+{
+	if (j->i >= j->n || j->s[j->i] < '0' || j->s[j->i] > '9')
+		return js_fail(j, context);
+	while (j->i < j->n && j->s[j->i] >= '0' && j->s[j->i] <= '9')
+		j->i++;
+	return true;
+}
+
+static bool js_number(jscan *j)
+{
+	if (j->s[j->i] == '-')
+		j->i++;
+	if (j->i < j->n && j->s[j->i] == '0')
+		j->i++;
+	else if (!js_digits(j, "in numeric literal"))
+		return false;
+	if (j->i < j->n && j->s[j->i] == '.') {
+		j->i++;
+		if (!js_digits(j, "after decimal point in numeric literal"))
+			return false;
+	}
+	if (j->i < j->n && (j->s[j->i] == 'e' || j->s[j->i] == 'E')) {
+		j->i++;
+		if (j->i < j->n && (j->s[j->i] == '+' || j->s[j->i] == '-'))
+			j->i++;
+		if (!js_digits(j, "in exponent of numeric literal"))
+			return false;
+	}
+	return true;
+}
+
+static bool js_literal(jscan *j, const char *word)
+{
+	for (size_t k = 0; word[k]; k++, j->i++) {
+		if (j->i >= j->n || j->s[j->i] != word[k]) {
+			if (k == 0)
+				return js_fail(j, "looking for beginning of value");
+			char ctx[64];
+			snprintf(ctx, sizeof ctx, "in literal %s (expecting '%c')", word, word[k]);
+			return js_fail(j, arena_strdup(j->a, ctx));
+		}
+	}
+	return true;
+}
+
+static bool js_object(jscan *j, int depth)
+{
+	j->i++;
+	js_ws(j);
+	if (j->i < j->n && j->s[j->i] == '}')
+		return j->i++, true;
+	for (;;) {
+		js_ws(j);
+		if (j->i >= j->n || j->s[j->i] != '"')
+			return js_fail(j, "looking for beginning of object key string");
+		if (!js_string(j))
+			return false;
+		js_ws(j);
+		if (j->i >= j->n || j->s[j->i] != ':')
+			return js_fail(j, "after object key");
+		j->i++;
+		if (!js_value(j, depth + 1))
+			return false;
+		js_ws(j);
+		if (j->i < j->n && j->s[j->i] == ',') {
+			j->i++;
+			continue;
+		}
+		if (j->i < j->n && j->s[j->i] == '}')
+			return j->i++, true;
+		return js_fail(j, "after object key:value pair");
+	}
+}
+
+static bool js_array(jscan *j, int depth)
+{
+	j->i++;
+	js_ws(j);
+	if (j->i < j->n && j->s[j->i] == ']')
+		return j->i++, true;
+	for (;;) {
+		if (!js_value(j, depth + 1))
+			return false;
+		js_ws(j);
+		if (j->i < j->n && j->s[j->i] == ',') {
+			j->i++;
+			continue;
+		}
+		if (j->i < j->n && j->s[j->i] == ']')
+			return j->i++, true;
+		return js_fail(j, "after array element");
+	}
+}
+
+static bool js_value(jscan *j, int depth)
+{
+	js_ws(j);
+	if (depth > 10000) {
+		j->err = "exceeded max depth";
+		return false;
+	}
+	if (j->i >= j->n)
+		return js_fail(j, "");
+	switch (j->s[j->i]) {
+	case '{':
+		return js_object(j, depth);
+	case '[':
+		return js_array(j, depth);
+	case '"':
+		return js_string(j);
+	case 't':
+		return js_literal(j, "true");
+	case 'f':
+		return js_literal(j, "false");
+	case 'n':
+		return js_literal(j, "null");
+	default:
+		if (j->s[j->i] == '-' || (j->s[j->i] >= '0' && j->s[j->i] <= '9'))
+			return js_number(j);
+		return js_fail(j, "looking for beginning of value");
+	}
+}
+
+/* Go's json.Valid with its error text; NULL when the text is valid JSON. */
+static const char *json_check(arena *a, const char *text, size_t len)
+{
+	jscan j = {.s = text, .n = len, .a = a};
+	if (!js_value(&j, 0))
+		return j.err;
+	js_ws(&j);
+	if (j.i < j.n) {
+		js_fail(&j, "after top-level value");
+		return j.err;
+	}
+	return NULL;
+}
+
+/* ---- parsing ---- */
+
+static value from_jansson(arena *a, json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: {
+		value m = v_map_new(a);
+		const char *k;
+		size_t klen;
+		json_t *v;
+		json_object_keylen_foreach(j, k, klen, v) map_set(a, m.u.m, k, klen, from_jansson(a, v));
+		return m;
+	}
+	case JSON_ARRAY: {
+		value l = v_list_new(a, (uint32_t)json_array_size(j));
+		for (size_t i = 0; i < json_array_size(j); i++)
+			list_push(a, l.u.l, from_jansson(a, json_array_get(j, i)));
+		return l;
+	}
+	case JSON_STRING:
+		return v_str(a, json_string_value(j), json_string_length(j));
+	case JSON_INTEGER:
+		return v_float((double)json_integer_value(j));
+	case JSON_REAL:
+		return v_float(json_real_value(j));
+	case JSON_TRUE:
+		return v_bool(true);
+	case JSON_FALSE:
+		return v_bool(false);
+	case JSON_NULL:
+		break;
+	}
+	return v_nil();
+}
+
+int json_parse(arena *a, const char *text, size_t len, value *out, const char **err)
+{
+	const char *e = json_check(a, text, len);
+	if (e) {
+		*err = e;
+		return -1;
+	}
+	json_error_t je;
+	json_t *j = json_loadb(text, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &je);
+	if (!j) {
+		*err = arena_strdup(a, je.text);
+		return -1;
+	}
+	*out = from_jansson(a, j);
+	json_decref(j);
+	return 0;
+}
+
+/* ---- emitting ---- */
+
+typedef struct jemit {
+	strbuf *out;
+	const char *indent; /* NULL: compact */
+	const char **err;
+} jemit;
+
+void json_quote(strbuf *out, const char *s, size_t n, bool escape_html)
+{
+	static const char hex[] = "0123456789abcdef";
+	sb_addc(out, '"');
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {
+			const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+				      : c == '\t' ? "\\t" : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
+			if (e)
+				sb_adds(out, e);
+			else if (c < 0x20 || (escape_html && (c == '<' || c == '>' || c == '&')))
+				sb_addf(out, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+			else
+				sb_addc(out, (char)c);
+			i++;
+			continue;
+		}
+		size_t w = 1;
+		int32_t r = -1;
+		static const struct {
+			unsigned char mask, lead;
+			size_t len;
+			int32_t min;
+		} forms[] = {{0xE0, 0xC0, 2, 0x80}, {0xF0, 0xE0, 3, 0x800}, {0xF8, 0xF0, 4, 0x10000}};
+		for (size_t k = 0; k < 3; k++) {
+			if ((c & forms[k].mask) != forms[k].lead || i + forms[k].len > n)
+				continue;
+			int32_t v = c & (0x7F >> forms[k].len);
+			size_t t = 1;
+			for (; t < forms[k].len && ((unsigned char)s[i + t] & 0xC0) == 0x80; t++)
+				v = (v << 6) | (s[i + t] & 0x3F);
+			if (t == forms[k].len && v >= forms[k].min && v <= 0x10FFFF && (v < 0xD800 || v > 0xDFFF))
+				r = v, w = t;
+		}
+		if (r < 0)
+			sb_adds(out, "\\ufffd");
+		else if (r == 0x2028 || r == 0x2029)
+			sb_addf(out, "\\u%04x", (unsigned)r);
+		else
+			sb_add(out, s + i, w);
+		i += w;
+	}
+	sb_addc(out, '"');
+}
+
+static int emit_float(jemit *e, double f)
+{
+	if (isnan(f) || isinf(f)) {
+		*e->err = isnan(f) ? "json: unsupported value: NaN" : f > 0 ? "json: unsupported value: +Inf"
+									    : "json: unsupported value: -Inf";
+		return -1;
+	}
+	double abs = fabs(f);
+	char fmt = abs != 0 && (abs < 1e-6 || abs >= 1e21) ? 'e' : 'f';
+	size_t start = e->out->len;
+	go_format_float(e->out, f, fmt, -1);
+	char *b = e->out->buf + start;
+	size_t n = e->out->len - start;
+	if (fmt == 'e' && n >= 4 && b[n - 4] == 'e' && b[n - 3] == '-' && b[n - 2] == '0') {
+		b[n - 2] = b[n - 1];
+		e->out->len--;
+	}
+	return 0;
+}
+
+static void newline(jemit *e, int depth)
+{
+	if (!e->indent)
+		return;
+	sb_addc(e->out, '\n');
+	for (int i = 0; i < depth; i++)
+		sb_adds(e->out, e->indent);
+}
+
+static int emit_value(jemit *e, value v, int depth);
+
+static int emit_list(jemit *e, const vlist *l, int depth)
+{
+	sb_addc(e->out, '[');
+	for (uint32_t i = 0; i < l->len; i++) {
+		if (i)
+			sb_addc(e->out, ',');
+		newline(e, depth + 1);
+		if (emit_value(e, l->items[i], depth + 1))
+			return -1;
+	}
+	if (l->len)
+		newline(e, depth);
+	sb_addc(e->out, ']');
+	return 0;
+}
+
+static int emit_map(jemit *e, const vmap *m, int depth)
+{
+	sb_addc(e->out, '{');
+	for (uint32_t i = 0; i < m->len; i++) {
+		if (i)
+			sb_addc(e->out, ',');
+		newline(e, depth + 1);
+		json_quote(e->out, m->e[i].key, m->e[i].klen, true);
+		sb_adds(e->out, e->indent ? ": " : ":");
+		if (emit_value(e, m->e[i].val, depth + 1))
+			return -1;
+	}
+	if (m->len)
+		newline(e, depth);
+	sb_addc(e->out, '}');
+	return 0;
+}
+
+static int emit_value(jemit *e, value v, int depth)
+{
+	if (depth > 1000) {
+		*e->err = arena_sprintf(e->out->a, "json: unsupported value: encountered a cycle via %s", value_gotype(v));
+		return -1;
+	}
+	switch ((enum vkind)v.kind) {
+	case V_NIL:
+		sb_adds(e->out, "null");
+		return 0;
+	case V_BOOL:
+		sb_adds(e->out, v.u.b ? "true" : "false");
+		return 0;
+	case V_INT:
+	case V_INT64:
+		sb_addf(e->out, "%lld", (long long)v.u.i);
+		return 0;
+	case V_FLOAT:
+		return emit_float(e, v.u.f);
+	case V_STRING:
+		json_quote(e->out, v.u.s, v.len, true);
+		return 0;
+	case V_LIST:
+		return emit_list(e, v.u.l, depth);
+	case V_MAP:
+		return emit_map(e, v.u.m, depth);
+	case V_OBJ:
+		if (!v.u.o->cls->to_plain) {
+			sb_adds(e->out, "null");
+			return 0;
+		}
+		return emit_value(e, v.u.o->cls->to_plain(e->out->a, v.u.o), depth + 1);
+	}
+	return 0;
+}
+
+/* Emits into a scratch buffer so that a failure leaves out untouched, as Go returns no bytes. */
+static int emit_top(strbuf *out, value v, const char *indent, const char **err)
+{
+	strbuf tmp;
+	sb_init(&tmp, out->a);
+	jemit e = {.out = &tmp, .indent = indent, .err = err};
+	if (emit_value(&e, v, 0))
+		return -1;
+	sb_add(out, tmp.buf, tmp.len);
+	return 0;
+}
+
+int json_emit(strbuf *out, value v, const char **err)
+{
+	return emit_top(out, v, NULL, err);
+}
+
+int json_emit_indent(strbuf *out, value v, const char *indent, const char **err)
+{
+	return emit_top(out, v, indent ? indent : "  ", err);
+}
