@@ -7,5 +7,7 @@
 /* Each takes the arguments after the subcommand's name and returns the exit code. */
 int cmd_template(arena *a, int argc, char **argv);
 int cmd_version(arena *a, int argc, char **argv);
+int cmd_show(arena *a, int argc, char **argv);
+int cmd_lint(arena *a, int argc, char **argv);
 
 #endif

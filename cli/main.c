@@ -12,6 +12,8 @@ static const struct command {
 } commands[] = {
 	{"template", cmd_template, "locally render templates"},
 	{"version", cmd_version, "print the version information"},
+	{"show", cmd_show, "show information of a chart"},
+	{"lint", cmd_lint, "examine a chart for possible issues"},
 };
 
 #define RENDER_VERSION "0.1.0"

@@ -191,8 +191,10 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		fputs(sb_str(&warn), stderr);
 	rendered *files;
 	size_t nfiles;
-	if (engine_render(a, c, vals, &ro, &files, &nfiles, err) != 0)
+	if (engine_render(a, c, vals, &ro, &files, &nfiles, err) != 0) {
+		*err = arena_sprintf(a, "%s\n\nUse --debug flag to render out invalid YAML", *err);
 		return -1;
+	}
 	size_t keep = 0;
 	for (size_t i = 0; i < nfiles; i++) {
 		size_t l = strlen(files[i].name);

@@ -353,15 +353,13 @@ value arg_sbval(strbuf *sb)
 void arg_check_bytes(fnctx *c, uint64_t n)
 {
 	if (n > ARGS_MAX_BYTES)
-		fn_fail(c, "result of %llu bytes is over the limit of %zu bytes", (unsigned long long)n,
-			ARGS_MAX_BYTES);
+		fn_fail(c, "result too large: over the limit of %zu bytes", ARGS_MAX_BYTES);
 }
 
 void arg_check_items(fnctx *c, uint64_t n)
 {
 	if (n > ARGS_MAX_ITEMS)
-		fn_fail(c, "result of %llu items is over the limit of %d items", (unsigned long long)n,
-			ARGS_MAX_ITEMS);
+		fn_fail(c, "result too large: over the limit of %d items", ARGS_MAX_ITEMS);
 }
 
 int32_t utf8_decode(const char *str, size_t n, int *size)

@@ -6,6 +6,7 @@
  * ones panic with the same error, which the template engine reports the same way.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +20,8 @@ static noreturn void nil_deref(fnctx *c)
 	fn_fail(c, "runtime error: invalid memory address or nil pointer dereference");
 }
 
-/* The items of a slice argument, or the Sprig error: fmt holds one %s for the kind. */
-static vlist *need_list(fnctx *c, value v, const char *fmt)
+/* The items of a slice argument, or Sprig's error: "<pre><kind><post>". */
+static vlist *need_list2(fnctx *c, value v, const char *pre, const char *post)
 {
 	if (v.kind == V_LIST)
 		return v.u.l;
@@ -32,7 +33,12 @@ static vlist *need_list(fnctx *c, value v, const char *fmt)
 		if (p.kind == V_LIST && (strcmp(k, "slice") == 0 || strcmp(k, "array") == 0))
 			return p.u.l;
 	}
-	fn_fail(c, fmt, arg_kind(v));
+	fn_fail(c, "%s%s%s", pre, arg_kind(v), post);
+}
+
+static vlist *need_list(fnctx *c, value v, const char *pre)
+{
+	return need_list2(c, v, pre, "");
 }
 
 static value new_list(arena *a, uint32_t cap, const char *gotype)
@@ -61,7 +67,7 @@ static value f_list(fnctx *c, value *argv, int argc)
 static value f_push(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
-	vlist *l = need_list(c, argv[0], "Cannot push on type %s");
+	vlist *l = need_list(c, argv[0], "Cannot push on type ");
 	value out = copy_range(c->a, l, 0, l->len);
 	list_push(c->a, out.u.l, argv[1]);
 	return out;
@@ -70,7 +76,7 @@ static value f_push(fnctx *c, value *argv, int argc)
 static value f_prepend(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
-	vlist *l = need_list(c, argv[0], "Cannot prepend on type %s");
+	vlist *l = need_list(c, argv[0], "Cannot prepend on type ");
 	value out = new_list(c->a, l->len + 1, GT_LIST);
 	list_push(c->a, out.u.l, argv[1]);
 	for (uint32_t i = 0; i < l->len; i++)
@@ -81,35 +87,35 @@ static value f_prepend(fnctx *c, value *argv, int argc)
 static value f_first(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
-	vlist *l = need_list(c, argv[0], "Cannot find first on type %s");
+	vlist *l = need_list(c, argv[0], "Cannot find first on type ");
 	return l->len ? l->items[0] : v_nil();
 }
 
 static value f_last(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
-	vlist *l = need_list(c, argv[0], "Cannot find last on type %s");
+	vlist *l = need_list(c, argv[0], "Cannot find last on type ");
 	return l->len ? l->items[l->len - 1] : v_nil();
 }
 
 static value f_rest(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
-	vlist *l = need_list(c, argv[0], "Cannot find rest on type %s");
+	vlist *l = need_list(c, argv[0], "Cannot find rest on type ");
 	return copy_range(c->a, l, l->len ? 1 : 0, l->len);
 }
 
 static value f_initial(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
-	vlist *l = need_list(c, argv[0], "Cannot find initial on type %s");
+	vlist *l = need_list(c, argv[0], "Cannot find initial on type ");
 	return copy_range(c->a, l, 0, l->len ? l->len - 1 : 0);
 }
 
 static value f_reverse(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
-	vlist *l = need_list(c, argv[0], "Cannot find reverse on type %s");
+	vlist *l = need_list(c, argv[0], "Cannot find reverse on type ");
 	value out = new_list(c->a, l->len, GT_LIST);
 	for (uint32_t i = l->len; i > 0; i--)
 		list_push(c->a, out.u.l, l->items[i - 1]);
@@ -119,7 +125,7 @@ static value f_reverse(fnctx *c, value *argv, int argc)
 static value f_compact(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
-	vlist *l = need_list(c, argv[0], "Cannot compact on type %s");
+	vlist *l = need_list(c, argv[0], "Cannot compact on type ");
 	value out = new_list(c->a, l->len, GT_LIST);
 	for (uint32_t i = 0; i < l->len; i++)
 		if (!value_empty(l->items[i]))
@@ -138,7 +144,7 @@ static bool in_items(const value *items, uint32_t n, value v)
 static value f_uniq(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
-	vlist *l = need_list(c, argv[0], "Cannot find uniq on type %s");
+	vlist *l = need_list(c, argv[0], "Cannot find uniq on type ");
 	value out = new_list(c->a, l->len, GT_LIST);
 	for (uint32_t i = 0; i < l->len; i++)
 		if (!in_items(out.u.l->items, out.u.l->len, l->items[i]))
@@ -148,7 +154,7 @@ static value f_uniq(fnctx *c, value *argv, int argc)
 
 static value f_without(fnctx *c, value *argv, int argc)
 {
-	vlist *l = need_list(c, argv[0], "Cannot find without on type %s");
+	vlist *l = need_list(c, argv[0], "Cannot find without on type ");
 	value out = new_list(c->a, l->len, GT_LIST);
 	for (uint32_t i = 0; i < l->len; i++)
 		if (!in_items(argv + 1, (uint32_t)(argc - 1), l->items[i]))
@@ -161,14 +167,14 @@ static value f_has(fnctx *c, value *argv, int argc)
 	(void)argc;
 	if (argv[1].kind == V_NIL)
 		return v_bool(false);
-	vlist *l = need_list(c, argv[1], "Cannot find has on type %s");
+	vlist *l = need_list(c, argv[1], "Cannot find has on type ");
 	return v_bool(in_items(l->items, l->len, argv[0]));
 }
 
 /* Sprig's slice: LIST [START [END]] by reflect.Value.Slice; keeps the list's Go type. */
 static value f_slice(fnctx *c, value *argv, int argc)
 {
-	vlist *l = need_list(c, argv[0], "list should be type of slice or array but %s");
+	vlist *l = need_list(c, argv[0], "list should be type of slice or array but ");
 	if (l->len == 0)
 		return v_nil();
 	int64_t start = argc > 1 ? arg_int64(argv[1]) : 0;
@@ -184,7 +190,7 @@ static value f_concat(fnctx *c, value *argv, int argc)
 {
 	value out = new_list(c->a, 0, GT_LIST);
 	for (int i = 0; i < argc; i++) {
-		vlist *l = need_list(c, argv[i], "Cannot concat type %s as list");
+		vlist *l = need_list2(c, argv[i], "Cannot concat type ", " as list");
 		for (uint32_t k = 0; k < l->len; k++)
 			list_push(c->a, out.u.l, l->items[k]);
 	}
@@ -196,7 +202,7 @@ static value f_chunk(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
 	int64_t size = argv[0].u.i;
-	vlist *l = need_list(c, argv[1], "Cannot chunk type %s");
+	vlist *l = need_list(c, argv[1], "Cannot chunk type ");
 	int64_t len = l->len;
 	int64_t cs = arg_f2i(floor((double)(len - 1) / (double)size) + 1);
 	if (cs < 0 || cs > ARGS_MAX_ITEMS)
@@ -259,34 +265,48 @@ static value f_join(fnctx *c, value *argv, int argc)
 	return arg_sbval(&sb);
 }
 
+/* strings.SplitN with an empty separator: one part per UTF-8 sequence, the last takes the rest. */
+static value explode(fnctx *c, value s, int64_t n)
+{
+	int64_t runes = 0;
+	for (size_t i = 0; i < s.len; runes++) {
+		int size;
+		utf8_decode(s.u.s + i, s.len - i, &size);
+		i += (size_t)size;
+	}
+	if (n < 0 || n > runes)
+		n = runes;
+	value out = new_list(c->a, (uint32_t)n, GT_STRLIST);
+	size_t pos = 0;
+	for (int64_t k = 0; k + 1 < n; k++) {
+		int size;
+		utf8_decode(s.u.s + pos, s.len - pos, &size);
+		list_push(c->a, out.u.l, v_str_static(s.u.s + pos, (size_t)size));
+		pos += (size_t)size;
+	}
+	if (n > 0)
+		list_push(c->a, out.u.l, v_str_static(s.u.s + pos, s.len - pos));
+	return out;
+}
+
 /* strings.SplitN(s, sep, n) into a []string; n < 0 means all, n == 0 none. */
 static value split_n(fnctx *c, value s, value sep, int64_t n)
 {
+	if (sep.len == 0)
+		return explode(c, s, n);
 	value out = new_list(c->a, 4, GT_STRLIST);
 	if (n == 0)
 		return out;
 	size_t pos = 0;
-	while (n < 0 || out.u.l->len + 1 < (uint64_t)n) {
-		size_t at, skip;
-		if (sep.len == 0) {
-			if (pos >= s.len)
-				break;
-			int size;
-			utf8_decode(s.u.s + pos, s.len - pos, &size);
-			at = pos + (size_t)size, skip = 0;
-			if (at >= s.len)
-				break;
-		} else {
-			const char *hit = memmem(s.u.s + pos, s.len - pos, sep.u.s, sep.len);
-			if (!hit)
-				break;
-			at = (size_t)(hit - s.u.s), skip = sep.len;
-		}
+	while (n < 0 || (int64_t)out.u.l->len + 1 < n) {
+		const char *hit = memmem(s.u.s + pos, s.len - pos, sep.u.s, sep.len);
+		if (!hit)
+			break;
+		size_t at = (size_t)(hit - s.u.s);
 		list_push(c->a, out.u.l, v_str_static(s.u.s + pos, at - pos));
-		pos = at + skip;
+		pos = at + sep.len;
 	}
-	if (!(sep.len == 0 && pos >= s.len && s.len > 0))
-		list_push(c->a, out.u.l, v_str_static(s.u.s + pos, s.len - pos));
+	list_push(c->a, out.u.l, v_str_static(s.u.s + pos, s.len - pos));
 	return out;
 }
 

@@ -16,6 +16,7 @@
 #include "../values/gofmt.h"
 #include "../values/strbuf.h"
 #include "functions.h"
+#include "regex.h"
 
 /* ---- Go syntax check and translation ---- */
 
@@ -32,6 +33,15 @@ static bool rp_fail(rxparse *p, const char *code, const char *from, size_t n)
 	if (!p->err)
 		p->err = arena_sprintf(p->a, "error parsing regexp: %s: `%.*s`", code, (int)n, from);
 	return false;
+}
+
+static void sb_insert(strbuf *sb, size_t at, const char *s)
+{
+	size_t n = strlen(s);
+	sb_grow(sb, n);
+	memmove(sb->buf + at + n, sb->buf + at, sb->len - at);
+	memcpy(sb->buf + at, s, n);
+	sb->len += n;
 }
 
 static bool is_alnum(int c)
@@ -155,6 +165,12 @@ static size_t rp_uniclass(rxparse *p, const char *s)
 	} else {
 		t += rune_width(t, p->end);
 	}
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *probe = pcre2_compile((PCRE2_SPTR)s, (size_t)(t - s), PCRE2_UTF, &code, &off, NULL);
+	if (!probe)
+		return rp_fail(p, "invalid character class range", s, (size_t)(t - s)), 0;
+	pcre2_code_free(probe);
 	sb_add(p->out, s, (size_t)(t - s));
 	return (size_t)(t - s);
 }
@@ -402,10 +418,14 @@ static const char *rp_backslash(rxparse *p, const char *s, bool *item)
 static bool rp_parse(rxparse *p)
 {
 	const char *s = p->pat, *last = NULL;
-	bool can = false;
+	bool can = false, is_assert = false;
+	size_t item_at = 0;
 	while (s < p->end) {
 		const char *was_last = last, *t = NULL;
+		size_t at = p->out->len;
+		bool was_assert = is_assert;
 		last = NULL;
+		is_assert = false;
 		bool opens = false;
 		switch (*s) {
 		case '(':
@@ -430,6 +450,10 @@ static bool rp_parse(rxparse *p)
 			break;
 		case '*': case '+': case '?': case '{':
 			last = was_last;
+			if (was_assert && can && !was_last && (*s != '{' || rp_braces(s, p->end, &(long){0}, &(long){0}))) {
+				sb_insert(p->out, item_at, "(?:");
+				sb_addc(p->out, ')');
+			}
 			t = rp_repeat(p, s, &last, can);
 			if (!t && !p->err && *s == '{') {
 				sb_adds(p->out, "\\{");
@@ -445,7 +469,7 @@ static bool rp_parse(rxparse *p)
 			break;
 		case '^': case '$': case '.':
 			sb_addc(p->out, *s);
-			can = true, t = s + 1;
+			can = true, t = s + 1, is_assert = *s != '.';
 			break;
 		default:
 			t = s + rune_width(s, p->end);
@@ -454,6 +478,10 @@ static bool rp_parse(rxparse *p)
 		}
 		if (!t)
 			return false;
+		if (*s == '\\' && t == s + 2 && strchr("AzbB", s[1]))
+			is_assert = true;
+		if (!last)
+			item_at = at;
 		s = t;
 	}
 	if (p->depth > 0)
@@ -482,7 +510,7 @@ static const char *rx_compile(arena *a, value pat, rx *r)
 	int code;
 	PCRE2_SIZE off;
 	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_DUPNAMES |
-		PCRE2_NEVER_BACKSLASH_C | PCRE2_ALLOW_EMPTY_CLASS;
+		PCRE2_NEVER_BACKSLASH_C | PCRE2_ALLOW_EMPTY_CLASS | PCRE2_ALT_CIRCUMFLEX;
 	r->code = pcre2_compile((PCRE2_SPTR)sb_str(&out), out.len, opts, &code, &off, NULL);
 	if (!r->code) {
 		PCRE2_UCHAR msg[256];
@@ -834,3 +862,15 @@ const fn_def fn_family_regex[] = {
 	{"regexQuoteMeta", fn_regexQuoteMeta, "s"},
 	{0},
 };
+
+long regex_find_all(arena *a, const char *pattern, const char *s, size_t n, long max, size_t **m,
+	uint32_t *ncap)
+{
+	rx r;
+	if (rx_compile(a, v_str_static(pattern, strlen(pattern)), &r))
+		return -1;
+	long count = rx_all(a, &r, v_str_static(s, n), max, m);
+	*ncap = r.ncap;
+	rx_free(&r);
+	return count;
+}

@@ -104,16 +104,14 @@ ttree *tset_lookup(const tset *t, const char *name);
 bool tset_has_func(const tset *t, const char *name);
 /* The Go String() of a node, as error contexts print it. */
 void node_string(strbuf *sb, const node *n);
-/* Go's ErrorContext: "PARSENAME:LINE:COL" and the node text cut to 20 runes. */
+/* Go's ErrorContext: "PARSENAME:LINE:COL" and the node's text. */
 void node_context(arena *a, const node *n, const char **loc, const char **ctx);
 /* Unquotes a Go string or raw string literal; returns false on a syntax error. */
 bool go_unquote(arena *a, const char *s, size_t n, const char **out, uint32_t *outlen);
 
 /* builtins.c */
 extern const fn_table builtin_table;
-value builtin_and_or_marker(struct fnctx *c, value *argv, int argc);
 bool fn_is_lazy(const fn_def *d); /* and, or */
-/* The comparison used by eq (exposed for tests); sets *err on failure. */
 
 /* exec.c helpers for builtins */
 noreturn void exec_fail_plain(struct fnctx *c, const char *msg);

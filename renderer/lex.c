@@ -42,10 +42,25 @@ void lex_init(lexer *l, arena *a, const char *input, size_t len)
 
 static bool is_space(int r) { return r == ' ' || r == '\t' || r == '\r' || r == '\n'; }
 
+/* Rough unicode.IsLetter/IsDigit for non-ASCII: the main alphabetic blocks. */
+static const struct {
+	int lo, hi;
+} letter_ranges[] = {
+	{0xAA, 0xAA}, {0xB5, 0xB5}, {0xBA, 0xBA}, {0xC0, 0xD6}, {0xD8, 0xF6}, {0xF8, 0x2C1},
+	{0x370, 0x3FF}, {0x400, 0x52F}, {0x531, 0x587}, {0x5D0, 0x5EA}, {0x620, 0x64A},
+	{0x660, 0x669}, {0x904, 0x939}, {0xE01, 0xE30}, {0x10A0, 0x10FF}, {0x1E00, 0x1FFF},
+	{0x3041, 0x3096}, {0x30A1, 0x30FA}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xAC00, 0xD7A3},
+	{0xFF10, 0xFF19}, {0xFF21, 0xFF3A}, {0xFF41, 0xFF5A},
+};
+
 static bool is_alnum(int r)
 {
-	return r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') ||
-	       (r >= '0' && r <= '9') || r >= 0x80;
+	if (r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'))
+		return true;
+	for (size_t i = 0; r >= 0x80 && i < sizeof letter_ranges / sizeof *letter_ranges; i++)
+		if (r >= letter_ranges[i].lo && r <= letter_ranges[i].hi)
+			return true;
+	return false;
 }
 
 /* Decodes one UTF-8 rune; invalid bytes decode as U+FFFD of width 1. */
@@ -325,7 +340,7 @@ static enum lstate st_inside(lx *x)
 		lbackup(x);
 		return S_NUMBER;
 	}
-	if (is_alnum(r) && r != 0xFFFD) {
+	if (is_alnum(r)) {
 		lbackup(x);
 		return S_IDENT;
 	}
@@ -364,7 +379,7 @@ static enum lstate st_ident(lx *x)
 {
 	lexer *l = x->l;
 	int r;
-	while (is_alnum(r = lnext(x)) && r != 0xFFFD)
+	while (is_alnum(r = lnext(x)))
 		;
 	lbackup(x);
 	if (!at_terminator(x))
@@ -392,7 +407,7 @@ static enum lstate field_or_var(lx *x, enum itype typ)
 	if (at_terminator(x))
 		return emit(x, typ == IT_VARIABLE ? IT_VARIABLE : IT_DOT);
 	int r;
-	while (is_alnum(r = lnext(x)) && r != 0xFFFD)
+	while (is_alnum(r = lnext(x)))
 		;
 	lbackup(x);
 	if (!at_terminator(x))

@@ -356,7 +356,7 @@ static const char *number_error(tp *t, const char *s, size_t n, node *nd)
 		double f;
 		if (parse_float(a, s, n, &f)) {
 			if (!strpbrk(arena_strndup(a, s, n), ".eEpP"))
-				return arena_sprintf(a, "integer overflow: %.*s", (int)n, s);
+				return arena_sprintf(a, "illegal number syntax: %s", quote(a, s, n));
 			nd->is_float = true;
 			nd->f = f;
 			if (f >= -9223372036854775808.0 && f < 9223372036854775808.0 && (double)(int64_t)f == f) {
@@ -516,15 +516,12 @@ static node *new_number(tp *t, item it)
 		bool isb;
 		size_t w = unquote_char(it.val + 1, it.len - 1, '\'', &r, &isb);
 		if (w & ((size_t)1 << 62)) {
-			int rw;
 			w &= ~((size_t)1 << 62);
 			/* decode the multibyte rune */
 			const unsigned char *u = (const unsigned char *)it.val + 1;
 			r = w == 2 ? ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu)
 			  : w == 3 ? ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu)
 			  : ((u[0] & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) | (u[3] & 0x3Fu);
-			rw = 0;
-			(void)rw;
 		}
 		if (w == 0)
 			perrorf(t, "invalid syntax");
@@ -1094,4 +1091,129 @@ int tset_parse(tset *t, const char *name, const char *text, size_t len, terror *
 	err->kind = TERR_NONE;
 	err->msg = NULL;
 	return 0;
+}
+
+/* ---- Go's Node.String(), for error contexts ---- */
+
+static void kids_string(strbuf *sb, const node *n)
+{
+	for (uint32_t i = 0; i < n->nkids; i++)
+		node_string(sb, n->kids[i]);
+}
+
+static void branch_string(strbuf *sb, const node *n, const char *name)
+{
+	sb_addf(sb, "{{%s ", name);
+	node_string(sb, n->pipe);
+	sb_adds(sb, "}}");
+	node_string(sb, n->list);
+	if (n->elselist) {
+		sb_adds(sb, "{{else}}");
+		node_string(sb, n->elselist);
+	}
+	sb_adds(sb, "{{end}}");
+}
+
+static void idents_string(strbuf *sb, const node *n, uint32_t from, bool lead_dot)
+{
+	for (uint32_t i = from; i < n->nident; i++) {
+		if (i > from || lead_dot)
+			sb_addc(sb, '.');
+		sb_adds(sb, n->ident[i]);
+	}
+}
+
+static void pipe_string(strbuf *sb, const node *n)
+{
+	for (uint32_t i = 0; i < n->ndecl; i++) {
+		if (i)
+			sb_adds(sb, ", ");
+		node_string(sb, n->decl[i]);
+	}
+	if (n->ndecl)
+		sb_adds(sb, n->flag ? " = " : " := ");
+	for (uint32_t i = 0; i < n->nkids; i++) {
+		if (i)
+			sb_adds(sb, " | ");
+		node_string(sb, n->kids[i]);
+	}
+}
+
+void node_string(strbuf *sb, const node *n)
+{
+	if (!n)
+		return;
+	switch ((enum ntype)n->type) {
+	case N_LIST: kids_string(sb, n); break;
+	case N_TEXT: case N_COMMENT: sb_add(sb, n->text, n->tlen); break;
+	case N_ACTION:
+		sb_adds(sb, "{{");
+		node_string(sb, n->pipe);
+		sb_adds(sb, "}}");
+		break;
+	case N_IF: branch_string(sb, n, "if"); break;
+	case N_RANGE: branch_string(sb, n, "range"); break;
+	case N_WITH: branch_string(sb, n, "with"); break;
+	case N_TEMPLATE:
+		sb_adds(sb, "{{template ");
+		go_quote(sb, n->text, strlen(n->text));
+		if (n->pipe) {
+			sb_addc(sb, ' ');
+			node_string(sb, n->pipe);
+		}
+		sb_adds(sb, "}}");
+		break;
+	case N_BREAK: sb_adds(sb, "{{break}}"); break;
+	case N_CONTINUE: sb_adds(sb, "{{continue}}"); break;
+	case N_PIPE: pipe_string(sb, n); break;
+	case N_CMD:
+		for (uint32_t i = 0; i < n->nkids; i++) {
+			if (i)
+				sb_addc(sb, ' ');
+			if (n->kids[i]->type == N_PIPE) {
+				sb_addc(sb, '(');
+				node_string(sb, n->kids[i]);
+				sb_addc(sb, ')');
+			} else {
+				node_string(sb, n->kids[i]);
+			}
+		}
+		break;
+	case N_FIELD: idents_string(sb, n, 0, true); break;
+	case N_VAR: idents_string(sb, n, 0, false); break;
+	case N_CHAIN:
+		if (n->pipe->type == N_PIPE) {
+			sb_addc(sb, '(');
+			node_string(sb, n->pipe);
+			sb_addc(sb, ')');
+		} else {
+			node_string(sb, n->pipe);
+		}
+		idents_string(sb, n, 0, true);
+		break;
+	case N_IDENT: case N_NUMBER: sb_adds(sb, n->text); break;
+	case N_DOT: sb_addc(sb, '.'); break;
+	case N_NIL: sb_adds(sb, "nil"); break;
+	case N_BOOL: sb_adds(sb, n->flag ? "true" : "false"); break;
+	case N_STRING: sb_adds(sb, n->quoted); break;
+	case N_END: sb_adds(sb, "{{end}}"); break;
+	case N_ELSE: sb_adds(sb, "{{else}}"); break;
+	}
+}
+
+void node_context(arena *a, const node *n, const char **loc, const char **ctx)
+{
+	const ttree *tr = n->tr;
+	uint32_t pos = n->pos, line = 1, col = pos;
+	for (uint32_t i = 0; i < pos && i < tr->len; i++) {
+		if (tr->text[i] == '\n') {
+			line++;
+			col = pos - i - 1;
+		}
+	}
+	*loc = arena_sprintf(a, "%s:%u:%u", tr->parse_name, line, col);
+	strbuf sb;
+	sb_init(&sb, a);
+	node_string(&sb, n);
+	*ctx = sb_str(&sb);
 }

@@ -1,0 +1,227 @@
+/* show.c - `render show chart|values|readme|crds|all CHART`, as `helm show` prints
+ * them: the Chart.yaml metadata re-marshalled through chart.Metadata's JSON fields,
+ * values.yaml as written, the first README of the chart root (any case), and
+ * the crds/ files of the chart and its subcharts, with `---` between parts for `all`. */
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "../chart/chart.h"
+#include "../values/strbuf.h"
+#include "../values/yaml.h"
+#include "commands.h"
+#include "common.h"
+
+enum show_part { SHOW_CHART = 1, SHOW_VALUES = 2, SHOW_README = 4, SHOW_CRDS = 8 };
+
+static const struct show_kind {
+	const char *name;
+	int parts;
+} show_kinds[] = {
+	{"all", SHOW_CHART | SHOW_VALUES | SHOW_README | SHOW_CRDS},
+	{"chart", SHOW_CHART},
+	{"values", SHOW_VALUES},
+	{"readme", SHOW_README},
+	{"crds", SHOW_CRDS},
+};
+
+/* The JSON fields of chart.Metadata, chart.Maintainer and chart.Dependency;
+ * `keep` marks the fields without omitempty. */
+struct field {
+	const char *name;
+	bool keep;
+};
+
+static const struct field metadata_fields[] = {
+	{"name", 0}, {"home", 0}, {"sources", 0}, {"version", 0}, {"description", 0},
+	{"keywords", 0}, {"maintainers", 0}, {"icon", 0}, {"apiVersion", 0}, {"condition", 0},
+	{"tags", 0}, {"appVersion", 0}, {"deprecated", 0}, {"annotations", 0},
+	{"kubeVersion", 0}, {"dependencies", 0}, {"type", 0}, {NULL, 0},
+};
+static const struct field maintainer_fields[] = {
+	{"name", 0}, {"email", 0}, {"url", 0}, {NULL, 0},
+};
+static const struct field dependency_fields[] = {
+	{"name", 1}, {"version", 0}, {"repository", 1}, {"condition", 0}, {"tags", 0},
+	{"enabled", 0}, {"import-values", 0}, {"alias", 0}, {NULL, 0},
+};
+
+/* encoding/json's omitempty: false, "", empty list or map, nil. */
+static bool json_empty(value v)
+{
+	switch (v.kind) {
+	case V_NIL:
+		return true;
+	case V_BOOL:
+		return !v.u.b;
+	case V_STRING:
+		return v.len == 0;
+	case V_LIST:
+		return v.u.l->len == 0;
+	case V_MAP:
+		return v.u.m->len == 0;
+	default:
+		return false;
+	}
+}
+
+static value struct_of(arena *a, value in, const struct field *fields);
+
+/* A list of structs (maintainers, dependencies) keeps each item's known fields. */
+static value struct_list(arena *a, value in, const struct field *fields)
+{
+	if (in.kind != V_LIST)
+		return in;
+	value out = v_list_new(a, in.u.l->len);
+	for (uint32_t i = 0; i < in.u.l->len; i++)
+		list_push(a, out.u.l, struct_of(a, list_get(in.u.l, i), fields));
+	return out;
+}
+
+static value struct_of(arena *a, value in, const struct field *fields)
+{
+	value out = v_map_new(a);
+	for (const struct field *f = fields; f->name; f++) {
+		value *v = in.kind == V_MAP ? map_getc(in.u.m, f->name) : NULL;
+		value x = v ? *v : v_nil();
+		if (!strcmp(f->name, "maintainers"))
+			x = struct_list(a, x, maintainer_fields);
+		else if (!strcmp(f->name, "dependencies"))
+			x = struct_list(a, x, dependency_fields);
+		if (f->keep && x.kind == V_NIL)
+			x = v_str_static("", 0);
+		if (!f->keep && json_empty(x))
+			continue;
+		map_setc(a, out.u.m, f->name, x);
+	}
+	return out;
+}
+
+static int show_chart(arena *a, const chart *c, strbuf *out, const char **err)
+{
+	if (yaml_emit(out, struct_of(a, c->meta, metadata_fields), err) != 0)
+		return -1;
+	sb_addc(out, '\n');
+	return 0;
+}
+
+static void show_values(arena *a, const chart *c, bool all, strbuf *out)
+{
+	const char *path = arena_sprintf(a, "%s/values.yaml", c->dir), *data, *err;
+	size_t len;
+	if (access(path, R_OK) != 0 || read_whole_file(a, path, &data, &len, &err) != 0)
+		return;
+	if (all)
+		sb_adds(out, "---\n");
+	sb_add(out, data, len);
+	sb_addc(out, '\n');
+}
+
+static const char *const readme_names[] = {"readme.md", "readme.txt", "readme"};
+
+static void show_readme(const chart *c, bool all, strbuf *out)
+{
+	for (size_t i = 0; i < c->nfiles; i++)
+		for (size_t k = 0; k < sizeof(readme_names) / sizeof(readme_names[0]); k++) {
+			if (strcasecmp(c->files[i].name, readme_names[k]))
+				continue;
+			if (all)
+				sb_adds(out, "---\n");
+			sb_add(out, c->files[i].data, c->files[i].len);
+			sb_addc(out, '\n');
+			return;
+		}
+}
+
+static bool crd_file(const char *n)
+{
+	size_t l = strlen(n);
+	if (strncmp(n, "crds/", 5))
+		return false;
+	return (l > 5 && !strcmp(n + l - 5, ".yaml")) || (l > 4 && !strcmp(n + l - 4, ".yml")) ||
+	       (l > 5 && !strcmp(n + l - 5, ".json"));
+}
+
+/* chart.CRDObjects: the chart's crds/ files, then each subchart's. */
+static void collect_crds(const chart *c, const chart_file ***v, size_t *n, arena *a)
+{
+	for (size_t i = 0; i < c->nfiles; i++) {
+		if (!crd_file(c->files[i].name))
+			continue;
+		*v = arena_realloc(a, *v, *n * sizeof(**v), (*n + 1) * sizeof(**v));
+		(*v)[(*n)++] = &c->files[i];
+	}
+	for (size_t i = 0; i < c->ndeps; i++)
+		collect_crds(c->deps[i], v, n, a);
+}
+
+static void show_crds(arena *a, const chart *c, bool all, strbuf *out)
+{
+	const chart_file **crds = NULL;
+	size_t n = 0;
+	collect_crds(c, &crds, &n, a);
+	if (n && all && strncmp(crds[0]->data, "---", 3))
+		sb_adds(out, "---\n");
+	for (size_t i = 0; i < n; i++) {
+		sb_add(out, crds[i]->data, crds[i]->len);
+		sb_addc(out, '\n');
+	}
+}
+
+static int show_run(arena *a, int parts, const char *dir, strbuf *out, const char **err)
+{
+	chart *c;
+	if (access(dir, F_OK) != 0 && !strchr(dir, '/')) {
+		*err = arena_sprintf(a, "non-absolute URLs should be in form of repo_name/path_to_chart, got: %s", dir);
+		return -1;
+	}
+	if (chart_load_dir(a, dir, &c, err) != 0)
+		return -1;
+	bool all = parts == (SHOW_CHART | SHOW_VALUES | SHOW_README | SHOW_CRDS);
+	if ((parts & SHOW_CHART) && show_chart(a, c, out, err) != 0)
+		return -1;
+	if (parts & SHOW_VALUES)
+		show_values(a, c, all, out);
+	if (parts & SHOW_README)
+		show_readme(c, all, out);
+	if (parts & SHOW_CRDS)
+		show_crds(a, c, all, out);
+	return 0;
+}
+
+int cmd_show(arena *a, int argc, char **argv)
+{
+	if (argc < 1)
+		return cli_error("\"helm show\" requires a subcommand: all, chart, crds, readme or values");
+	const struct show_kind *k = NULL;
+	for (size_t i = 0; i < sizeof(show_kinds) / sizeof(show_kinds[0]); i++)
+		if (!strcmp(show_kinds[i].name, argv[0]))
+			k = &show_kinds[i];
+	if (!k)
+		return cli_error(arena_sprintf(a, "unknown command \"%s\" for \"helm show\"", argv[0]));
+	const char *version = NULL, *repo = NULL, *jsonpath = NULL;
+	bool devel = false;
+	const flag_def defs[] = {
+		{"version", 0, FLAG_STRING, &version},
+		{"repo", 0, FLAG_STRING, &repo},
+		{"jsonpath", 0, FLAG_STRING, &jsonpath},
+		{"devel", 0, FLAG_BOOL, &devel},
+		{0},
+	};
+	strlist pos = {0};
+	const char *err;
+	if (flags_parse(a, defs, argc - 1, argv + 1, &pos, &err) != 0)
+		return cli_error(err);
+	if (pos.n != 1)
+		return cli_error(arena_sprintf(a, "\"helm show %s\" requires 1 argument\n\nUsage:  helm show %s [CHART] [flags]",
+					       k->name, k->name));
+	if (jsonpath)
+		return cli_error("--jsonpath is not supported");
+	strbuf out;
+	sb_init(&out, a);
+	if (show_run(a, k->parts, pos.v[0], &out, &err) != 0)
+		return cli_error(err);
+	if (write_stdout(out.buf ? out.buf : "", out.len) != 0)
+		return cli_error("write error on standard output");
+	return 0;
+}

@@ -1,0 +1,736 @@
+/* exec.c - Go 1.23 text/template's executor (exec.go) over our value model.
+ *
+ * A walk of the syntax tree with Go's variable stack, its argument rules for
+ * function calls and its exact error texts. Errors jump to the one recovery
+ * point of the running execution (Go panics and recovers there too); nested
+ * executions (include, tpl) have their own. A value read out of an
+ * interface-typed container (a map[string]interface{} entry, a []interface{}
+ * item) remembers that, because Go's messages differ for it ("interface {}").
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../values/gofmt.h"
+#include "internal.h"
+
+#define MAX_EXEC_DEPTH 100000
+
+typedef struct xv {
+	value v;
+	bool iface; /* came out of an interface{} slot: V_NIL then means a typed nil */
+} xv;
+
+typedef struct xvar {
+	const char *name;
+	xv val;
+} xvar;
+
+struct texec {
+	tset *set;
+	arena *a;
+	strbuf *out;
+	size_t out_start;
+	jmp_buf jb;
+	const char *err;
+	const ttree *tmpl;
+	const node *at;
+	xvar *vars;
+	uint32_t nvars, capvars, base;
+	int depth;
+	const node *call_node;
+};
+
+enum walk_result { W_OK, W_BREAK, W_CONTINUE };
+
+static const xv MISSING_XV = {{.kind = V_NIL}, false};
+
+static xv plain(value v) { return (xv){v, false}; }
+
+static noreturn void xfail_msg(struct texec *x, const char *msg)
+{
+	if (!x->at) {
+		x->err = arena_sprintf(x->a, "template: %s: %s", x->tmpl->name, msg);
+	} else {
+		const char *loc, *ctx;
+		node_context(x->a, x->at, &loc, &ctx);
+		x->err = arena_sprintf(x->a, "template: %s: executing \"%s\" at <%s>: %s", loc, x->tmpl->name, ctx, msg);
+	}
+	longjmp(x->jb, 1);
+}
+
+static noreturn void xerrorf(struct texec *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static noreturn void xerrorf(struct texec *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	const char *m = arena_strdup(x->a, msg ? msg : "out of memory");
+	free(msg);
+	xfail_msg(x, m);
+}
+
+static const char *quoted(arena *a, const char *s)
+{
+	strbuf sb;
+	sb_init(&sb, a);
+	go_quote(&sb, s, strlen(s));
+	return sb_str(&sb);
+}
+
+static const char *node_text(arena *a, const node *n)
+{
+	strbuf sb;
+	sb_init(&sb, a);
+	node_string(&sb, n);
+	return sb_str(&sb);
+}
+
+static const char *value_text(arena *a, value v)
+{
+	strbuf sb;
+	sb_init(&sb, a);
+	go_print_value(&sb, v);
+	return sb_str(&sb);
+}
+
+static const char *type_name(xv v)
+{
+	if (v.iface)
+		return "interface {}";
+	return value_gotype(v.v);
+}
+
+/* ---- variables ---- */
+
+static void push_var(struct texec *x, const char *name, xv v)
+{
+	if (x->nvars == x->capvars) {
+		uint32_t nc = x->capvars ? x->capvars * 2 : 16;
+		x->vars = arena_realloc(x->a, x->vars, x->capvars * sizeof *x->vars, nc * sizeof *x->vars);
+		x->capvars = nc;
+	}
+	x->vars[x->nvars++] = (xvar){name, v};
+}
+
+static xvar *find_var(struct texec *x, const char *name)
+{
+	for (uint32_t i = x->nvars; i-- > x->base;)
+		if (strcmp(x->vars[i].name, name) == 0)
+			return &x->vars[i];
+	xerrorf(x, "undefined variable: %s", name);
+}
+
+/* ---- function calls ---- */
+
+static const char *param_type(char c)
+{
+	switch (c) {
+	case 's': return "string";
+	case 'i': return "int";
+	case 'I': return "int64";
+	case 'f': return "float64";
+	case 'b': return "bool";
+	case 'l': return GT_LIST;
+	case 'S': return GT_STRLIST;
+	case 'm': return GT_MAP;
+	case 'M': return GT_VALUES;
+	default: return "interface {}";
+	}
+}
+
+static bool can_be_nil(char c) { return strchr("vlSmMo", c) != NULL; }
+
+static value zero_of(struct texec *x, char c)
+{
+	if (c == 'l' || c == 'S') {
+		value l = v_list_new(x->a, 0);
+		l.u.l->gotype = c == 'l' ? GT_LIST : GT_STRLIST;
+		return l;
+	}
+	if (c == 'm' || c == 'M') {
+		value m = v_map_new(x->a);
+		m.u.m->gotype = c == 'm' ? GT_MAP : GT_VALUES;
+		return m;
+	}
+	return v_nil();
+}
+
+static bool assignable(value v, char c)
+{
+	switch (c) {
+	case 's': return v.kind == V_STRING;
+	case 'i': return v.kind == V_INT;
+	case 'I': return v.kind == V_INT64;
+	case 'f': return v.kind == V_FLOAT;
+	case 'b': return v.kind == V_BOOL;
+	case 'l': return v.kind == V_LIST && strcmp(v.u.l->gotype, GT_LIST) == 0;
+	case 'S': return v.kind == V_LIST && strcmp(v.u.l->gotype, GT_STRLIST) == 0;
+	case 'm': case 'M':
+		return v.kind == V_MAP && (strcmp(v.u.m->gotype, GT_MAP) == 0 || strcmp(v.u.m->gotype, GT_VALUES) == 0);
+	default: return true;
+	}
+}
+
+/* Go's validateType; c == 0 is the nil type (a chain's receiver). */
+static value validate_type(struct texec *x, xv v, char c)
+{
+	if (v.v.kind == V_NIL && !v.iface) {
+		if (c == 0 || c == 'v' || c == 'o')
+			return v_nil();
+		if (can_be_nil(c))
+			return zero_of(x, c);
+		xerrorf(x, "invalid value; expected %s", param_type(c));
+	}
+	if (c == 0 || c == 'v' || c == 'o')
+		return v.v.kind == V_NIL ? (value){.kind = V_NIL, .len = 1} : v.v;
+	if (v.v.kind == V_NIL)
+		xerrorf(x, "wrong type for value; expected %s; got interface {}", param_type(c));
+	if (!assignable(v.v, c))
+		xerrorf(x, "wrong type for value; expected %s; got %s", param_type(c), value_gotype(v.v));
+	return v.v;
+}
+
+static bool is_hex_int(const char *s)
+{
+	return strlen(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && !strpbrk(s, "pP");
+}
+
+static value ideal_constant(struct texec *x, const node *n)
+{
+	x->at = n;
+	if (n->is_float && !is_hex_int(n->text) && n->text[0] != '\'' && strpbrk(n->text, ".eEpP"))
+		return v_float(n->f);
+	if (n->is_int)
+		return v_int(n->i);
+	xerrorf(x, "%s overflows int", n->text);
+}
+
+static xv eval_pipeline(struct texec *x, xv dot, const node *pipe);
+static xv eval_field_node(struct texec *x, xv dot, const node *f, const node *const *args, uint32_t nargs, const xv *final);
+static xv eval_variable_node(struct texec *x, xv dot, const node *v, const node *const *args, uint32_t nargs, const xv *final);
+static xv eval_chain_node(struct texec *x, xv dot, const node *c, const node *const *args, uint32_t nargs, const xv *final);
+static xv eval_function(struct texec *x, xv dot, const node *id, const node *cmd, const node *const *args, uint32_t nargs, const xv *final);
+
+static value eval_literal(struct texec *x, const node *n, char c)
+{
+	switch (c) {
+	case 'b':
+		if (n->type == N_BOOL)
+			return v_bool(n->flag);
+		xerrorf(x, "expected bool; found %s", node_text(x->a, n));
+	case 'f':
+		if (n->type == N_NUMBER && n->is_float)
+			return v_float(n->f);
+		xerrorf(x, "expected float; found %s", node_text(x->a, n));
+	case 'i': case 'I':
+		if (n->type == N_NUMBER && n->is_int)
+			return c == 'i' ? v_int(n->i) : v_int64(n->i);
+		xerrorf(x, "expected integer; found %s", node_text(x->a, n));
+	case 's':
+		if (n->type == N_STRING)
+			return v_str_static(n->text, n->tlen);
+		xerrorf(x, "expected string; found %s", node_text(x->a, n));
+	case 'v': case 'o': case 0:
+		switch (n->type) {
+		case N_BOOL: return v_bool(n->flag);
+		case N_NUMBER: return ideal_constant(x, n);
+		case N_STRING: return v_str_static(n->text, n->tlen);
+		default: break;
+		}
+		xerrorf(x, "can't handle assignment of %s to empty interface argument", node_text(x->a, n));
+	default:
+		xerrorf(x, "can't handle %s for arg of type %s", node_text(x->a, n), param_type(c));
+	}
+}
+
+/* Go's evalArg: evaluates n for a parameter of type letter c. */
+static value eval_arg(struct texec *x, xv dot, char c, const node *n)
+{
+	x->at = n;
+	switch (n->type) {
+	case N_DOT: return validate_type(x, dot, c);
+	case N_NIL:
+		if (c == 0 || can_be_nil(c))
+			return zero_of(x, c);
+		xerrorf(x, "cannot assign nil to %s", param_type(c));
+	case N_FIELD: return validate_type(x, eval_field_node(x, dot, n, &n, 1, NULL), c);
+	case N_VAR: return validate_type(x, eval_variable_node(x, dot, n, NULL, 0, NULL), c);
+	case N_PIPE: return validate_type(x, eval_pipeline(x, dot, n), c);
+	case N_IDENT: return validate_type(x, eval_function(x, dot, n, n, NULL, 0, NULL), c);
+	case N_CHAIN: return validate_type(x, eval_chain_node(x, dot, n, NULL, 0, NULL), c);
+	default: return eval_literal(x, n, c);
+	}
+}
+
+typedef struct sig {
+	const char *p; /* parameter letters, receiver skipped */
+	int num_in;    /* Go's NumIn without the receiver */
+	bool variadic;
+} sig;
+
+static sig parse_sig(const fn_def *fn, bool method)
+{
+	sig s = {fn->sig ? fn->sig : "", 0, false};
+	if (method && s.p[0] == 'o')
+		s.p++;
+	size_t n = strlen(s.p);
+	s.variadic = n > 0 && s.p[n - 1] == '*';
+	s.num_in = (int)(s.variadic ? n - 1 : n);
+	return s;
+}
+
+static char param_at(const sig *s, int i)
+{
+	if (s->variadic && i >= s->num_in - 1)
+		return s->p[s->num_in - 1];
+	return s->p[i];
+}
+
+static xv call_lazy(struct texec *x, xv dot, const fn_def *fn, const node *const *args, uint32_t nargs, const xv *final)
+{
+	bool is_or = fn->name[0] == 'o';
+	value v = v_nil();
+	for (uint32_t i = 0; i < nargs; i++) {
+		v = eval_arg(x, dot, 'v', args[i]);
+		if (value_truthy(v) == is_or)
+			return plain(v);
+	}
+	if (final)
+		v = validate_type(x, *final, 'v');
+	return plain(v);
+}
+
+/* Go's evalCall. args[0] is the function's own node; recv is a method's receiver. */
+static xv eval_call(struct texec *x, xv dot, const fn_def *fn, bool builtin, const node *at,
+                    const char *name, const node *const *args, uint32_t nargs, const xv *final, const value *recv)
+{
+	if (args) {
+		args++;
+		nargs--;
+	}
+	sig s = parse_sig(fn, recv != NULL);
+	int num_in = (int)nargs + (final ? 1 : 0);
+	int num_fixed = (int)nargs;
+	if (s.variadic) {
+		num_fixed = s.num_in - 1;
+		if (num_in < num_fixed)
+			xerrorf(x, "wrong number of args for %s: want at least %d got %u", name, s.num_in - 1, nargs);
+	} else if (num_in != s.num_in) {
+		xerrorf(x, "wrong number of args for %s: want %d got %d", name, s.num_in, num_in);
+	}
+	if (builtin && fn_is_lazy(fn))
+		return call_lazy(x, dot, fn, args, nargs, final);
+	int off = recv ? 1 : 0;
+	value *argv = arena_alloc(x->a, (size_t)(num_in + off + 1) * sizeof *argv);
+	if (recv)
+		argv[0] = *recv;
+	int i = 0;
+	for (; i < (int)nargs; i++)
+		argv[off + i] = eval_arg(x, dot, param_at(&s, i), args[i]);
+	if (final)
+		argv[off + i] = validate_type(x, *final, param_at(&s, num_in - 1));
+	fnctx c = {x->a, x->set, x, x->set->host, fn};
+	x->at = at;
+	x->call_node = at;
+	value r = fn->impl(&c, argv, num_in + off);
+	return plain(r);
+}
+
+static const fn_def *find_function(struct texec *x, const char *name, bool *builtin)
+{
+	const fn_def *d = x->set->funcs ? fn_table_find(x->set->funcs, name) : NULL;
+	*builtin = false;
+	if (d)
+		return d;
+	*builtin = true;
+	return fn_table_find(&builtin_table, name);
+}
+
+static xv eval_function(struct texec *x, xv dot, const node *id, const node *cmd, const node *const *args,
+                        uint32_t nargs, const xv *final)
+{
+	x->at = id;
+	bool builtin;
+	const fn_def *fn = find_function(x, id->text, &builtin);
+	if (!fn)
+		xerrorf(x, "%s is not a defined function", quoted(x->a, id->text));
+	return eval_call(x, dot, fn, builtin, cmd, id->text, args, nargs, final, NULL);
+}
+
+/* ---- fields ---- */
+
+static bool map_elems_iface(const vmap *m) { return strcmp(m->gotype, GT_STRMAP) != 0; }
+static bool list_elems_iface(const vlist *l) { return strcmp(l->gotype, GT_LIST) == 0; }
+
+static const fn_def *find_method(const vclass *cls, const char *name)
+{
+	for (const fn_def *d = cls->methods; d && d->name; d++)
+		if (strcmp(d->name, name) == 0)
+			return d;
+	return NULL;
+}
+
+static xv eval_map_field(struct texec *x, const vmap *m, const char *name, bool has_args)
+{
+	if (has_args)
+		xerrorf(x, "%s is not a method but has arguments", name);
+	value *v = map_get(m, name, strlen(name));
+	if (v)
+		return (xv){*v, map_elems_iface(m)};
+	if (x->set->strict)
+		xerrorf(x, "map has no entry for key %s", quoted(x->a, name));
+	if (!map_elems_iface(m))
+		return plain(v_str_static("", 0));
+	return (xv){v_nil(), true};
+}
+
+static xv eval_field(struct texec *x, xv dot, const char *name, const node *at, const node *const *args,
+                     uint32_t nargs, const xv *final, xv recv)
+{
+	if (recv.v.kind == V_NIL && !recv.iface) {
+		if (x->set->strict)
+			xerrorf(x, "nil data; no entry for key %s", quoted(x->a, name));
+		return MISSING_XV;
+	}
+	if (recv.v.kind == V_NIL)
+		xerrorf(x, "nil pointer evaluating interface {}.%s", name);
+	bool has_args = nargs > 1 || final;
+	if (recv.v.kind == V_OBJ) {
+		const vclass *cls = recv.v.u.o->cls;
+		const fn_def *m = find_method(cls, name);
+		if (m)
+			return eval_call(x, dot, m, false, at, name, args, nargs, final, &recv.v);
+		value out;
+		if (cls->field && cls->field(x->a, recv.v.u.o, name, &out)) {
+			if (has_args)
+				xerrorf(x, "%s has arguments but cannot be invoked as function", name);
+			return plain(out);
+		}
+	}
+	if (recv.v.kind == V_MAP)
+		return eval_map_field(x, recv.v.u.m, name, has_args);
+	xerrorf(x, "can't evaluate field %s in type %s", name, type_name(recv));
+}
+
+static xv eval_field_chain(struct texec *x, xv dot, xv recv, const node *at, const char *const *ident,
+                           uint32_t n, const node *const *args, uint32_t nargs, const xv *final)
+{
+	for (uint32_t i = 0; i + 1 < n; i++)
+		recv = eval_field(x, dot, ident[i], at, NULL, 0, NULL, recv);
+	return eval_field(x, dot, ident[n - 1], at, args, nargs, final, recv);
+}
+
+static xv eval_field_node(struct texec *x, xv dot, const node *f, const node *const *args, uint32_t nargs,
+                          const xv *final)
+{
+	x->at = f;
+	return eval_field_chain(x, dot, dot, f, f->ident, f->nident, args, nargs, final);
+}
+
+static void not_a_function(struct texec *x, const node *const *args, uint32_t nargs, const xv *final)
+{
+	if (nargs > 1 || final)
+		xerrorf(x, "can't give argument to non-function %s", node_text(x->a, args[0]));
+}
+
+static xv eval_chain_node(struct texec *x, xv dot, const node *c, const node *const *args, uint32_t nargs,
+                          const xv *final)
+{
+	x->at = c;
+	if (c->pipe->type == N_NIL)
+		xerrorf(x, "indirection through explicit nil in %s", node_text(x->a, c));
+	value r = eval_arg(x, dot, 0, c->pipe);
+	return eval_field_chain(x, dot, plain(r), c, c->ident, c->nident, args, nargs, final);
+}
+
+static xv eval_variable_node(struct texec *x, xv dot, const node *v, const node *const *args, uint32_t nargs,
+                             const xv *final)
+{
+	x->at = v;
+	xv val = find_var(x, v->ident[0])->val;
+	if (v->nident == 1) {
+		if (args)
+			not_a_function(x, args, nargs, final);
+		return val;
+	}
+	return eval_field_chain(x, dot, val, v, v->ident + 1, v->nident - 1, args, nargs, final);
+}
+
+static xv eval_command(struct texec *x, xv dot, const node *cmd, const xv *final)
+{
+	const node *first = cmd->kids[0];
+	const node *const *args = (const node *const *)cmd->kids;
+	switch (first->type) {
+	case N_FIELD: return eval_field_node(x, dot, first, args, cmd->nkids, final);
+	case N_CHAIN: return eval_chain_node(x, dot, first, args, cmd->nkids, final);
+	case N_IDENT: return eval_function(x, dot, first, cmd, args, cmd->nkids, final);
+	case N_PIPE:
+		not_a_function(x, args, cmd->nkids, final);
+		return eval_pipeline(x, dot, first);
+	case N_VAR: return eval_variable_node(x, dot, first, args, cmd->nkids, final);
+	default: break;
+	}
+	x->at = first;
+	not_a_function(x, args, cmd->nkids, final);
+	switch (first->type) {
+	case N_BOOL: return plain(v_bool(first->flag));
+	case N_DOT: return dot;
+	case N_NIL: xerrorf(x, "nil is not a command");
+	case N_NUMBER: return plain(ideal_constant(x, first));
+	case N_STRING: return plain(v_str_static(first->text, first->tlen));
+	default: break;
+	}
+	xerrorf(x, "can't evaluate command %s", quoted(x->a, node_text(x->a, first)));
+}
+
+static xv eval_pipeline(struct texec *x, xv dot, const node *pipe)
+{
+	if (!pipe)
+		return MISSING_XV;
+	x->at = pipe;
+	xv val = MISSING_XV;
+	for (uint32_t i = 0; i < pipe->nkids; i++) {
+		val = eval_command(x, dot, pipe->kids[i], i ? &val : NULL);
+		val.iface = false; /* Go digs into interface{} after each command */
+	}
+	for (uint32_t i = 0; i < pipe->ndecl; i++) {
+		if (pipe->flag)
+			find_var(x, pipe->decl[i]->ident[0])->val = val;
+		else
+			push_var(x, pipe->decl[i]->ident[0], val);
+	}
+	return val;
+}
+
+/* ---- statements ---- */
+
+static enum walk_result walk(struct texec *x, xv dot, const node *n);
+
+static void check_output(struct texec *x)
+{
+	if (x->set->outlim && x->out->len - x->out_start > x->set->outlim)
+		xerrorf(x, "output exceeds the limit of %zu bytes", x->set->outlim);
+}
+
+static enum walk_result walk_if_with(struct texec *x, xv dot, const node *n)
+{
+	uint32_t mark = x->nvars;
+	xv val = eval_pipeline(x, dot, n->pipe);
+	enum walk_result r = W_OK;
+	if (value_truthy(val.v))
+		r = walk(x, n->type == N_WITH ? val : dot, n->list);
+	else if (n->elselist)
+		r = walk(x, dot, n->elselist);
+	x->nvars = mark;
+	return r;
+}
+
+static void range_vars(struct texec *x, const node *pipe, xv key, xv elem)
+{
+	if (pipe->ndecl == 0)
+		return;
+	if (pipe->flag) {
+		if (pipe->ndecl > 1)
+			find_var(x, pipe->decl[0]->ident[0])->val = key;
+		else
+			find_var(x, pipe->decl[0]->ident[0])->val = elem;
+	} else {
+		x->vars[x->nvars - 1].val = elem;
+	}
+	if (pipe->ndecl > 1) {
+		if (pipe->flag)
+			find_var(x, pipe->decl[1]->ident[0])->val = elem;
+		else
+			x->vars[x->nvars - 2].val = key;
+	}
+}
+
+/* One iteration; returns false on break. */
+static bool range_once(struct texec *x, const node *n, xv key, xv elem)
+{
+	uint32_t mark = x->nvars;
+	range_vars(x, n->pipe, key, elem);
+	enum walk_result r = walk(x, elem, n->list);
+	x->nvars = mark;
+	return r != W_BREAK;
+}
+
+static void walk_range(struct texec *x, xv dot, const node *n)
+{
+	x->at = n;
+	uint32_t mark0 = x->nvars;
+	xv val = eval_pipeline(x, dot, n->pipe);
+	value v = val.v;
+	bool any = false;
+	if (v.kind == V_LIST && v.u.l->len) {
+		any = true;
+		bool ifc = list_elems_iface(v.u.l);
+		for (uint32_t i = 0; i < v.u.l->len; i++)
+			if (!range_once(x, n, plain(v_int(i)), (xv){v.u.l->items[i], ifc}))
+				break;
+	} else if (v.kind == V_MAP && v.u.m->len) {
+		any = true;
+		bool ifc = map_elems_iface(v.u.m);
+		for (uint32_t i = 0; i < v.u.m->len; i++) {
+			ventry *e = &v.u.m->e[i];
+			if (!range_once(x, n, plain(v_str_static(e->key, e->klen)), (xv){e->val, ifc}))
+				break;
+		}
+	} else if (v.kind != V_NIL && v.kind != V_LIST && v.kind != V_MAP) {
+		xerrorf(x, "range can't iterate over %s", value_text(x->a, v));
+	}
+	if (!any && n->elselist)
+		walk(x, dot, n->elselist);
+	x->nvars = mark0;
+}
+
+static void walk_template(struct texec *x, xv dot, const node *n)
+{
+	x->at = n;
+	const ttree *t = tset_lookup(x->set, n->text);
+	if (!t)
+		xerrorf(x, "template %s not defined", quoted(x->a, n->text));
+	if (x->depth == MAX_EXEC_DEPTH)
+		xerrorf(x, "exceeded maximum template depth (%d)", MAX_EXEC_DEPTH);
+	dot = eval_pipeline(x, dot, n->pipe);
+	const ttree *saved_tmpl = x->tmpl;
+	uint32_t saved_base = x->base, saved_n = x->nvars;
+	x->depth++;
+	x->tmpl = t;
+	x->base = x->nvars;
+	push_var(x, "$", dot);
+	walk(x, dot, t->root);
+	x->depth--;
+	x->tmpl = saved_tmpl;
+	x->base = saved_base;
+	x->nvars = saved_n;
+}
+
+static void walk_action(struct texec *x, xv dot, const node *n)
+{
+	xv val = eval_pipeline(x, dot, n->pipe);
+	if (n->pipe->ndecl)
+		return;
+	x->at = n;
+	go_print_template(x->out, val.v);
+	check_output(x);
+}
+
+static enum walk_result walk(struct texec *x, xv dot, const node *n)
+{
+	x->at = n;
+	switch ((enum ntype)n->type) {
+	case N_ACTION: walk_action(x, dot, n); break;
+	case N_BREAK: return W_BREAK;
+	case N_CONTINUE: return W_CONTINUE;
+	case N_IF: case N_WITH: return walk_if_with(x, dot, n);
+	case N_LIST:
+		for (uint32_t i = 0; i < n->nkids; i++) {
+			enum walk_result r = walk(x, dot, n->kids[i]);
+			if (r != W_OK)
+				return r;
+		}
+		break;
+	case N_RANGE: walk_range(x, dot, n); break;
+	case N_TEMPLATE: walk_template(x, dot, n); break;
+	case N_TEXT:
+		sb_add(x->out, n->text, n->tlen);
+		check_output(x);
+		break;
+	case N_COMMENT: break;
+	default: xerrorf(x, "unknown node: %s", node_text(x->a, n));
+	}
+	return W_OK;
+}
+
+/* ---- entry points ---- */
+
+static int run(tset *t, void *host, const char *name, value data, strbuf *out, terror *err)
+{
+	const ttree *tree = tset_lookup(t, name);
+	if (!tree) {
+		err->kind = TERR_OTHER;
+		err->msg = arena_sprintf(t->a, "template: no template %s associated with template \"gotpl\"",
+		                         quoted(t->a, name));
+		return -1;
+	}
+	struct texec *x = arena_alloc(t->a, sizeof *x);
+	x->set = t;
+	x->a = t->a;
+	x->out = out;
+	x->out_start = out->len;
+	x->tmpl = tree;
+	(void)host;
+	if (setjmp(x->jb)) {
+		err->kind = TERR_EXEC;
+		err->msg = x->err;
+		return -1;
+	}
+	push_var(x, "$", plain(data));
+	if (!tree->root) {
+		x->at = NULL;
+		xerrorf(x, "%s is an incomplete or empty template", quoted(x->a, name));
+	}
+	walk(x, plain(data), tree->root);
+	err->kind = TERR_NONE;
+	err->msg = NULL;
+	return 0;
+}
+
+int tset_exec(tset *t, const char *name, value data, strbuf *out, terror *err)
+{
+	return run(t, t->host, name, data, out, err);
+}
+
+int fnctx_exec(fnctx *c, const char *name, value data, strbuf *out, terror *err)
+{
+	return run(c->set, c->host, name, data, out, err);
+}
+
+noreturn void fn_fail(fnctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	struct texec *x = c->x;
+	const char *m = arena_sprintf(x->a, "error calling %s: %s", c->fn ? c->fn->name : "?", msg ? msg : "");
+	free(msg);
+	x->at = x->call_node;
+	xfail_msg(x, m);
+}
+
+noreturn void fn_fail_raw(fnctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	struct texec *x = c->x;
+	const char *m = arena_strdup(x->a, msg ? msg : "");
+	free(msg);
+	x->at = x->call_node;
+	xfail_msg(x, m);
+}
+
+noreturn void exec_fail_plain(fnctx *c, const char *msg)
+{
+	struct texec *x = c->x;
+	x->at = x->call_node;
+	xfail_msg(x, arena_sprintf(x->a, "error calling %s: %s", c->fn->name, msg));
+}
+
+const char *fnctx_template_name(fnctx *c)
+{
+	return c->x->tmpl->name;
+}

@@ -1,0 +1,1072 @@
+/* yaml.c - YAML in and out as Helm sees it (the one file that includes libyaml).
+ *
+ * Loading: libyaml's parser gives events; we build a node tree as yaml.v2's
+ * parser does, then decode it with yaml.v2's YAML 1.1 resolver, merge keys and
+ * alias budget, and apply sigs.k8s.io/yaml's trip through JSON (numbers become
+ * float64, keys strings). Emitting: the value is normalised as JSON then yaml.v2
+ * would see it, and libyaml's emitter (which yaml.v2's is a port of) writes it.
+ */
+#include "yaml.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "gofmt.h"
+
+#define TAG_PREFIX "tag:yaml.org,2002:"
+#define MAX_DEPTH 10000
+
+/* ---- the node tree ---- */
+
+enum ykind { Y_SCALAR, Y_SEQ, Y_MAP, Y_ALIAS };
+
+typedef struct ynode {
+	enum ykind kind;
+	const char *val; /* scalar value, or the alias's anchor name */
+	size_t len;
+	const char *tag; /* expanded tag, or NULL */
+	bool plain;      /* a plain scalar (yaml.v2's n.implicit) */
+	bool visiting;   /* an alias being expanded (cycle check) */
+	struct ynode *alias;
+	struct ynode **kids;
+	uint32_t n, cap;
+} ynode;
+
+typedef struct anchor {
+	const char *name;
+	ynode *node;
+} anchor;
+
+typedef struct ybuild {
+	arena *a;
+	ynode **stack;
+	uint32_t depth, cap;
+	anchor *anchors;
+	uint32_t nanchors, capanchors;
+	ynode *root;
+	bool have_root;
+	const char *err;
+} ybuild;
+
+static void kid_push(arena *a, ynode *p, ynode *k)
+{
+	if (p->n == p->cap) {
+		uint32_t cap = p->cap ? p->cap * 2 : 4;
+		p->kids = arena_realloc(a, p->kids, p->n * sizeof(*p->kids), cap * sizeof(*p->kids));
+		p->cap = cap;
+	}
+	p->kids[p->n++] = k;
+}
+
+static void anchor_add(ybuild *b, const unsigned char *name, ynode *n)
+{
+	if (!name)
+		return;
+	if (b->nanchors == b->capanchors) {
+		uint32_t cap = b->capanchors ? b->capanchors * 2 : 8;
+		b->anchors = arena_realloc(b->a, b->anchors, b->nanchors * sizeof(anchor), cap * sizeof(anchor));
+		b->capanchors = cap;
+	}
+	b->anchors[b->nanchors++] = (anchor){arena_strdup(b->a, (const char *)name), n};
+}
+
+static ynode *anchor_find(ybuild *b, const char *name)
+{
+	for (uint32_t i = b->nanchors; i-- > 0;)
+		if (!strcmp(b->anchors[i].name, name))
+			return b->anchors[i].node;
+	return NULL;
+}
+
+/* Attaches a finished or opened node to its parent (or makes it the root). */
+static void attach(ybuild *b, ynode *n)
+{
+	if (b->depth)
+		kid_push(b->a, b->stack[b->depth - 1], n);
+	else if (!b->have_root)
+		b->root = n, b->have_root = true;
+}
+
+static int open_node(ybuild *b, ynode *n)
+{
+	attach(b, n);
+	if (b->depth >= MAX_DEPTH) {
+		b->err = "yaml: exceeded max depth of 10000";
+		return -1;
+	}
+	if (b->depth == b->cap) {
+		uint32_t cap = b->cap ? b->cap * 2 : 16;
+		b->stack = arena_realloc(b->a, b->stack, b->depth * sizeof(ynode *), cap * sizeof(ynode *));
+		b->cap = cap;
+	}
+	b->stack[b->depth++] = n;
+	return 0;
+}
+
+static ynode *new_node(ybuild *b, enum ykind k, const unsigned char *tag)
+{
+	ynode *n = arena_alloc(b->a, sizeof(*n));
+	n->kind = k;
+	n->tag = tag ? arena_strdup(b->a, (const char *)tag) : NULL;
+	return n;
+}
+
+/* Handles one event; returns 1 at the first document's end, -1 on error, 0 to go on. */
+static int on_event(ybuild *b, const yaml_event_t *e)
+{
+	ynode *n;
+	switch (e->type) {
+	case YAML_SCALAR_EVENT:
+		n = new_node(b, Y_SCALAR, e->data.scalar.tag);
+		n->val = arena_strndup(b->a, (const char *)e->data.scalar.value, e->data.scalar.length);
+		n->len = e->data.scalar.length;
+		n->plain = e->data.scalar.plain_implicit;
+		anchor_add(b, e->data.scalar.anchor, n);
+		attach(b, n);
+		return 0;
+	case YAML_ALIAS_EVENT:
+		n = new_node(b, Y_ALIAS, NULL);
+		n->val = arena_strdup(b->a, (const char *)e->data.alias.anchor);
+		n->alias = anchor_find(b, n->val);
+		if (!n->alias) {
+			b->err = arena_sprintf(b->a, "yaml: unknown anchor '%s' referenced", n->val);
+			return -1;
+		}
+		attach(b, n);
+		return 0;
+	case YAML_SEQUENCE_START_EVENT:
+		n = new_node(b, Y_SEQ, e->data.sequence_start.tag);
+		anchor_add(b, e->data.sequence_start.anchor, n);
+		return open_node(b, n);
+	case YAML_MAPPING_START_EVENT:
+		n = new_node(b, Y_MAP, e->data.mapping_start.tag);
+		anchor_add(b, e->data.mapping_start.anchor, n);
+		return open_node(b, n);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		b->depth--;
+		return 0;
+	case YAML_DOCUMENT_END_EVENT:
+	case YAML_STREAM_END_EVENT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* yaml.v2's parser failure text: "yaml: line N: problem". */
+static const char *parse_error(arena *a, const yaml_parser_t *p)
+{
+	size_t line = 0;
+	if (p->problem_mark.line != 0) {
+		line = p->problem_mark.line;
+		if (p->error == YAML_SCANNER_ERROR)
+			line++;
+	} else if (p->context_mark.line != 0) {
+		line = p->context_mark.line;
+	}
+	const char *msg = p->problem ? p->problem : "unknown problem parsing YAML content";
+	if (line)
+		return arena_sprintf(a, "yaml: line %zu: %s", line, msg);
+	return arena_sprintf(a, "yaml: %s", msg);
+}
+
+/* Parses the first document into a node tree; *root is NULL for an empty stream. */
+static int build_tree(arena *a, const char *text, size_t len, ynode **root, const char **err)
+{
+	yaml_parser_t p;
+	ybuild b = {.a = a};
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	int rc = 0;
+	while (rc == 0) {
+		yaml_event_t e;
+		if (!yaml_parser_parse(&p, &e)) {
+			b.err = parse_error(a, &p);
+			rc = -1;
+			break;
+		}
+		rc = on_event(&b, &e);
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	if (rc < 0) {
+		*err = b.err;
+		return -1;
+	}
+	*root = b.root;
+	return 0;
+}
+
+/* ---- yaml.v2's resolver ---- */
+
+enum rtag { R_STR, R_NULL, R_BOOL, R_INT, R_UINT, R_FLOAT, R_TIMESTAMP, R_MERGE };
+
+typedef struct resolved {
+	enum rtag tag;
+	bool b;
+	int64_t i;
+	uint64_t u;
+	double f;
+} resolved;
+
+static const struct {
+	const char *word;
+	enum rtag tag;
+	int v; /* bool value, or the sign of an infinity, or 0 for NaN */
+} resolve_map[] = {
+    {"y", R_BOOL, 1},     {"Y", R_BOOL, 1},     {"yes", R_BOOL, 1},    {"Yes", R_BOOL, 1},    {"YES", R_BOOL, 1},
+    {"true", R_BOOL, 1},  {"True", R_BOOL, 1},  {"TRUE", R_BOOL, 1},   {"on", R_BOOL, 1},     {"On", R_BOOL, 1},
+    {"ON", R_BOOL, 1},    {"n", R_BOOL, 0},     {"N", R_BOOL, 0},      {"no", R_BOOL, 0},     {"No", R_BOOL, 0},
+    {"NO", R_BOOL, 0},    {"false", R_BOOL, 0}, {"False", R_BOOL, 0},  {"FALSE", R_BOOL, 0},  {"off", R_BOOL, 0},
+    {"Off", R_BOOL, 0},   {"OFF", R_BOOL, 0},   {"", R_NULL, 0},       {"~", R_NULL, 0},      {"null", R_NULL, 0},
+    {"Null", R_NULL, 0},  {"NULL", R_NULL, 0},  {".nan", R_FLOAT, 0},  {".NaN", R_FLOAT, 0},  {".NAN", R_FLOAT, 0},
+    {".inf", R_FLOAT, 1}, {".Inf", R_FLOAT, 1}, {".INF", R_FLOAT, 1},  {"+.inf", R_FLOAT, 1}, {"+.Inf", R_FLOAT, 1},
+    {"+.INF", R_FLOAT, 1}, {"-.inf", R_FLOAT, -1}, {"-.Inf", R_FLOAT, -1}, {"-.INF", R_FLOAT, -1}, {"<<", R_MERGE, 0},
+};
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Reads 1 or 2 digits (Go's time.Parse for "1", "15", "4", "5") within [lo, hi]. */
+static bool ts_num(const char *s, size_t n, size_t *i, int lo, int hi, int *out)
+{
+	if (*i >= n || !is_digit(s[*i]))
+		return false;
+	int v = s[(*i)++] - '0';
+	if (*i < n && is_digit(s[*i]))
+		v = v * 10 + (s[(*i)++] - '0');
+	*out = v;
+	return v >= lo && v <= hi;
+}
+
+static bool ts_time(const char *s, size_t n, size_t *i)
+{
+	int h, m, sec;
+	if (!ts_num(s, n, i, 0, 23, &h) || *i >= n || s[(*i)++] != ':' || !ts_num(s, n, i, 0, 59, &m) ||
+	    *i >= n || s[(*i)++] != ':' || !ts_num(s, n, i, 0, 59, &sec))
+		return false;
+	if (*i < n && (s[*i] == '.' || s[*i] == ',') && *i + 1 < n && is_digit(s[*i + 1]))
+		for ((*i)++; *i < n && is_digit(s[*i]);)
+			(*i)++;
+	return true;
+}
+
+/* yaml.v2's parseTimestamp: "2006-1-2", "2006-1-2 15:4:5.9", "2006-1-2T15:4:5.9Z07:00". */
+static bool is_timestamp(const char *s, size_t n)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	size_t i = 0;
+	while (i < n && is_digit(s[i]))
+		i++;
+	if (i != 4 || i == n || s[i] != '-')
+		return false;
+	int year = atoi(s), mon, day;
+	i++;
+	if (!ts_num(s, n, &i, 1, 12, &mon) || i >= n || s[i++] != '-' || !ts_num(s, n, &i, 1, 31, &day))
+		return false;
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (day > mdays[mon - 1] || (mon == 2 && day == 29 && !leap))
+		return false;
+	if (i == n)
+		return true;
+	char sep = s[i++];
+	if (sep == ' ')
+		return ts_time(s, n, &i) && i == n;
+	if ((sep != 'T' && sep != 't') || !ts_time(s, n, &i) || i >= n)
+		return false;
+	if (s[i] == 'Z')
+		return i + 1 == n;
+	int hh, mm;
+	if (s[i] != '+' && s[i] != '-')
+		return false;
+	i++;
+	if (i + 5 != n || !is_digit(s[i]) || !is_digit(s[i + 1]) || s[i + 2] != ':' || !is_digit(s[i + 3]) ||
+	    !is_digit(s[i + 4]))
+		return false;
+	hh = (s[i] - '0') * 10 + s[i + 1] - '0';
+	mm = (s[i + 3] - '0') * 10 + s[i + 4] - '0';
+	return hh < 24 && mm < 60;
+}
+
+/* Go's strconv.ParseUint(s, 0, 64) on an unsigned digit string; returns 0 ok, 1 syntax, 2 range. */
+static int parse_uint(const char *s, uint64_t *out, int *basep)
+{
+	int base = 10;
+	if (s[0] == '0' && s[1]) {
+		char c = s[1] | 0x20;
+		base = c == 'x' ? 16 : c == 'o' ? 8 : c == 'b' ? 2 : 8;
+		s += c == 'x' || c == 'o' || c == 'b' ? 2 : 1;
+		if (!*s)
+			return 1;
+	}
+	if (!*s)
+		return 1;
+	*basep = base;
+	uint64_t v = 0;
+	bool range = false;
+	for (; *s; s++) {
+		int d = is_digit(*s) ? *s - '0' : (*s | 0x20) >= 'a' && (*s | 0x20) <= 'z' ? (*s | 0x20) - 'a' + 10 : 99;
+		if (d >= base)
+			return 1;
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			range = true;
+		v = v * (uint64_t)base + (uint64_t)d;
+	}
+	*out = v;
+	return range ? 2 : 0;
+}
+
+static bool float_syntax(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	const char *d = s;
+	if (*s == '.') {
+		s++;
+		if (!is_digit(*s))
+			return false;
+		while (is_digit(*s))
+			s++;
+	} else {
+		while (is_digit(*s))
+			s++;
+		if (s == d)
+			return false;
+		if (*s == '.')
+			for (s++; is_digit(*s);)
+				s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '-' || *s == '+')
+			s++;
+		if (!is_digit(*s))
+			return false;
+		while (is_digit(*s))
+			s++;
+	}
+	return *s == 0;
+}
+
+/* Go's ParseFloat on a yamlStyleFloat text: fails on overflow. */
+static bool parse_float(const char *s, double *out)
+{
+	errno = 0;
+	double f = strtod(s, NULL);
+	if (isinf(f))
+		return false;
+	*out = f;
+	return true;
+}
+
+/* ParseInt(plain, 0, 64) then ParseUint, as yaml.v2 tries them; 0 ok, 1 syntax, 2 range. */
+static int resolve_int(const char *plain, resolved *r, int *base)
+{
+	const char *d = plain[0] == '-' || plain[0] == '+' ? plain + 1 : plain;
+	uint64_t u;
+	int rc = parse_uint(d, &u, base);
+	if (rc)
+		return rc;
+	if (plain[0] == '-' ? u <= (uint64_t)INT64_MAX + 1 : u <= (uint64_t)INT64_MAX) {
+		r->tag = R_INT;
+		r->i = plain[0] == '-' ? (int64_t)(0 - u) : (int64_t)u;
+		r->f = plain[0] == '-' ? -(double)u : (double)u;
+		return 0;
+	}
+	if (plain[0] != '-' && plain[0] != '+') {
+		r->tag = R_UINT;
+		r->u = u;
+		r->f = (double)u;
+		return 0;
+	}
+	return plain[0] == '+' ? 1 : 2;
+}
+
+static void resolve_number(arena *a, const char *in, size_t n, resolved *r)
+{
+	char *plain = arena_alloc(a, n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (in[i] != '_')
+			plain[k++] = in[i];
+	plain[k] = 0;
+	int base = 10;
+	if (resolve_int(plain, r, &base) == 0)
+		return;
+	if (float_syntax(plain) && parse_float(plain, &r->f)) {
+		r->tag = R_FLOAT;
+		return;
+	}
+}
+
+/* yaml.v2's resolve for an untagged plain scalar. */
+static void resolve_plain(arena *a, const char *in, size_t n, resolved *r)
+{
+	*r = (resolved){.tag = R_STR};
+	unsigned char h = n ? (unsigned char)in[0] : 'N';
+	bool map_hint = strchr("yYnNtTfFoO~", h) && h;
+	if (!(map_hint || h == '.' || h == '+' || h == '-' || is_digit((char)h) || n == 0))
+		return;
+	for (size_t i = 0; i < sizeof resolve_map / sizeof resolve_map[0]; i++) {
+		if (strlen(resolve_map[i].word) != n || memcmp(resolve_map[i].word, in, n))
+			continue;
+		r->tag = resolve_map[i].tag;
+		r->b = resolve_map[i].v == 1;
+		r->f = resolve_map[i].v ? resolve_map[i].v * INFINITY : NAN;
+		return;
+	}
+	if (map_hint || n == 0)
+		return;
+	if (memchr(in, 0, n))
+		return;
+	if (h == '.') {
+		char *s = arena_strndup(a, in, n);
+		if (float_syntax(s) && parse_float(s, &r->f))
+			r->tag = R_FLOAT;
+		return;
+	}
+	if (is_digit((char)h) && is_timestamp(in, n)) {
+		r->tag = R_TIMESTAMP;
+		return;
+	}
+	resolve_number(a, in, n, r);
+}
+
+/* ---- decoding (yaml.v2's decoder, then sigs.k8s.io/yaml's JSON view) ---- */
+
+typedef struct dctx {
+	arena *a;
+	const char *err;      /* a yaml.v2 decode error: stops decoding */
+	const char *conv_err; /* the first key conversion error (reported after decoding) */
+	const char *json_err; /* the first NaN/Inf (json.Marshal fails last) */
+	long decode_count, alias_count, alias_depth;
+} dctx;
+
+static value dec_node(dctx *c, ynode *n);
+
+static const char *short_tag(arena *a, const char *tag)
+{
+	if (strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)))
+		return tag;
+	return arena_sprintf(a, "!!%s", tag + strlen(TAG_PREFIX));
+}
+
+static const char *rtag_name(enum rtag t)
+{
+	static const char *const names[] = {"str", "null", "bool", "int", "int", "float", "timestamp", "merge"};
+	return names[t];
+}
+
+static value resolved_value(dctx *c, ynode *n, const resolved *r)
+{
+	switch (r->tag) {
+	case R_NULL:
+		return v_nil();
+	case R_BOOL:
+		return v_bool(r->b);
+	case R_INT:
+	case R_UINT:
+	case R_FLOAT:
+		if (!c->json_err && (isnan(r->f) || isinf(r->f)))
+			c->json_err = isnan(r->f) ? "json: unsupported value: NaN"
+				      : r->f > 0  ? "json: unsupported value: +Inf"
+						  : "json: unsupported value: -Inf";
+		return v_float(r->f);
+	default:
+		return v_str(c->a, n->val, n->len);
+	}
+}
+
+/* Resolves a scalar node with its tag as yaml.v2's d.scalar does. */
+static void dec_resolve(dctx *c, ynode *n, resolved *r)
+{
+	*r = (resolved){.tag = R_STR};
+	const char *tag = n->tag;
+	if (tag && !strcmp(tag, "!"))
+		tag = NULL, n->plain = false;
+	if (!tag) {
+		if (n->plain)
+			resolve_plain(c->a, n->val, n->len, r);
+		return;
+	}
+	static const char *const resolvable[] = {"str", "bool", "int", "float", "null", "timestamp"};
+	const char *st = short_tag(c->a, tag);
+	bool ok = false;
+	for (size_t i = 0; i < 6; i++)
+		ok |= st[0] == '!' && st[1] == '!' && !strcmp(st + 2, resolvable[i]);
+	if (!ok || !strcmp(st, "!!str"))
+		return;
+	resolve_plain(c->a, n->val, n->len, r);
+	const char *want = st + 2;
+	if (!strcmp(want, rtag_name(r->tag)) || (!strcmp(want, "float") && r->tag == R_INT))
+		return;
+	if (r->tag == R_MERGE && !strcmp(want, "merge"))
+		return;
+	c->err = arena_sprintf(c->a, "yaml: cannot decode !!%s `%s` as a %s", rtag_name(r->tag), n->val, st);
+}
+
+static value dec_scalar(dctx *c, ynode *n)
+{
+	resolved r;
+	dec_resolve(c, n, &r);
+	return resolved_value(c, n, &r);
+}
+
+/* Go's strconv.FormatFloat(f, 'g', -1, 32), as sigs.k8s.io/yaml writes float keys. */
+static const char *float32_key(arena *a, double f)
+{
+	if (isnan(f))
+		return ".nan";
+	if (isinf(f))
+		return f > 0 ? ".inf" : "-.inf";
+	float x = (float)f;
+	char buf[64];
+	int p = 1;
+	for (; p < 10; p++) {
+		snprintf(buf, sizeof buf, "%.*e", p - 1, (double)x);
+		if (strtof(buf, NULL) == x)
+			break;
+	}
+	double rounded = strtod(buf, NULL);
+	strbuf b;
+	sb_init(&b, a);
+	go_format_float(&b, rounded, 'g', -1);
+	return sb_str(&b);
+}
+
+/* sigs.k8s.io/yaml's error for a key JSON cannot have (nil, uint64, big.Int). */
+static void key_error(dctx *c, const char *type, const char *key, value v)
+{
+	if (c->conv_err)
+		return;
+	value args[] = {v_cstr(c->a, key), v};
+	strbuf b;
+	sb_init(&b, c->a);
+	sb_addf(&b, "unsupported map key of type: %s, key: ", type);
+	static const char f[] = "%s, value: %+#v";
+	go_sprintf(&b, f, sizeof f - 1, args, 2);
+	c->conv_err = sb_str(&b);
+}
+
+typedef struct ykey {
+	const char *s;      /* the JSON key */
+	const char *type;   /* set when convertToJSONableObject refuses the key */
+	const char *shown;  /* the key as %+#v shows it */
+} ykey;
+
+/* The JSON key of a key node, as yaml.v2 decodes it and convertToJSONableObject converts it. */
+static ykey dec_key(dctx *c, ynode *k)
+{
+	ykey y = {0};
+	if (k->kind == Y_ALIAS) {
+		if (k->visiting) {
+			c->err = arena_sprintf(c->a, "yaml: anchor '%s' value contains itself", k->val);
+			return y;
+		}
+		k->visiting = true;
+		c->alias_depth++;
+		y = dec_key(c, k->alias);
+		c->alias_depth--;
+		k->visiting = false;
+		return y;
+	}
+	if (k->kind != Y_SCALAR) {
+		value kv = dec_node(c, k);
+		strbuf b;
+		sb_init(&b, c->a);
+		sb_adds(&b, "yaml: invalid map key: ");
+		go_sprintf(&b, "%#v", 3, &kv, 1);
+		if (!c->err)
+			c->err = sb_str(&b);
+		return y;
+	}
+	c->decode_count++;
+	resolved r;
+	dec_resolve(c, k, &r);
+	switch (r.tag) {
+	case R_NULL:
+		return (ykey){"null", "%!s(<nil>)", "<nil>"};
+	case R_BOOL:
+		return (ykey){r.b ? "true" : "false", NULL, NULL};
+	case R_INT:
+		return (ykey){arena_sprintf(c->a, "%lld", (long long)r.i), NULL, NULL};
+	case R_UINT:
+		return (ykey){arena_sprintf(c->a, "%llu", (unsigned long long)r.u), "uint64",
+			      arena_sprintf(c->a, "0x%llx", (unsigned long long)r.u)};
+	case R_FLOAT:
+		return (ykey){float32_key(c->a, r.f), NULL, NULL};
+	default:
+		return (ykey){k->val, NULL, NULL};
+	}
+}
+
+static bool is_merge(const ynode *k)
+{
+	return k->kind == Y_SCALAR && k->len == 2 && !memcmp(k->val, "<<", 2) &&
+	       (k->plain || (k->tag && !strcmp(k->tag, TAG_PREFIX "merge")));
+}
+
+static void dec_map_into(dctx *c, ynode *n, vmap *m);
+
+static const ynode *unalias(const ynode *n)
+{
+	return n->kind == Y_ALIAS ? n->alias : n;
+}
+
+static void dec_merge(dctx *c, ynode *v, vmap *m)
+{
+	static const char want_map[] = "yaml: map merge requires map or sequence of maps as the value";
+	if (v->kind == Y_MAP || (v->kind == Y_ALIAS && unalias(v)->kind == Y_MAP)) {
+		value x = dec_node(c, v);
+		for (uint32_t i = 0; x.kind == V_MAP && i < x.u.m->len; i++)
+			map_set(c->a, m, x.u.m->e[i].key, x.u.m->e[i].klen, x.u.m->e[i].val);
+		return;
+	}
+	if (v->kind != Y_SEQ) {
+		c->err = want_map;
+		return;
+	}
+	for (uint32_t i = v->n; i-- > 0 && !c->err;) {
+		if (unalias(v->kids[i])->kind != Y_MAP) {
+			c->err = want_map;
+			return;
+		}
+		dec_merge(c, v->kids[i], m);
+	}
+}
+
+static void dec_map_into(dctx *c, ynode *n, vmap *m)
+{
+	for (uint32_t i = 0; i + 1 < n->n && !c->err; i += 2) {
+		if (is_merge(n->kids[i])) {
+			dec_merge(c, n->kids[i + 1], m);
+			continue;
+		}
+		ykey k = dec_key(c, n->kids[i]);
+		if (c->err || !k.s)
+			return;
+		value v = dec_node(c, n->kids[i + 1]);
+		if (k.type)
+			key_error(c, k.type, k.shown, v);
+		map_set(c->a, m, k.s, strlen(k.s), v);
+	}
+}
+
+static double allowed_alias_ratio(long count)
+{
+	if (count <= 400000)
+		return 0.99;
+	if (count >= 4000000)
+		return 0.10;
+	return 0.99 - 0.89 * ((double)(count - 400000) / 3600000.0);
+}
+
+static value dec_alias(dctx *c, ynode *n)
+{
+	if (n->visiting) {
+		c->err = arena_sprintf(c->a, "yaml: anchor '%s' value contains itself", n->val);
+		return v_nil();
+	}
+	n->visiting = true;
+	c->alias_depth++;
+	value v = dec_node(c, n->alias);
+	c->alias_depth--;
+	n->visiting = false;
+	return v;
+}
+
+static value dec_node(dctx *c, ynode *n)
+{
+	c->decode_count++;
+	if (c->alias_depth > 0)
+		c->alias_count++;
+	if (c->alias_count > 100 && c->decode_count > 1000 &&
+	    (double)c->alias_count / (double)c->decode_count > allowed_alias_ratio(c->decode_count))
+		c->err = "yaml: document contains excessive aliasing";
+	if (c->err)
+		return v_nil();
+	switch (n->kind) {
+	case Y_SCALAR:
+		return dec_scalar(c, n);
+	case Y_ALIAS:
+		return dec_alias(c, n);
+	case Y_SEQ: {
+		value l = v_list_new(c->a, n->n);
+		for (uint32_t i = 0; i < n->n && !c->err; i++)
+			list_push(c->a, l.u.l, dec_node(c, n->kids[i]));
+		return l;
+	}
+	case Y_MAP: {
+		value m = v_map_new(c->a);
+		dec_map_into(c, n, m.u.m);
+		return m;
+	}
+	}
+	return v_nil();
+}
+
+int yaml_load(arena *a, const char *text, size_t len, value *out, const char **err)
+{
+	ynode *root = NULL;
+	const char *e = NULL;
+	if (build_tree(a, text, len, &root, &e) == 0 && root) {
+		dctx c = {.a = a};
+		c.decode_count = 1; /* the document node */
+		*out = dec_node(&c, root);
+		e = c.err ? c.err : c.conv_err ? c.conv_err : c.json_err;
+	} else if (!e) {
+		*out = v_nil();
+	}
+	if (e) {
+		*err = arena_sprintf(a, "error converting YAML to JSON: %s", e);
+		return -1;
+	}
+	return 0;
+}
+
+int yaml_load_map(arena *a, const char *text, size_t len, value *out, const char **err)
+{
+	if (yaml_load(a, text, len, out, err))
+		return -1;
+	static const char *const kinds[] = {[V_BOOL] = "bool", [V_INT] = "number", [V_INT64] = "number",
+					    [V_FLOAT] = "number", [V_STRING] = "string", [V_LIST] = "array"};
+	if (out->kind == V_NIL) {
+		*out = v_map_new(a);
+	} else if (out->kind != V_MAP) {
+		*err = arena_sprintf(a,
+				     "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go "
+				     "value of type map[string]interface {}",
+				     out->kind < V_MAP ? kinds[out->kind] : "object");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- emitting (sigs.k8s.io/yaml.Marshal: JSON, then yaml.v2) ---- */
+
+typedef struct yemit {
+	yaml_emitter_t em;
+	arena *a;
+	const char **err;
+} yemit;
+
+static int write_out(void *data, unsigned char *buf, size_t size)
+{
+	sb_add(data, (const char *)buf, size);
+	return 1;
+}
+
+static int emit_event(yemit *y, yaml_event_t *e)
+{
+	if (yaml_emitter_emit(&y->em, e))
+		return 0;
+	*y->err = arena_sprintf(y->a, "yaml: %s", y->em.problem ? y->em.problem : "emitter failure");
+	return -1;
+}
+
+static int emit_scalar(yemit *y, const char *s, size_t n, yaml_scalar_style_t style)
+{
+	yaml_event_t e;
+	yaml_scalar_event_initialize(&e, NULL, NULL, (yaml_char_t *)s, (int)n, 1, 1, style);
+	return emit_event(y, &e);
+}
+
+/* yaml.v2's isBase60Float: ^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$ */
+static bool is_base60_float(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		i++;
+	if (i >= n || !is_digit(s[i]))
+		return false;
+	while (i < n && (is_digit(s[i]) || s[i] == '_'))
+		i++;
+	int groups = 0;
+	while (i < n && s[i] == ':') {
+		i++;
+		size_t d = 0;
+		while (i + d < n && is_digit(s[i + d]) && d < 2)
+			d++;
+		if (d == 0 || (d == 2 && s[i] > '5'))
+			return false;
+		i += d;
+		groups++;
+	}
+	if (!groups)
+		return false;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && (is_digit(s[i]) || s[i] == '_');)
+			i++;
+	return i == n;
+}
+
+/* Go's json.Marshal replaces invalid UTF-8 with U+FFFD; returns s itself when valid. */
+static const char *valid_utf8(arena *a, const char *s, size_t n, size_t *outn)
+{
+	strbuf q;
+	sb_init(&q, a);
+	bool bad = false;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+		uint32_t r = w == 2 ? c & 0x1F : w == 3 ? c & 0x0F : c & 0x07;
+		bool ok = w > 0 && i + w <= n;
+		for (size_t k = 1; ok && k < w; k++) {
+			ok = ((unsigned char)s[i + k] & 0xC0) == 0x80;
+			r = (r << 6) | ((unsigned char)s[i + k] & 0x3F);
+		}
+		if (ok && w > 1)
+			ok = r >= (w == 2 ? 0x80u : w == 3 ? 0x800u : 0x10000u) && r <= 0x10FFFF && (r < 0xD800 || r > 0xDFFF);
+		if (!ok) {
+			sb_adds(&q, "\xEF\xBF\xBD");
+			bad = true;
+			i++;
+		} else {
+			sb_add(&q, s + i, w);
+			i += w;
+		}
+	}
+	if (!bad) {
+		*outn = n;
+		return s;
+	}
+	*outn = q.len;
+	return sb_str(&q);
+}
+
+static int emit_string(yemit *y, const char *s, size_t n)
+{
+	s = valid_utf8(y->a, s, n, &n);
+	resolved r;
+	resolve_plain(y->a, s, n, &r);
+	bool plain = r.tag == R_STR && !is_base60_float(s, n);
+	yaml_scalar_style_t style = memchr(s, '\n', n) ? YAML_LITERAL_SCALAR_STYLE
+				    : plain                ? YAML_PLAIN_SCALAR_STYLE
+							   : YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	return emit_scalar(y, s, n, style);
+}
+
+/* A float64 as JSON writes it and yaml.v2 reads that back and prints it. */
+static int emit_float(yemit *y, double f)
+{
+	if (isnan(f) || isinf(f)) {
+		*y->err = isnan(f) ? "json: unsupported value: NaN" : f > 0 ? "json: unsupported value: +Inf"
+									    : "json: unsupported value: -Inf";
+		return -1;
+	}
+	strbuf b;
+	sb_init(&b, y->a);
+	double abs = fabs(f);
+	if (abs < 1e21 && f == floor(f)) {
+		go_format_float(&b, f, 'f', -1);
+		resolved r;
+		resolve_plain(y->a, b.buf, b.len, &r);
+		if (r.tag == R_INT || r.tag == R_UINT) {
+			b.len = 0;
+			if (r.tag == R_INT)
+				sb_addf(&b, "%lld", (long long)r.i);
+			else
+				sb_addf(&b, "%llu", (unsigned long long)r.u);
+			return emit_scalar(y, b.buf, b.len, YAML_PLAIN_SCALAR_STYLE);
+		}
+		b.len = 0;
+	}
+	go_format_float(&b, f, 'g', -1);
+	return emit_scalar(y, b.buf, b.len, YAML_PLAIN_SCALAR_STYLE);
+}
+
+static bool is_letter(int32_t r)
+{
+	return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r == 0xAA || r == 0xB5 || r == 0xBA ||
+	       (r >= 0xC0 && r != 0xD7 && r != 0xF7 && !(r >= 0x2000 && r <= 0x2BFF) && !(r >= 0x3000 && r <= 0x303F));
+}
+
+/* Decodes s into runes (invalid bytes as U+FFFD); returns the count. */
+static size_t to_runes(arena *a, const char *s, size_t n, int32_t **out)
+{
+	int32_t *r = arena_alloc(a, (n + 1) * sizeof(int32_t));
+	size_t k = 0;
+	for (size_t i = 0; i < n; k++) {
+		unsigned char c = (unsigned char)s[i];
+		size_t w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+		if (i + w > n)
+			w = 1;
+		int32_t v = w == 1 ? c : w == 2 ? c & 0x1F : w == 3 ? c & 0x0F : c & 0x07;
+		for (size_t j = 1; j < w; j++)
+			v = (v << 6) | ((unsigned char)s[i + j] & 0x3F);
+		r[k] = v;
+		i += w;
+	}
+	*out = r;
+	return k;
+}
+
+/* yaml.v2's keyList.Less for two string keys: letters, then digit runs compared as numbers. */
+static bool key_less(const int32_t *ar, size_t an, const int32_t *br, size_t bn)
+{
+	for (size_t i = 0; i < an && i < bn; i++) {
+		if (ar[i] == br[i])
+			continue;
+		bool al = is_letter(ar[i]), bl = is_letter(br[i]);
+		if (al && bl)
+			return ar[i] < br[i];
+		if (al || bl)
+			return bl;
+		uint64_t av = 0, bv = 0; /* Go's int64 arithmetic wraps */
+		if (ar[i] == '0' || br[i] == '0') {
+			for (size_t j = i; j-- > 0 && ar[j] >= '0' && ar[j] <= '9';) {
+				if (ar[j] != '0') {
+					av = bv = 1;
+					break;
+				}
+			}
+		}
+		size_t ai = i, bi = i;
+		for (; ai < an && ar[ai] >= '0' && ar[ai] <= '9'; ai++)
+			av = av * 10 + (uint64_t)(ar[ai] - '0');
+		for (; bi < bn && br[bi] >= '0' && br[bi] <= '9'; bi++)
+			bv = bv * 10 + (uint64_t)(br[bi] - '0');
+		if (av != bv)
+			return (int64_t)av < (int64_t)bv;
+		if (ai != bi)
+			return ai < bi;
+		return ar[i] < br[i];
+	}
+	return an < bn;
+}
+
+typedef struct skey {
+	const ventry *e;
+	int32_t *r;
+	size_t n;
+} skey;
+
+/* Stable insertion-merge sort of the keys in yaml.v2's order. */
+static void sort_keys(skey *k, size_t n, skey *tmp)
+{
+	if (n < 2)
+		return;
+	size_t h = n / 2;
+	sort_keys(k, h, tmp);
+	sort_keys(k + h, n - h, tmp);
+	size_t i = 0, j = h, o = 0;
+	while (i < h && j < n)
+		tmp[o++] = key_less(k[j].r, k[j].n, k[i].r, k[i].n) ? k[j++] : k[i++];
+	while (i < h)
+		tmp[o++] = k[i++];
+	while (j < n)
+		tmp[o++] = k[j++];
+	memcpy(k, tmp, n * sizeof(*k));
+}
+
+static int emit_node(yemit *y, value v, int depth);
+
+static int emit_map(yemit *y, const vmap *m, int depth)
+{
+	yaml_event_t e;
+	skey *k = arena_alloc(y->a, (m->len + 1) * sizeof(skey));
+	skey *tmp = arena_alloc(y->a, (m->len + 1) * sizeof(skey));
+	for (uint32_t i = 0; i < m->len; i++) {
+		k[i].e = &m->e[i];
+		k[i].n = to_runes(y->a, m->e[i].key, m->e[i].klen, &k[i].r);
+	}
+	sort_keys(k, m->len, tmp);
+	yaml_mapping_start_event_initialize(&e, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+	if (emit_event(y, &e))
+		return -1;
+	for (uint32_t i = 0; i < m->len; i++)
+		if (emit_string(y, k[i].e->key, k[i].e->klen) || emit_node(y, k[i].e->val, depth + 1))
+			return -1;
+	yaml_mapping_end_event_initialize(&e);
+	return emit_event(y, &e);
+}
+
+static int emit_list(yemit *y, const vlist *l, int depth)
+{
+	yaml_event_t e;
+	yaml_sequence_start_event_initialize(&e, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
+	if (emit_event(y, &e))
+		return -1;
+	for (uint32_t i = 0; i < l->len; i++)
+		if (emit_node(y, l->items[i], depth + 1))
+			return -1;
+	yaml_sequence_end_event_initialize(&e);
+	return emit_event(y, &e);
+}
+
+static int emit_node(yemit *y, value v, int depth)
+{
+	char buf[32];
+	if (depth > 1000) {
+		*y->err = arena_sprintf(y->a, "json: unsupported value: encountered a cycle via %s", value_gotype(v));
+		return -1;
+	}
+	switch ((enum vkind)v.kind) {
+	case V_NIL:
+		return emit_scalar(y, "null", 4, YAML_PLAIN_SCALAR_STYLE);
+	case V_BOOL:
+		return emit_scalar(y, v.u.b ? "true" : "false", v.u.b ? 4 : 5, YAML_PLAIN_SCALAR_STYLE);
+	case V_INT:
+	case V_INT64:
+		snprintf(buf, sizeof buf, "%lld", (long long)v.u.i);
+		return emit_scalar(y, buf, strlen(buf), YAML_PLAIN_SCALAR_STYLE);
+	case V_FLOAT:
+		return emit_float(y, v.u.f);
+	case V_STRING:
+		return emit_string(y, v.u.s, v.len);
+	case V_LIST:
+		return emit_list(y, v.u.l, depth);
+	case V_MAP:
+		return emit_map(y, v.u.m, depth);
+	case V_OBJ:
+		return emit_node(y, v.u.o->cls->to_plain ? v.u.o->cls->to_plain(y->a, v.u.o) : v_nil(), depth + 1);
+	}
+	return 0;
+}
+
+static int emit_doc(yemit *y, value v)
+{
+	yaml_event_t e;
+	yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING);
+	if (emit_event(y, &e))
+		return -1;
+	yaml_document_start_event_initialize(&e, NULL, NULL, NULL, 1);
+	if (emit_event(y, &e) || emit_node(y, v, 0))
+		return -1;
+	yaml_document_end_event_initialize(&e, 1);
+	if (emit_event(y, &e))
+		return -1;
+	yaml_stream_end_event_initialize(&e);
+	return emit_event(y, &e);
+}
+
+int yaml_emit(strbuf *out, value v, const char **err)
+{
+	strbuf tmp;
+	sb_init(&tmp, out->a);
+	yemit y = {.a = out->a, .err = err};
+	yaml_emitter_initialize(&y.em);
+	yaml_emitter_set_output(&y.em, write_out, &tmp);
+	yaml_emitter_set_unicode(&y.em, 1);
+	yaml_emitter_set_width(&y.em, 80);
+	int rc = emit_doc(&y, v);
+	yaml_emitter_delete(&y.em);
+	if (rc)
+		return -1;
+	if (tmp.len >= 4 && !memcmp(tmp.buf + tmp.len - 4, "...\n", 4))
+		tmp.len -= 4;
+	sb_add(out, tmp.buf, tmp.len);
+	return 0;
+}
+
+int yaml_emit_pretty(strbuf *out, value v, const char **err)
+{
+	return yaml_emit(out, v, err);
+}
