@@ -168,6 +168,20 @@ static bool parse_hook(arena *a, const char *events, manifest *m)
 	return true;
 }
 
+static const char *json_kind(value v)
+{
+	switch (v.kind) {
+	case V_LIST:
+		return "array";
+	case V_STRING:
+		return "string";
+	case V_BOOL:
+		return "bool";
+	default:
+		return "number";
+	}
+}
+
 static void push(arena *a, manifest **arr, size_t *n, manifest m)
 {
 	*arr = arena_realloc(a, *arr, *n * sizeof(manifest), (*n + 1) * sizeof(manifest));
@@ -179,13 +193,14 @@ static int sort_file(arena *a, const rendered *f, manifest_set *out, const char 
 	const char **docs;
 	size_t nd = manifest_split(a, f->content, &docs);
 	for (size_t i = 0; i < nd; i++) {
-		value head;
-		const char *e;
-		if (yaml_load(a, docs[i], strlen(docs[i]), &head, &e) != 0 ||
-		    (head.kind != V_MAP && head.kind != V_NIL)) {
-			if (head.kind != V_MAP && head.kind != V_NIL && !e)
-				e = "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
-				    "array into Go value of type releaseutil.SimpleHead";
+		value head = v_nil();
+		const char *e = NULL;
+		if (yaml_load(a, docs[i], strlen(docs[i]), &head, &e) == 0 && head.kind != V_MAP &&
+		    head.kind != V_NIL)
+			e = arena_sprintf(a, "error unmarshaling JSON: while decoding JSON: json: cannot "
+					     "unmarshal %s into Go value of type releaseutil.SimpleHead",
+					  json_kind(head));
+		if (e) {
 			*err = arena_sprintf(a, "YAML parse error on %s: %s", f->name, e);
 			return -1;
 		}

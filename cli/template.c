@@ -11,6 +11,7 @@
 #include "../chart/engine.h"
 #include "../chart/manifest.h"
 #include "../values/coalesce.h"
+#include "../values/schema.h"
 #include "../values/strbuf.h"
 #include "commands.h"
 #include "common.h"
@@ -189,6 +190,15 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 	vmap *vals = coalesce_values(a, tree_of(a, c), user, &warn);
 	if (warn.len)
 		fputs(sb_str(&warn), stderr);
+	if (!o->skip_schema && c->schema.kind != V_NIL) {
+		strbuf serr;
+		sb_init(&serr, a);
+		if (schema_validate(a, c->schema, (value){.kind = V_MAP, .u.m = vals}, &serr) > 0) {
+			*err = arena_sprintf(a, "values don't meet the specifications of the schema(s) in the following chart(s):\n%s:\n%s",
+					     c->name, sb_str(&serr));
+			return -1;
+		}
+	}
 	rendered *files;
 	size_t nfiles;
 	if (engine_render(a, c, vals, &ro, &files, &nfiles, err) != 0) {

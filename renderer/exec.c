@@ -336,7 +336,6 @@ static xv eval_call(struct texec *x, xv dot, const fn_def *fn, bool builtin, con
 	if (final)
 		argv[off + i] = validate_type(x, *final, param_at(&s, num_in - 1));
 	fnctx c = {x->a, x->set, x, x->set->host, fn};
-	x->at = at;
 	x->call_node = at;
 	value r = fn->impl(&c, argv, num_in + off);
 	return plain(r);
@@ -568,6 +567,9 @@ static void walk_range(struct texec *x, xv dot, const node *n)
 	xv val = eval_pipeline(x, dot, n->pipe);
 	value v = val.v;
 	bool any = false;
+	if (v.kind == V_OBJ && v.u.o->cls->to_plain && v.u.o->cls->kind &&
+	    (!strcmp(v.u.o->cls->kind, "map") || !strcmp(v.u.o->cls->kind, "slice")))
+		v = v.u.o->cls->to_plain(x->a, v.u.o); /* Go maps and slices with methods (.Files) */
 	if (v.kind == V_LIST && v.u.l->len) {
 		any = true;
 		bool ifc = list_elems_iface(v.u.l);
