@@ -43,48 +43,26 @@ static value fn_include(fnctx *c, value *argv, int argc)
 	return v_str(c->a, sb.buf ? sb.buf : "", sb.len);
 }
 
-static value path_value(value vals, const char *a, const char *b)
-{
-	value *x = vals.kind == V_MAP ? map_getc(vals.u.m, a) : NULL;
-	value *y = x && x->kind == V_MAP ? map_getc(x->u.m, b) : NULL;
-	return y ? *y : v_nil();
-}
-
+/* Helm 3.17.3's tpl: a clone of the running set, the text parsed as "gotpl",
+ * executed with vals; errors are Go's own, wrapped. */
 static value fn_tpl(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
 	helm_host *h = host_of(c);
-	value vals = argv[1];
-	value base = path_value(vals, "Template", "BasePath");
-	value name = path_value(vals, "Template", "Name");
-	if (base.kind != V_STRING)
-		fn_fail(c, "cannot retrieve Template.Basepath from values inside tpl function: %s: "
-			   "no Template.BasePath",
-			argv[0].u.s);
-	if (name.kind != V_STRING)
-		fn_fail(c, "cannot retrieve Template.Name from values inside tpl function: %s: "
-			   "no Template.Name",
-			argv[0].u.s);
-	tset *set = tset_clone(c->a, h->reference);
+	tset *set = tset_clone(c->a, c->set);
 	tset_set_strict(set, h->strict);
 	tset_set_host(set, h);
 	terror te;
 	strbuf quoted;
 	sb_init(&quoted, c->a);
 	go_quote(&quoted, argv[0].u.s, argv[0].len);
-	if (tset_parse(set, name.u.s, argv[0].u.s, argv[0].len, &te) != 0)
-		fn_fail(c, "error during tpl function execution for %s: %s", sb_str(&quoted),
-			helm_parse_error(c->a, name.u.s, &te));
-	value tmpl = v_map_new(c->a);
-	map_setc(c->a, tmpl.u.m, "Name", name);
-	map_setc(c->a, tmpl.u.m, "BasePath", base);
-	if (vals.kind == V_MAP)
-		map_setc(c->a, vals.u.m, "Template", tmpl);
+	const char *text = arena_strndup(c->a, argv[0].u.s, argv[0].len);
+	if (tset_parse(set, "gotpl", text, argv[0].len, &te) != 0)
+		fn_fail(c, "cannot parse template %s: %s", sb_str(&quoted), te.msg);
 	strbuf sb;
 	sb_init(&sb, c->a);
-	if (tset_exec(set, name.u.s, vals, &sb, &te) != 0)
-		fn_fail(c, "error during tpl function execution for %s: %s", sb_str(&quoted),
-			helm_exec_error(c->a, name.u.s, &te));
+	if (tset_exec(set, "gotpl", argv[1], &sb, &te) != 0)
+		fn_fail(c, "error during tpl function execution for %s: %s", sb_str(&quoted), te.msg);
 	const char *out = sb_str(&sb);
 	strbuf clean;
 	sb_init(&clean, c->a);

@@ -648,7 +648,9 @@ static void print_value(pfmt *f, value v, char verb, int depth)
 	}
 	switch ((enum vkind)v.kind) {
 	case V_NIL:
-		if (depth > 0 || verb == 'v' || verb == 'T')
+		if (depth > 0)
+			sb_adds(f->out, f->sharp_v ? "interface {}(nil)" : "<nil>");
+		else if (verb == 'v' || verb == 'T')
 			pad(f, "<nil>", 5);
 		else
 			bad_verb(f, v, verb);
