@@ -81,7 +81,7 @@ bin/fuzz-%: fuzz/%.c $(LIB_SRCS)
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
-		name=$$(basename $$t); corpus=fuzz/corpus/$${name#fuzz-}; mkdir -p build/corpus/$$name; \
+		name=$$(basename $$t); corpus=fuzz/corpus/$${name#fuzz-fuzz_}; mkdir -p build/corpus/$$name $$corpus; \
 		echo "fuzzing $$name for $(FUZZ_SECONDS)s"; \
 		$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=4096 build/corpus/$$name $$corpus 2>build/$$name.log \
 			|| { tail -40 build/$$name.log; exit 1; }; \

@@ -193,7 +193,7 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 	if (!o->skip_schema && c->schema.kind != V_NIL) {
 		strbuf serr;
 		sb_init(&serr, a);
-		if (schema_validate(a, c->schema, (value){.kind = V_MAP, .u.m = vals}, &serr) > 0) {
+		if (schema_validate(a, c->schema, (value){.kind = V_MAP, .u.m = vals}, &serr) != 0) {
 			*err = arena_sprintf(a, "values don't meet the specifications of the schema(s) in the following chart(s):\n%s:\n%s",
 					     c->name, sb_str(&serr));
 			return -1;

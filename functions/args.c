@@ -183,7 +183,7 @@ bool arg_parse_float(const char *s, size_t n, double *out)
 		return true;
 	if (!float_syntax(s, n, &unders) || (unders && !underscore_ok(s, n)))
 		return false;
-	char *buf = malloc(n + 1), *end;
+	char *buf = xmalloc(n + 1), *end;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
 		if (s[i] != '_')
@@ -288,11 +288,6 @@ const char *arg_kind(value v)
 	return value_kind(v);
 }
 
-bool arg_is_list(value v)
-{
-	return v.kind == V_LIST;
-}
-
 static bool deep_equal(value x, value y, int depth)
 {
 	if (x.kind != y.kind || depth > 1000)
@@ -335,11 +330,6 @@ static bool deep_equal(value x, value y, int depth)
 bool arg_deep_equal(value x, value y)
 {
 	return deep_equal(x, y, 0);
-}
-
-value arg_list(arena *a, uint32_t n)
-{
-	return v_list_new(a, n);
 }
 
 value arg_sbval(strbuf *sb)

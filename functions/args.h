@@ -39,12 +39,9 @@ value arg_strslice(arena *a, value v);
 
 /* reflect's Kind name of v, as Sprig's error messages print it ("string", "map", "ptr"...). */
 const char *arg_kind(value v);
-bool arg_is_list(value v);
 /* reflect.DeepEqual: same Go type and equal contents. */
 bool arg_deep_equal(value x, value y);
 
-/* A new []interface{} list of n items. */
-value arg_list(arena *a, uint32_t n);
 /* Wraps a finished strbuf as a string value. */
 value arg_sbval(strbuf *sb);
 /* Fails the call when a result of n bytes or items would pass the caps. */

@@ -246,7 +246,8 @@ static value f_sortalpha(fnctx *c, value *argv, int argc)
 	value out = new_list(c->a, src.u.l->len, GT_STRLIST);
 	for (uint32_t i = 0; i < src.u.l->len; i++)
 		list_push(c->a, out.u.l, src.u.l->items[i]);
-	qsort(out.u.l->items, out.u.l->len, sizeof(value), cmp_str);
+	if (out.u.l->len > 1)
+		qsort(out.u.l->items, out.u.l->len, sizeof(value), cmp_str);
 	return out;
 }
 
@@ -281,11 +282,11 @@ static value explode(fnctx *c, value s, int64_t n)
 	for (int64_t k = 0; k + 1 < n; k++) {
 		int size;
 		utf8_decode(s.u.s + pos, s.len - pos, &size);
-		list_push(c->a, out.u.l, v_str_static(s.u.s + pos, (size_t)size));
+		list_push(c->a, out.u.l, v_str(c->a, s.u.s + pos, (size_t)size));
 		pos += (size_t)size;
 	}
 	if (n > 0)
-		list_push(c->a, out.u.l, v_str_static(s.u.s + pos, s.len - pos));
+		list_push(c->a, out.u.l, v_str(c->a, s.u.s + pos, s.len - pos));
 	return out;
 }
 
@@ -303,10 +304,10 @@ static value split_n(fnctx *c, value s, value sep, int64_t n)
 		if (!hit)
 			break;
 		size_t at = (size_t)(hit - s.u.s);
-		list_push(c->a, out.u.l, v_str_static(s.u.s + pos, at - pos));
+		list_push(c->a, out.u.l, v_str(c->a, s.u.s + pos, at - pos));
 		pos = at + sep.len;
 	}
-	list_push(c->a, out.u.l, v_str_static(s.u.s + pos, s.len - pos));
+	list_push(c->a, out.u.l, v_str(c->a, s.u.s + pos, s.len - pos));
 	return out;
 }
 
@@ -394,8 +395,12 @@ static value f_seq(fnctx *c, value *argv, int argc)
 	value l = until_step(c, start, end + inc, step);
 	strbuf sb;
 	sb_init(&sb, c->a);
-	for (uint32_t i = 0; i < l.u.l->len; i++)
+	for (uint32_t i = 0; i < l.u.l->len; i++) {
 		sb_addf(&sb, i ? " %lld" : "%lld", (long long)l.u.l->items[i].u.i);
+		if (i % 4096 == 0)
+			arg_check_bytes(c, sb.len);
+	}
+	arg_check_bytes(c, sb.len);
 	return arg_sbval(&sb);
 }
 

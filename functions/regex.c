@@ -420,6 +420,9 @@ static bool rp_parse(rxparse *p)
 	const char *s = p->pat, *last = NULL;
 	bool can = false, is_assert = false;
 	size_t item_at = 0;
+	for (const char *q = s; q < p->end; q += rune_width(q, p->end))
+		if ((unsigned char)*q >= 0x80 && rune_width(q, p->end) == 1)
+			return rp_fail(p, "invalid UTF-8", p->pat, (size_t)(p->end - p->pat));
 	while (s < p->end) {
 		const char *was_last = last, *t = NULL;
 		size_t at = p->out->len;

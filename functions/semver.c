@@ -113,7 +113,7 @@ static int compare_pre_part(const char *s, size_t sn, const char *o, size_t on)
 		return -1;
 	if (on == 0)
 		return 1;
-	uint64_t si, oi;
+	uint64_t si = 0, oi = 0;
 	bool snum = parse_uint(s, sn, &si), onum = parse_uint(o, on, &oi);
 	if (!snum && !onum) {
 		int d = memcmp(s, o, sn < on ? sn : on);
@@ -419,7 +419,7 @@ static value m_string(fnctx *c, value *argv, int argc)
 static const semver *other(fnctx *c, value v)
 {
 	if (v.kind != V_OBJ || v.u.o->cls->to_string != obj_string)
-		fn_fail(c, "wrong type for value; expected *semver.Version; got %s", value_gotype(v));
+		fn_fail_raw(c, "wrong type for value; expected *semver.Version; got %s", value_gotype(v));
 	return v.u.o->data;
 }
 

@@ -15,10 +15,10 @@
 
 #define RUNE_ERROR 0xFFFD
 
+/* A substring, copied so that it is NUL-terminated as every string value is. */
 static value sv(arena *a, const char *s, size_t n)
 {
-	(void)a;
-	return v_str_static(s, n);
+	return v_str(a, s, n);
 }
 
 /* The start of the last rune of s[:n] and the rune, as utf8.DecodeLastRuneInString. */
@@ -147,7 +147,7 @@ static bool in_cutset(value cut, int32_t r)
 }
 
 /* strings.Trim (cut given) or strings.TrimSpace (cut NULL). */
-static value trim_runes(value s, const value *cut)
+static value trim_runes(arena *a, value s, const value *cut)
 {
 	size_t b = 0, e = s.len;
 	while (b < e) {
@@ -164,13 +164,13 @@ static value trim_runes(value s, const value *cut)
 			break;
 		e = start;
 	}
-	return v_str_static(s.u.s + b, e - b);
+	return (b == 0 && e == s.len) ? s : sv(a, s.u.s + b, e - b);
 }
 
 static value f_trim(fnctx *c, value *argv, int argc)
 {
-	(void)c, (void)argc;
-	return trim_runes(argv[0], NULL);
+	(void)argc;
+	return trim_runes(c->a, argv[0], NULL);
 }
 
 static value f_trimall(fnctx *c, value *argv, int argc)
@@ -178,7 +178,7 @@ static value f_trimall(fnctx *c, value *argv, int argc)
 	(void)c, (void)argc;
 	if (argv[0].len == 0)
 		return argv[1];
-	return trim_runes(argv[1], &argv[0]);
+	return trim_runes(c->a, argv[1], &argv[0]);
 }
 
 static value f_trimprefix(fnctx *c, value *argv, int argc)
@@ -411,6 +411,25 @@ static value f_shuffle(fnctx *c, value *argv, int argc)
 	return arg_sbval(&sb);
 }
 
+/* WrapCustom's step for a word longer than the width at str[off]; returns the new offset. */
+static size_t wrap_long(strbuf *sb, const char *str, size_t len, size_t off, size_t w, const char *nl, size_t nllen,
+			bool longwords)
+{
+	if (longwords) {
+		sb_add(sb, str + off, w);
+		sb_add(sb, nl, nllen);
+		return off + w;
+	}
+	const char *next = memchr(str + off + w, ' ', len - off - w);
+	if (!next) {
+		sb_add(sb, str + off, len - off);
+		return len;
+	}
+	sb_add(sb, str + off, (size_t)(next - str) - off);
+	sb_add(sb, nl, nllen);
+	return (size_t)(next - str) + 1;
+}
+
 /* goutils WrapCustom, working on bytes; long words are broken only by wrapWith. */
 static value wrap(fnctx *c, value s, int64_t width, const char *nl, size_t nllen, bool longwords)
 {
@@ -418,10 +437,8 @@ static value wrap(fnctx *c, value s, int64_t width, const char *nl, size_t nllen
 		return s;
 	if (nllen == 0)
 		nl = "\n", nllen = 1;
-	if (width < 1)
-		width = 1;
 	const char *str = s.u.s;
-	size_t len = s.len, off = 0, w = (size_t)width;
+	size_t len = s.len, off = 0, w = width < 1 ? 1 : (size_t)width;
 	strbuf sb;
 	sb_init(&sb, c->a);
 	while (len - off > w) {
@@ -437,20 +454,8 @@ static value wrap(fnctx *c, value s, int64_t width, const char *nl, size_t nllen
 			sb_add(&sb, str + off, (size_t)(sp - str) - off);
 			sb_add(&sb, nl, nllen);
 			off = (size_t)(sp - str) + 1;
-		} else if (longwords) {
-			sb_add(&sb, str + off, w);
-			sb_add(&sb, nl, nllen);
-			off += w;
 		} else {
-			const char *next = memchr(str + off + w, ' ', len - off - w);
-			if (next) {
-				sb_add(&sb, str + off, (size_t)(next - str) - off);
-				sb_add(&sb, nl, nllen);
-				off = (size_t)(next - str) + 1;
-			} else {
-				sb_add(&sb, str + off, len - off);
-				off = len;
-			}
+			off = wrap_long(&sb, str, len, off, w, nl, nllen, longwords);
 		}
 		arg_check_bytes(c, sb.len);
 	}
@@ -618,44 +623,24 @@ static bool is_conn(int32_t r)
 	return r == '-' || r == '_' || uni_is_space(r);
 }
 
+/* xstrings' isAlphabet: any Unicode letter. */
 static bool is_alpha(int32_t r)
 {
-	return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z');
+	return uni_is_letter(r);
 }
 
-/* xstrings toCamelCase(str, isBig=true), which Sprig's camelcase calls. */
-static value f_camelcase(fnctx *c, value *argv, int argc)
+/* The rest of xstrings toCamelCase after the first letter r0: connectors dropped,
+ * the rune after one goes upper case, and a run of capitals after an upper first
+ * letter goes lower case ("HTTP_server" -> "HttpServer"). */
+static void camel_rest(strbuf *sb, const char *s, size_t n, size_t i, int32_t r0, bool up)
 {
-	(void)argc;
-	const char *s = argv[0].u.s;
-	size_t n = argv[0].len, i = 0;
-	strbuf sb;
-	sb_init(&sb, c->a);
-	bool up = false;
-	int32_t r0 = 0, r1;
-	int size = 0;
-	if (n == 0)
-		return argv[0];
 	while (i < n) {
-		r0 = utf8_decode(s + i, n - i, &size);
-		i += (size_t)size;
-		if (!is_conn(r0)) {
-			up = uni_is_upper(r0);
-			r0 = uni_to_upper(r0);
-			break;
-		}
-		utf8_put(&sb, r0);
-	}
-	if (i >= n) {
-		utf8_put(&sb, r0);
-		return arg_sbval(&sb);
-	}
-	while (i < n) {
-		r1 = r0;
+		int size;
+		int32_t r1 = r0;
 		r0 = utf8_decode(s + i, n - i, &size);
 		i += (size_t)size;
 		if (is_conn(r0) && is_conn(r1)) {
-			utf8_put(&sb, r1);
+			utf8_put(sb, r1);
 			continue;
 		}
 		if (is_conn(r1)) {
@@ -666,10 +651,37 @@ static value f_camelcase(fnctx *c, value *argv, int argc)
 				r0 = uni_to_lower(r0);
 			else if (up)
 				up = false;
-			utf8_put(&sb, r1);
+			utf8_put(sb, r1);
 		}
 	}
-	utf8_put(&sb, r0);
+	utf8_put(sb, r0);
+}
+
+/* xstrings toCamelCase(str, isBig=true), which Sprig's camelcase calls. Leading
+ * connectors are kept; a string of only connectors repeats its last one. */
+static value f_camelcase(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	const char *s = argv[0].u.s;
+	size_t n = argv[0].len, i = 0;
+	int32_t r0 = 0;
+	if (n == 0)
+		return argv[0];
+	strbuf sb;
+	sb_init(&sb, c->a);
+	while (i < n) {
+		int size;
+		r0 = utf8_decode(s + i, n - i, &size);
+		i += (size_t)size;
+		if (!is_conn(r0))
+			break;
+		utf8_put(&sb, r0);
+	}
+	if (i >= n) {
+		utf8_put(&sb, is_conn(r0) ? r0 : uni_to_upper(r0));
+		return arg_sbval(&sb);
+	}
+	camel_rest(&sb, s, n, i, uni_to_upper(r0), uni_is_upper(r0));
 	return arg_sbval(&sb);
 }
 

@@ -25,11 +25,17 @@ enum bkind { K_INVALID, K_BOOL, K_INT, K_FLOAT, K_STRING };
 static enum bkind basic_kind(value v)
 {
 	switch (v.kind) {
-	case V_BOOL: return K_BOOL;
-	case V_INT: case V_INT64: return K_INT;
-	case V_FLOAT: return K_FLOAT;
-	case V_STRING: return K_STRING;
-	default: return K_INVALID;
+	case V_BOOL:
+		return K_BOOL;
+	case V_INT:
+	case V_INT64:
+		return K_INT;
+	case V_FLOAT:
+		return K_FLOAT;
+	case V_STRING:
+		return K_STRING;
+	default:
+		return K_INVALID;
 	}
 }
 
@@ -66,17 +72,22 @@ static bool eq_one(fnctx *c, value a, value b)
 		return false;
 	}
 	switch (k1) {
-	case K_BOOL: return a.u.b == b.u.b;
-	case K_FLOAT: return a.u.f == b.u.f;
-	case K_INT: return a.u.i == b.u.i;
-	case K_STRING: return a.len == b.len && memcmp(a.u.s, b.u.s, a.len) == 0;
-	case K_INVALID: break;
+	case K_BOOL:
+		return a.u.b == b.u.b;
+	case K_FLOAT:
+		return a.u.f == b.u.f;
+	case K_INT:
+		return a.u.i == b.u.i;
+	case K_STRING:
+		return a.len == b.len && memcmp(a.u.s, b.u.s, a.len) == 0;
+	case K_INVALID:
+		break;
 	}
 	if (a.kind == V_NIL || b.kind == V_NIL)
 		return a.kind == b.kind;
 	if (a.kind != b.kind)
-		fn_fail(c, "non-comparable types %s: %s, %s: %s", stext(c->a, a), value_gotype(a), value_gotype(b),
-		        vtext(c->a, b));
+		fn_fail(c, "non-comparable types %s: %s, %s: %s", stext(c->a, a), value_gotype(a),
+			value_gotype(b), vtext(c->a, b));
 	if (a.kind == V_LIST || a.kind == V_MAP)
 		fn_fail(c, "non-comparable type %s: %s", stext(c->a, b), value_gotype(b));
 	return same_ref(a, b);
@@ -106,19 +117,30 @@ static bool lt_one(fnctx *c, value a, value b)
 	if (k1 != k2)
 		fn_fail(c, "incompatible types for comparison");
 	switch (k1) {
-	case K_FLOAT: return a.u.f < b.u.f;
-	case K_INT: return a.u.i < b.u.i;
+	case K_FLOAT:
+		return a.u.f < b.u.f;
+	case K_INT:
+		return a.u.i < b.u.i;
 	case K_STRING: {
 		size_t n = a.len < b.len ? a.len : b.len;
 		int r = memcmp(a.u.s, b.u.s, n);
 		return r < 0 || (r == 0 && a.len < b.len);
 	}
-	default: fn_fail(c, "invalid type for comparison");
+	default:
+		fn_fail(c, "invalid type for comparison");
 	}
 }
 
-static value bi_lt(fnctx *c, value *argv, int argc) { (void)argc; return v_bool(lt_one(c, argv[0], argv[1])); }
-static value bi_ge(fnctx *c, value *argv, int argc) { (void)argc; return v_bool(!lt_one(c, argv[0], argv[1])); }
+static value bi_lt(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	return v_bool(lt_one(c, argv[0], argv[1]));
+}
+static value bi_ge(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	return v_bool(!lt_one(c, argv[0], argv[1]));
+}
 
 static value bi_le(fnctx *c, value *argv, int argc)
 {
@@ -139,14 +161,18 @@ static value bi_len(fnctx *c, value *argv, int argc)
 	(void)argc;
 	value v = argv[0];
 	switch (v.kind) {
-	case V_STRING: return v_int(v.len);
-	case V_LIST: return v_int(v.u.l->len);
-	case V_MAP: return v_int(v.u.m->len);
+	case V_STRING:
+		return v_int(v.len);
+	case V_LIST:
+		return v_int(v.u.l->len);
+	case V_MAP:
+		return v_int(v.u.m->len);
 	case V_NIL:
 		if (v.len) /* a nil read out of an interface{} slot */
 			fn_fail(c, "len of nil pointer");
 		fn_fail(c, "reflect: call of reflect.Value.Type on zero Value");
-	default: fn_fail(c, "len of type %s", value_gotype(v));
+	default:
+		fn_fail(c, "len of type %s", value_gotype(v));
 	}
 }
 
@@ -207,7 +233,9 @@ static value bi_slice(fnctx *c, value *argv, int argc)
 		fn_fail(c, "slice of untyped nil");
 	if (argc > 4)
 		fn_fail(c, "too many slice indexes: %d", argc - 1);
-	int64_t cap = it.kind == V_LIST ? (int64_t)it.u.l->len : it.kind == V_STRING ? (int64_t)it.len : -1;
+	int64_t cap = it.kind == V_LIST	    ? (int64_t)it.u.l->len
+		      : it.kind == V_STRING ? (int64_t)it.len
+					    : -1;
 	if (cap < 0)
 		fn_fail(c, "can't slice it of type %s", value_gotype(it));
 	if (it.kind == V_STRING && argc == 4)
@@ -275,13 +303,26 @@ static value bi_html(fnctx *c, value *argv, int argc)
 	sb_init(&sb, c->a);
 	for (size_t i = 0; i < n; i++) {
 		switch (s[i]) {
-		case '"': sb_adds(&sb, "&#34;"); break;
-		case '\'': sb_adds(&sb, "&#39;"); break;
-		case '&': sb_adds(&sb, "&amp;"); break;
-		case '<': sb_adds(&sb, "&lt;"); break;
-		case '>': sb_adds(&sb, "&gt;"); break;
-		case 0: sb_adds(&sb, "\xEF\xBF\xBD"); break;
-		default: sb_addc(&sb, s[i]);
+		case '"':
+			sb_adds(&sb, "&#34;");
+			break;
+		case '\'':
+			sb_adds(&sb, "&#39;");
+			break;
+		case '&':
+			sb_adds(&sb, "&amp;");
+			break;
+		case '<':
+			sb_adds(&sb, "&lt;");
+			break;
+		case '>':
+			sb_adds(&sb, "&gt;");
+			break;
+		case 0:
+			sb_adds(&sb, "\xEF\xBF\xBD");
+			break;
+		default:
+			sb_addc(&sb, s[i]);
 		}
 	}
 	return v_str(c->a, sb_str(&sb), sb.len);
@@ -296,13 +337,27 @@ static value bi_js(fnctx *c, value *argv, int argc)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 		switch (ch) {
-		case '\\': sb_adds(&sb, "\\\\"); break;
-		case '\'': sb_adds(&sb, "\\'"); break;
-		case '"': sb_adds(&sb, "\\\""); break;
-		case '<': sb_adds(&sb, "\\u003C"); break;
-		case '>': sb_adds(&sb, "\\u003E"); break;
-		case '&': sb_adds(&sb, "\\u0026"); break;
-		case '=': sb_adds(&sb, "\\u003D"); break;
+		case '\\':
+			sb_adds(&sb, "\\\\");
+			break;
+		case '\'':
+			sb_adds(&sb, "\\'");
+			break;
+		case '"':
+			sb_adds(&sb, "\\\"");
+			break;
+		case '<':
+			sb_adds(&sb, "\\u003C");
+			break;
+		case '>':
+			sb_adds(&sb, "\\u003E");
+			break;
+		case '&':
+			sb_adds(&sb, "\\u0026");
+			break;
+		case '=':
+			sb_adds(&sb, "\\u003D");
+			break;
 		default:
 			if (ch < ' ')
 				sb_addf(&sb, "\\u%04X", ch);
@@ -321,8 +376,8 @@ static value bi_urlquery(fnctx *c, value *argv, int argc)
 	sb_init(&sb, c->a);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		    ch == '-' || ch == '_' || ch == '.' || ch == '~')
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' || ch == '~')
 			sb_addc(&sb, (char)ch);
 		else if (ch == ' ')
 			sb_addc(&sb, '+');
@@ -332,34 +387,35 @@ static value bi_urlquery(fnctx *c, value *argv, int argc)
 	return v_str(c->a, sb_str(&sb), sb.len);
 }
 
+/* argv[0] is the callee's source text, inserted by the executor as Go does. */
 static value bi_call(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
-	if (argv[0].kind == V_NIL)
+	if (argv[1].kind == V_NIL)
 		fn_fail(c, "call of nil");
-	fn_fail(c, "non-function of type %s", value_gotype(argv[0]));
+	fn_fail(c, "non-function %s of type %s", argv[0].u.s, value_gotype(argv[1]));
 }
 
 static const fn_def builtin_defs[] = {
-	{"and", bi_and_or, "vv*"},
-	{"call", bi_call, "vv*"},
-	{"eq", bi_eq, "vv*"},
-	{"ge", bi_ge, "vv"},
-	{"gt", bi_gt, "vv"},
-	{"html", bi_html, "v*"},
-	{"index", bi_index, "vv*"},
-	{"js", bi_js, "v*"},
-	{"le", bi_le, "vv"},
-	{"len", bi_len, "v"},
-	{"lt", bi_lt, "vv"},
-	{"ne", bi_ne, "vv"},
-	{"not", bi_not, "v"},
-	{"or", bi_and_or, "vv*"},
-	{"print", bi_print, "v*"},
-	{"printf", bi_printf, "sv*"},
-	{"println", bi_println, "v*"},
-	{"slice", bi_slice, "vv*"},
-	{"urlquery", bi_urlquery, "v*"},
+    {"and", bi_and_or, "vv*"},
+    {"call", bi_call, "vv*"},
+    {"eq", bi_eq, "vv*"},
+    {"ge", bi_ge, "vv"},
+    {"gt", bi_gt, "vv"},
+    {"html", bi_html, "v*"},
+    {"index", bi_index, "vv*"},
+    {"js", bi_js, "v*"},
+    {"le", bi_le, "vv"},
+    {"len", bi_len, "v"},
+    {"lt", bi_lt, "vv"},
+    {"ne", bi_ne, "vv"},
+    {"not", bi_not, "v"},
+    {"or", bi_and_or, "vv*"},
+    {"print", bi_print, "v*"},
+    {"printf", bi_printf, "sv*"},
+    {"println", bi_println, "v*"},
+    {"slice", bi_slice, "vv*"},
+    {"urlquery", bi_urlquery, "v*"},
 };
 
 const fn_table builtin_table = {builtin_defs, sizeof builtin_defs / sizeof *builtin_defs};

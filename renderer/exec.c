@@ -7,11 +7,14 @@
  * interface-typed container (a map[string]interface{} entry, a []interface{}
  * item) remembers that, because Go's messages differ for it ("interface {}").
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "../values/gofmt.h"
 #include "internal.h"
@@ -41,13 +44,50 @@ struct texec {
 	uint32_t nvars, capvars, base;
 	int depth;
 	const node *call_node;
+	uintptr_t stack_floor; /* the lowest address of this thread's C stack */
 };
 
-enum walk_result { W_OK, W_BREAK, W_CONTINUE };
+/* Template calls stop with 256 KB of stack left; expressions, deeper, at 128 KB. */
+#define STACK_RESERVE_TEMPLATE (256 * 1024)
+#define STACK_RESERVE_EXPR     (128 * 1024)
+
+/* The lowest safe stack address of this thread, so that deep template
+ * recursion becomes Go's depth error instead of a crash on small stacks. */
+static uintptr_t stack_floor(void)
+{
+	char here;
+	if (gettid() == getpid()) {
+		/* The main thread: glibc would read /proc/self/maps; the rlimit is
+		 * enough, counting from here (the little above is in the reserve). */
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+			return 0;
+		return (uintptr_t)&here > rl.rlim_cur ? (uintptr_t)&here - rl.rlim_cur : 0;
+	}
+	pthread_attr_t at;
+	void *addr;
+	size_t size;
+	if (pthread_getattr_np(pthread_self(), &at) != 0)
+		return 0;
+	int rc = pthread_attr_getstack(&at, &addr, &size);
+	pthread_attr_destroy(&at);
+	return rc == 0 ? (uintptr_t)addr : 0;
+}
+
+static bool stack_low(const struct texec *x, uintptr_t reserve)
+{
+	char here;
+	return x->stack_floor && (uintptr_t)&here < x->stack_floor + reserve;
+}
+
+enum walk_result { WALK_OK, WALK_BREAK, WALK_CONTINUE };
 
 static const xv MISSING_XV = {{.kind = V_NIL}, false};
 
-static xv plain(value v) { return (xv){v, false}; }
+static xv plain(value v)
+{
+	return (xv){v, false};
+}
 
 static noreturn void xfail_msg(struct texec *x, const char *msg)
 {
@@ -56,12 +96,14 @@ static noreturn void xfail_msg(struct texec *x, const char *msg)
 	} else {
 		const char *loc, *ctx;
 		node_context(x->a, x->at, &loc, &ctx);
-		x->err = arena_sprintf(x->a, "template: %s: executing \"%s\" at <%s>: %s", loc, x->tmpl->name, ctx, msg);
+		x->err = arena_sprintf(x->a, "template: %s: executing \"%s\" at <%s>: %s", loc,
+				       x->tmpl->name, ctx, msg);
 	}
 	longjmp(x->jb, 1);
 }
 
-static noreturn void xerrorf(struct texec *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static noreturn void xerrorf(struct texec *x, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static noreturn void xerrorf(struct texec *x, const char *fmt, ...)
 {
 	va_list ap;
@@ -112,7 +154,8 @@ static void push_var(struct texec *x, const char *name, xv v)
 {
 	if (x->nvars == x->capvars) {
 		uint32_t nc = x->capvars ? x->capvars * 2 : 16;
-		x->vars = arena_realloc(x->a, x->vars, x->capvars * sizeof *x->vars, nc * sizeof *x->vars);
+		x->vars = arena_realloc(x->a, x->vars, x->capvars * sizeof *x->vars,
+					nc * sizeof *x->vars);
 		x->capvars = nc;
 	}
 	x->vars[x->nvars++] = (xvar){name, v};
@@ -131,20 +174,33 @@ static xvar *find_var(struct texec *x, const char *name)
 static const char *param_type(char c)
 {
 	switch (c) {
-	case 's': return "string";
-	case 'i': return "int";
-	case 'I': return "int64";
-	case 'f': return "float64";
-	case 'b': return "bool";
-	case 'l': return GT_LIST;
-	case 'S': return GT_STRLIST;
-	case 'm': return GT_MAP;
-	case 'M': return GT_VALUES;
-	default: return "interface {}";
+	case 's':
+		return "string";
+	case 'i':
+		return "int";
+	case 'I':
+		return "int64";
+	case 'f':
+		return "float64";
+	case 'b':
+		return "bool";
+	case 'l':
+		return GT_LIST;
+	case 'S':
+		return GT_STRLIST;
+	case 'm':
+		return GT_MAP;
+	case 'M':
+		return GT_VALUES;
+	default:
+		return "interface {}";
 	}
 }
 
-static bool can_be_nil(char c) { return strchr("vlSmMo", c) != NULL; }
+static bool can_be_nil(char c)
+{
+	return strchr("vlSmMo", c) != NULL;
+}
 
 static value zero_of(struct texec *x, char c)
 {
@@ -164,16 +220,26 @@ static value zero_of(struct texec *x, char c)
 static bool assignable(value v, char c)
 {
 	switch (c) {
-	case 's': return v.kind == V_STRING;
-	case 'i': return v.kind == V_INT;
-	case 'I': return v.kind == V_INT64;
-	case 'f': return v.kind == V_FLOAT;
-	case 'b': return v.kind == V_BOOL;
-	case 'l': return v.kind == V_LIST && strcmp(v.u.l->gotype, GT_LIST) == 0;
-	case 'S': return v.kind == V_LIST && strcmp(v.u.l->gotype, GT_STRLIST) == 0;
-	case 'm': case 'M':
-		return v.kind == V_MAP && (strcmp(v.u.m->gotype, GT_MAP) == 0 || strcmp(v.u.m->gotype, GT_VALUES) == 0);
-	default: return true;
+	case 's':
+		return v.kind == V_STRING;
+	case 'i':
+		return v.kind == V_INT;
+	case 'I':
+		return v.kind == V_INT64;
+	case 'f':
+		return v.kind == V_FLOAT;
+	case 'b':
+		return v.kind == V_BOOL;
+	case 'l':
+		return v.kind == V_LIST && strcmp(v.u.l->gotype, GT_LIST) == 0;
+	case 'S':
+		return v.kind == V_LIST && strcmp(v.u.l->gotype, GT_STRLIST) == 0;
+	case 'm':
+	case 'M':
+		return v.kind == V_MAP && (strcmp(v.u.m->gotype, GT_MAP) == 0 ||
+					   strcmp(v.u.m->gotype, GT_VALUES) == 0);
+	default:
+		return true;
 	}
 }
 
@@ -192,7 +258,8 @@ static value validate_type(struct texec *x, xv v, char c)
 	if (v.v.kind == V_NIL)
 		xerrorf(x, "wrong type for value; expected %s; got interface {}", param_type(c));
 	if (!assignable(v.v, c))
-		xerrorf(x, "wrong type for value; expected %s; got %s", param_type(c), value_gotype(v.v));
+		xerrorf(x, "wrong type for value; expected %s; got %s", param_type(c),
+			value_gotype(v.v));
 	return v.v;
 }
 
@@ -212,10 +279,14 @@ static value ideal_constant(struct texec *x, const node *n)
 }
 
 static xv eval_pipeline(struct texec *x, xv dot, const node *pipe);
-static xv eval_field_node(struct texec *x, xv dot, const node *f, const node *const *args, uint32_t nargs, const xv *final);
-static xv eval_variable_node(struct texec *x, xv dot, const node *v, const node *const *args, uint32_t nargs, const xv *final);
-static xv eval_chain_node(struct texec *x, xv dot, const node *c, const node *const *args, uint32_t nargs, const xv *final);
-static xv eval_function(struct texec *x, xv dot, const node *id, const node *cmd, const node *const *args, uint32_t nargs, const xv *final);
+static xv eval_field_node(struct texec *x, xv dot, const node *f, const node *const *args,
+			  uint32_t nargs, const xv *final);
+static xv eval_variable_node(struct texec *x, xv dot, const node *v, const node *const *args,
+			     uint32_t nargs, const xv *final);
+static xv eval_chain_node(struct texec *x, xv dot, const node *c, const node *const *args,
+			  uint32_t nargs, const xv *final);
+static xv eval_function(struct texec *x, xv dot, const node *id, const node *cmd,
+			const node *const *args, uint32_t nargs, const xv *final);
 
 static value eval_literal(struct texec *x, const node *n, char c)
 {
@@ -228,7 +299,8 @@ static value eval_literal(struct texec *x, const node *n, char c)
 		if (n->type == N_NUMBER && n->is_float)
 			return v_float(n->f);
 		xerrorf(x, "expected float; found %s", node_text(x->a, n));
-	case 'i': case 'I':
+	case 'i':
+	case 'I':
 		if (n->type == N_NUMBER && n->is_int)
 			return c == 'i' ? v_int(n->i) : v_int64(n->i);
 		xerrorf(x, "expected integer; found %s", node_text(x->a, n));
@@ -236,14 +308,21 @@ static value eval_literal(struct texec *x, const node *n, char c)
 		if (n->type == N_STRING)
 			return v_str_static(n->text, n->tlen);
 		xerrorf(x, "expected string; found %s", node_text(x->a, n));
-	case 'v': case 'o': case 0:
+	case 'v':
+	case 'o':
+	case 0:
 		switch (n->type) {
-		case N_BOOL: return v_bool(n->flag);
-		case N_NUMBER: return ideal_constant(x, n);
-		case N_STRING: return v_str_static(n->text, n->tlen);
-		default: break;
+		case N_BOOL:
+			return v_bool(n->flag);
+		case N_NUMBER:
+			return ideal_constant(x, n);
+		case N_STRING:
+			return v_str_static(n->text, n->tlen);
+		default:
+			break;
 		}
-		xerrorf(x, "can't handle assignment of %s to empty interface argument", node_text(x->a, n));
+		xerrorf(x, "can't handle assignment of %s to empty interface argument",
+			node_text(x->a, n));
 	default:
 		xerrorf(x, "can't handle %s for arg of type %s", node_text(x->a, n), param_type(c));
 	}
@@ -254,17 +333,24 @@ static value eval_arg(struct texec *x, xv dot, char c, const node *n)
 {
 	x->at = n;
 	switch (n->type) {
-	case N_DOT: return validate_type(x, dot, c);
+	case N_DOT:
+		return validate_type(x, dot, c);
 	case N_NIL:
 		if (c == 0 || can_be_nil(c))
 			return zero_of(x, c);
 		xerrorf(x, "cannot assign nil to %s", param_type(c));
-	case N_FIELD: return validate_type(x, eval_field_node(x, dot, n, &n, 1, NULL), c);
-	case N_VAR: return validate_type(x, eval_variable_node(x, dot, n, NULL, 0, NULL), c);
-	case N_PIPE: return validate_type(x, eval_pipeline(x, dot, n), c);
-	case N_IDENT: return validate_type(x, eval_function(x, dot, n, n, NULL, 0, NULL), c);
-	case N_CHAIN: return validate_type(x, eval_chain_node(x, dot, n, NULL, 0, NULL), c);
-	default: return eval_literal(x, n, c);
+	case N_FIELD:
+		return validate_type(x, eval_field_node(x, dot, n, &n, 1, NULL), c);
+	case N_VAR:
+		return validate_type(x, eval_variable_node(x, dot, n, NULL, 0, NULL), c);
+	case N_PIPE:
+		return validate_type(x, eval_pipeline(x, dot, n), c);
+	case N_IDENT:
+		return validate_type(x, eval_function(x, dot, n, n, NULL, 0, NULL), c);
+	case N_CHAIN:
+		return validate_type(x, eval_chain_node(x, dot, n, NULL, 0, NULL), c);
+	default:
+		return eval_literal(x, n, c);
 	}
 }
 
@@ -292,7 +378,8 @@ static char param_at(const sig *s, int i)
 	return s->p[i];
 }
 
-static xv call_lazy(struct texec *x, xv dot, const fn_def *fn, const node *const *args, uint32_t nargs, const xv *final)
+static xv call_lazy(struct texec *x, xv dot, const fn_def *fn, const node *const *args,
+		    uint32_t nargs, const xv *final)
 {
 	bool is_or = fn->name[0] == 'o';
 	value v = v_nil();
@@ -308,7 +395,8 @@ static xv call_lazy(struct texec *x, xv dot, const fn_def *fn, const node *const
 
 /* Go's evalCall. args[0] is the function's own node; recv is a method's receiver. */
 static xv eval_call(struct texec *x, xv dot, const fn_def *fn, bool builtin, const node *at,
-                    const char *name, const node *const *args, uint32_t nargs, const xv *final, const value *recv)
+		    const char *name, const node *const *args, uint32_t nargs, const xv *final,
+		    const value *recv)
 {
 	if (args) {
 		args++;
@@ -320,7 +408,8 @@ static xv eval_call(struct texec *x, xv dot, const fn_def *fn, bool builtin, con
 	if (s.variadic) {
 		num_fixed = s.num_in - 1;
 		if (num_in < num_fixed)
-			xerrorf(x, "wrong number of args for %s: want at least %d got %u", name, s.num_in - 1, nargs);
+			xerrorf(x, "wrong number of args for %s: want at least %d got %u", name,
+				s.num_in - 1, nargs);
 	} else if (num_in != s.num_in) {
 		xerrorf(x, "wrong number of args for %s: want %d got %d", name, s.num_in, num_in);
 	}
@@ -335,6 +424,16 @@ static xv eval_call(struct texec *x, xv dot, const fn_def *fn, bool builtin, con
 		argv[off + i] = eval_arg(x, dot, param_at(&s, i), args[i]);
 	if (final)
 		argv[off + i] = validate_type(x, *final, param_at(&s, num_in - 1));
+	if (builtin && strcmp(name, "call") == 0) { /* Go passes the callee's text first */
+		value *av = arena_alloc(x->a, (size_t)(num_in + 2) * sizeof *av);
+		const char *callee = nargs
+					 ? node_text(x->a, args[0])
+					 : arena_sprintf(x->a, "<%s Value>", value_gotype(argv[0]));
+		av[0] = v_cstr(x->a, callee);
+		memcpy(av + 1, argv, (size_t)num_in * sizeof *av);
+		argv = av;
+		off = 1;
+	}
 	fnctx c = {x->a, x->set, x, x->set->host, fn};
 	x->call_node = at;
 	value r = fn->impl(&c, argv, num_in + off);
@@ -351,8 +450,8 @@ static const fn_def *find_function(struct texec *x, const char *name, bool *buil
 	return fn_table_find(&builtin_table, name);
 }
 
-static xv eval_function(struct texec *x, xv dot, const node *id, const node *cmd, const node *const *args,
-                        uint32_t nargs, const xv *final)
+static xv eval_function(struct texec *x, xv dot, const node *id, const node *cmd,
+			const node *const *args, uint32_t nargs, const xv *final)
 {
 	x->at = id;
 	bool builtin;
@@ -364,8 +463,14 @@ static xv eval_function(struct texec *x, xv dot, const node *id, const node *cmd
 
 /* ---- fields ---- */
 
-static bool map_elems_iface(const vmap *m) { return strcmp(m->gotype, GT_STRMAP) != 0; }
-static bool list_elems_iface(const vlist *l) { return strcmp(l->gotype, GT_LIST) == 0; }
+static bool map_elems_iface(const vmap *m)
+{
+	return strcmp(m->gotype, GT_STRMAP) != 0;
+}
+static bool list_elems_iface(const vlist *l)
+{
+	return strcmp(l->gotype, GT_LIST) == 0;
+}
 
 static const fn_def *find_method(const vclass *cls, const char *name)
 {
@@ -389,8 +494,8 @@ static xv eval_map_field(struct texec *x, const vmap *m, const char *name, bool 
 	return (xv){v_nil(), true};
 }
 
-static xv eval_field(struct texec *x, xv dot, const char *name, const node *at, const node *const *args,
-                     uint32_t nargs, const xv *final, xv recv)
+static xv eval_field(struct texec *x, xv dot, const char *name, const node *at,
+		     const node *const *args, uint32_t nargs, const xv *final, xv recv)
 {
 	if (recv.v.kind == V_NIL && !recv.iface) {
 		if (x->set->strict)
@@ -408,7 +513,8 @@ static xv eval_field(struct texec *x, xv dot, const char *name, const node *at, 
 		value out;
 		if (cls->field && cls->field(x->a, recv.v.u.o, name, &out)) {
 			if (has_args)
-				xerrorf(x, "%s has arguments but cannot be invoked as function", name);
+				xerrorf(x, "%s has arguments but cannot be invoked as function",
+					name);
 			return plain(out);
 		}
 	}
@@ -417,29 +523,31 @@ static xv eval_field(struct texec *x, xv dot, const char *name, const node *at, 
 	xerrorf(x, "can't evaluate field %s in type %s", name, type_name(recv));
 }
 
-static xv eval_field_chain(struct texec *x, xv dot, xv recv, const node *at, const char *const *ident,
-                           uint32_t n, const node *const *args, uint32_t nargs, const xv *final)
+static xv eval_field_chain(struct texec *x, xv dot, xv recv, const node *at,
+			   const char *const *ident, uint32_t n, const node *const *args,
+			   uint32_t nargs, const xv *final)
 {
 	for (uint32_t i = 0; i + 1 < n; i++)
 		recv = eval_field(x, dot, ident[i], at, NULL, 0, NULL, recv);
 	return eval_field(x, dot, ident[n - 1], at, args, nargs, final, recv);
 }
 
-static xv eval_field_node(struct texec *x, xv dot, const node *f, const node *const *args, uint32_t nargs,
-                          const xv *final)
+static xv eval_field_node(struct texec *x, xv dot, const node *f, const node *const *args,
+			  uint32_t nargs, const xv *final)
 {
 	x->at = f;
 	return eval_field_chain(x, dot, dot, f, f->ident, f->nident, args, nargs, final);
 }
 
-static void not_a_function(struct texec *x, const node *const *args, uint32_t nargs, const xv *final)
+static void not_a_function(struct texec *x, const node *const *args, uint32_t nargs,
+			   const xv *final)
 {
 	if (nargs > 1 || final)
 		xerrorf(x, "can't give argument to non-function %s", node_text(x->a, args[0]));
 }
 
-static xv eval_chain_node(struct texec *x, xv dot, const node *c, const node *const *args, uint32_t nargs,
-                          const xv *final)
+static xv eval_chain_node(struct texec *x, xv dot, const node *c, const node *const *args,
+			  uint32_t nargs, const xv *final)
 {
 	x->at = c;
 	if (c->pipe->type == N_NIL)
@@ -448,8 +556,8 @@ static xv eval_chain_node(struct texec *x, xv dot, const node *c, const node *co
 	return eval_field_chain(x, dot, plain(r), c, c->ident, c->nident, args, nargs, final);
 }
 
-static xv eval_variable_node(struct texec *x, xv dot, const node *v, const node *const *args, uint32_t nargs,
-                             const xv *final)
+static xv eval_variable_node(struct texec *x, xv dot, const node *v, const node *const *args,
+			     uint32_t nargs, const xv *final)
 {
 	x->at = v;
 	xv val = find_var(x, v->ident[0])->val;
@@ -466,24 +574,35 @@ static xv eval_command(struct texec *x, xv dot, const node *cmd, const xv *final
 	const node *first = cmd->kids[0];
 	const node *const *args = (const node *const *)cmd->kids;
 	switch (first->type) {
-	case N_FIELD: return eval_field_node(x, dot, first, args, cmd->nkids, final);
-	case N_CHAIN: return eval_chain_node(x, dot, first, args, cmd->nkids, final);
-	case N_IDENT: return eval_function(x, dot, first, cmd, args, cmd->nkids, final);
+	case N_FIELD:
+		return eval_field_node(x, dot, first, args, cmd->nkids, final);
+	case N_CHAIN:
+		return eval_chain_node(x, dot, first, args, cmd->nkids, final);
+	case N_IDENT:
+		return eval_function(x, dot, first, cmd, args, cmd->nkids, final);
 	case N_PIPE:
 		not_a_function(x, args, cmd->nkids, final);
 		return eval_pipeline(x, dot, first);
-	case N_VAR: return eval_variable_node(x, dot, first, args, cmd->nkids, final);
-	default: break;
+	case N_VAR:
+		return eval_variable_node(x, dot, first, args, cmd->nkids, final);
+	default:
+		break;
 	}
 	x->at = first;
 	not_a_function(x, args, cmd->nkids, final);
 	switch (first->type) {
-	case N_BOOL: return plain(v_bool(first->flag));
-	case N_DOT: return dot;
-	case N_NIL: xerrorf(x, "nil is not a command");
-	case N_NUMBER: return plain(ideal_constant(x, first));
-	case N_STRING: return plain(v_str_static(first->text, first->tlen));
-	default: break;
+	case N_BOOL:
+		return plain(v_bool(first->flag));
+	case N_DOT:
+		return dot;
+	case N_NIL:
+		xerrorf(x, "nil is not a command");
+	case N_NUMBER:
+		return plain(ideal_constant(x, first));
+	case N_STRING:
+		return plain(v_str_static(first->text, first->tlen));
+	default:
+		break;
 	}
 	xerrorf(x, "can't evaluate command %s", quoted(x->a, node_text(x->a, first)));
 }
@@ -493,6 +612,8 @@ static xv eval_pipeline(struct texec *x, xv dot, const node *pipe)
 	if (!pipe)
 		return MISSING_XV;
 	x->at = pipe;
+	if (stack_low(x, STACK_RESERVE_EXPR))
+		xerrorf(x, "expression nesting too deep for the C stack");
 	xv val = MISSING_XV;
 	for (uint32_t i = 0; i < pipe->nkids; i++) {
 		val = eval_command(x, dot, pipe->kids[i], i ? &val : NULL);
@@ -521,7 +642,7 @@ static enum walk_result walk_if_with(struct texec *x, xv dot, const node *n)
 {
 	uint32_t mark = x->nvars;
 	xv val = eval_pipeline(x, dot, n->pipe);
-	enum walk_result r = W_OK;
+	enum walk_result r = WALK_OK;
 	if (value_truthy(val.v))
 		r = walk(x, n->type == N_WITH ? val : dot, n->list);
 	else if (n->elselist)
@@ -557,7 +678,7 @@ static bool range_once(struct texec *x, const node *n, xv key, xv elem)
 	range_vars(x, n->pipe, key, elem);
 	enum walk_result r = walk(x, elem, n->list);
 	x->nvars = mark;
-	return r != W_BREAK;
+	return r != WALK_BREAK;
 }
 
 static void walk_range(struct texec *x, xv dot, const node *n)
@@ -569,7 +690,8 @@ static void walk_range(struct texec *x, xv dot, const node *n)
 	bool any = false;
 	if (v.kind == V_OBJ && v.u.o->cls->to_plain && v.u.o->cls->kind &&
 	    (!strcmp(v.u.o->cls->kind, "map") || !strcmp(v.u.o->cls->kind, "slice")))
-		v = v.u.o->cls->to_plain(x->a, v.u.o); /* Go maps and slices with methods (.Files) */
+		v = v.u.o->cls->to_plain(x->a,
+					 v.u.o); /* Go maps and slices with methods (.Files) */
 	if (v.kind == V_LIST && v.u.l->len) {
 		any = true;
 		bool ifc = list_elems_iface(v.u.l);
@@ -581,7 +703,8 @@ static void walk_range(struct texec *x, xv dot, const node *n)
 		bool ifc = map_elems_iface(v.u.m);
 		for (uint32_t i = 0; i < v.u.m->len; i++) {
 			ventry *e = &v.u.m->e[i];
-			if (!range_once(x, n, plain(v_str_static(e->key, e->klen)), (xv){e->val, ifc}))
+			if (!range_once(x, n, plain(v_str_static(e->key, e->klen)),
+					(xv){e->val, ifc}))
 				break;
 		}
 	} else if (v.kind != V_NIL && v.kind != V_LIST && v.kind != V_MAP) {
@@ -598,7 +721,7 @@ static void walk_template(struct texec *x, xv dot, const node *n)
 	const ttree *t = tset_lookup(x->set, n->text);
 	if (!t)
 		xerrorf(x, "template %s not defined", quoted(x->a, n->text));
-	if (x->depth == MAX_EXEC_DEPTH)
+	if (x->depth == MAX_EXEC_DEPTH || stack_low(x, STACK_RESERVE_TEMPLATE))
 		xerrorf(x, "exceeded maximum template depth (%d)", MAX_EXEC_DEPTH);
 	dot = eval_pipeline(x, dot, n->pipe);
 	const ttree *saved_tmpl = x->tmpl;
@@ -628,38 +751,51 @@ static enum walk_result walk(struct texec *x, xv dot, const node *n)
 {
 	x->at = n;
 	switch ((enum ntype)n->type) {
-	case N_ACTION: walk_action(x, dot, n); break;
-	case N_BREAK: return W_BREAK;
-	case N_CONTINUE: return W_CONTINUE;
-	case N_IF: case N_WITH: return walk_if_with(x, dot, n);
+	case N_ACTION:
+		walk_action(x, dot, n);
+		break;
+	case N_BREAK:
+		return WALK_BREAK;
+	case N_CONTINUE:
+		return WALK_CONTINUE;
+	case N_IF:
+	case N_WITH:
+		return walk_if_with(x, dot, n);
 	case N_LIST:
 		for (uint32_t i = 0; i < n->nkids; i++) {
 			enum walk_result r = walk(x, dot, n->kids[i]);
-			if (r != W_OK)
+			if (r != WALK_OK)
 				return r;
 		}
 		break;
-	case N_RANGE: walk_range(x, dot, n); break;
-	case N_TEMPLATE: walk_template(x, dot, n); break;
+	case N_RANGE:
+		walk_range(x, dot, n);
+		break;
+	case N_TEMPLATE:
+		walk_template(x, dot, n);
+		break;
 	case N_TEXT:
 		sb_add(x->out, n->text, n->tlen);
 		check_output(x);
 		break;
-	case N_COMMENT: break;
-	default: xerrorf(x, "unknown node: %s", node_text(x->a, n));
+	case N_COMMENT:
+		break;
+	default:
+		xerrorf(x, "unknown node: %s", node_text(x->a, n));
 	}
-	return W_OK;
+	return WALK_OK;
 }
 
 /* ---- entry points ---- */
 
-static int run(tset *t, void *host, const char *name, value data, strbuf *out, terror *err)
+static int run(tset *t, uintptr_t floor, const char *name, value data, strbuf *out, terror *err)
 {
 	const ttree *tree = tset_lookup(t, name);
 	if (!tree) {
 		err->kind = TERR_OTHER;
-		err->msg = arena_sprintf(t->a, "template: no template %s associated with template \"gotpl\"",
-		                         quoted(t->a, name));
+		err->msg = arena_sprintf(
+		    t->a, "template: no template %s associated with template \"gotpl\"",
+		    quoted(t->a, name));
 		return -1;
 	}
 	struct texec *x = arena_alloc(t->a, sizeof *x);
@@ -668,7 +804,7 @@ static int run(tset *t, void *host, const char *name, value data, strbuf *out, t
 	x->out = out;
 	x->out_start = out->len;
 	x->tmpl = tree;
-	(void)host;
+	x->stack_floor = floor;
 	if (setjmp(x->jb)) {
 		err->kind = TERR_EXEC;
 		err->msg = x->err;
@@ -687,12 +823,12 @@ static int run(tset *t, void *host, const char *name, value data, strbuf *out, t
 
 int tset_exec(tset *t, const char *name, value data, strbuf *out, terror *err)
 {
-	return run(t, t->host, name, data, out, err);
+	return run(t, stack_floor(), name, data, out, err);
 }
 
 int fnctx_exec(fnctx *c, const char *name, value data, strbuf *out, terror *err)
 {
-	return run(c->set, c->host, name, data, out, err);
+	return run(c->set, c->x->stack_floor, name, data, out, err);
 }
 
 noreturn void fn_fail(fnctx *c, const char *fmt, ...)
@@ -704,7 +840,8 @@ noreturn void fn_fail(fnctx *c, const char *fmt, ...)
 		msg = NULL;
 	va_end(ap);
 	struct texec *x = c->x;
-	const char *m = arena_sprintf(x->a, "error calling %s: %s", c->fn ? c->fn->name : "?", msg ? msg : "");
+	const char *m =
+	    arena_sprintf(x->a, "error calling %s: %s", c->fn ? c->fn->name : "?", msg ? msg : "");
 	free(msg);
 	x->at = x->call_node;
 	xfail_msg(x, m);

@@ -14,13 +14,41 @@
 
 /* Lexer items, in Go's order: keywords come after IT_KEYWORD. */
 enum itype {
-	IT_ERROR, IT_BOOL, IT_CHAR, IT_CHARCONST, IT_COMMENT, IT_COMPLEX, IT_ASSIGN,
-	IT_DECLARE, IT_EOF, IT_FIELD, IT_IDENT, IT_LDELIM, IT_LPAREN, IT_NUMBER,
-	IT_PIPE, IT_RAWSTRING, IT_RDELIM, IT_RPAREN, IT_SPACE, IT_STRING, IT_TEXT,
+	IT_ERROR,
+	IT_BOOL,
+	IT_CHAR,
+	IT_CHARCONST,
+	IT_COMMENT,
+	IT_COMPLEX,
+	IT_ASSIGN,
+	IT_DECLARE,
+	IT_EOF,
+	IT_FIELD,
+	IT_IDENT,
+	IT_LDELIM,
+	IT_LPAREN,
+	IT_NUMBER,
+	IT_PIPE,
+	IT_RAWSTRING,
+	IT_RDELIM,
+	IT_RPAREN,
+	IT_SPACE,
+	IT_STRING,
+	IT_TEXT,
 	IT_VARIABLE,
 	IT_KEYWORD,
-	IT_BLOCK, IT_BREAK, IT_CONTINUE, IT_DOT, IT_DEFINE, IT_ELSE, IT_END, IT_IF,
-	IT_NIL, IT_RANGE, IT_TEMPLATE, IT_WITH,
+	IT_BLOCK,
+	IT_BREAK,
+	IT_CONTINUE,
+	IT_DOT,
+	IT_DEFINE,
+	IT_ELSE,
+	IT_END,
+	IT_IF,
+	IT_NIL,
+	IT_RANGE,
+	IT_TEMPLATE,
+	IT_WITH,
 };
 
 typedef struct item {
@@ -42,23 +70,42 @@ typedef struct lexer {
 	bool done;
 	bool break_ok, continue_ok;
 	arena *a;
-	int state; /* which Go state function runs next */
 } lexer;
 
 void lex_init(lexer *l, arena *a, const char *input, size_t len);
 item lex_next(lexer *l);
 
 enum ntype {
-	N_TEXT, N_ACTION, N_IF, N_RANGE, N_WITH, N_TEMPLATE, N_BREAK, N_CONTINUE,
-	N_LIST, N_PIPE, N_CMD, N_FIELD, N_VAR, N_CHAIN, N_IDENT, N_DOT, N_NIL,
-	N_BOOL, N_NUMBER, N_STRING, N_COMMENT, N_END, N_ELSE,
+	N_TEXT,
+	N_ACTION,
+	N_IF,
+	N_RANGE,
+	N_WITH,
+	N_TEMPLATE,
+	N_BREAK,
+	N_CONTINUE,
+	N_LIST,
+	N_PIPE,
+	N_CMD,
+	N_FIELD,
+	N_VAR,
+	N_CHAIN,
+	N_IDENT,
+	N_DOT,
+	N_NIL,
+	N_BOOL,
+	N_NUMBER,
+	N_STRING,
+	N_COMMENT,
+	N_END,
+	N_ELSE,
 };
 
 struct ttree;
 
 typedef struct node {
 	uint8_t type;
-	bool flag;          /* BOOL: value; PIPE: is assign */
+	bool flag; /* BOOL: value; PIPE: is assign */
 	bool is_int, is_float, is_uint;
 	uint32_t pos;
 	struct ttree *tr;

@@ -11,8 +11,20 @@
 #define LEOF (-1)
 
 enum lstate {
-	S_NONE, S_TEXT, S_LDELIM, S_COMMENT, S_RDELIM, S_INSIDE, S_SPACE, S_IDENT,
-	S_FIELD, S_VARIABLE, S_CHAR, S_NUMBER, S_QUOTE, S_RAWQUOTE,
+	S_NONE,
+	S_TEXT,
+	S_LDELIM,
+	S_COMMENT,
+	S_RDELIM,
+	S_INSIDE,
+	S_SPACE,
+	S_IDENT,
+	S_FIELD,
+	S_VARIABLE,
+	S_CHAR,
+	S_NUMBER,
+	S_QUOTE,
+	S_RAWQUOTE,
 };
 
 typedef struct lx {
@@ -25,9 +37,18 @@ static const struct {
 	const char *word;
 	enum itype typ;
 } keywords[] = {
-	{".", IT_DOT}, {"block", IT_BLOCK}, {"break", IT_BREAK}, {"continue", IT_CONTINUE},
-	{"define", IT_DEFINE}, {"else", IT_ELSE}, {"end", IT_END}, {"if", IT_IF},
-	{"nil", IT_NIL}, {"range", IT_RANGE}, {"template", IT_TEMPLATE}, {"with", IT_WITH},
+    {".", IT_DOT},
+    {"block", IT_BLOCK},
+    {"break", IT_BREAK},
+    {"continue", IT_CONTINUE},
+    {"define", IT_DEFINE},
+    {"else", IT_ELSE},
+    {"end", IT_END},
+    {"if", IT_IF},
+    {"nil", IT_NIL},
+    {"range", IT_RANGE},
+    {"template", IT_TEMPLATE},
+    {"with", IT_WITH},
 };
 
 void lex_init(lexer *l, arena *a, const char *input, size_t len)
@@ -40,17 +61,20 @@ void lex_init(lexer *l, arena *a, const char *input, size_t len)
 	l->break_ok = l->continue_ok = true;
 }
 
-static bool is_space(int r) { return r == ' ' || r == '\t' || r == '\r' || r == '\n'; }
+static bool is_space(int r)
+{
+	return r == ' ' || r == '\t' || r == '\r' || r == '\n';
+}
 
 /* Rough unicode.IsLetter/IsDigit for non-ASCII: the main alphabetic blocks. */
 static const struct {
 	int lo, hi;
 } letter_ranges[] = {
-	{0xAA, 0xAA}, {0xB5, 0xB5}, {0xBA, 0xBA}, {0xC0, 0xD6}, {0xD8, 0xF6}, {0xF8, 0x2C1},
-	{0x370, 0x3FF}, {0x400, 0x52F}, {0x531, 0x587}, {0x5D0, 0x5EA}, {0x620, 0x64A},
-	{0x660, 0x669}, {0x904, 0x939}, {0xE01, 0xE30}, {0x10A0, 0x10FF}, {0x1E00, 0x1FFF},
-	{0x3041, 0x3096}, {0x30A1, 0x30FA}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xAC00, 0xD7A3},
-	{0xFF10, 0xFF19}, {0xFF21, 0xFF3A}, {0xFF41, 0xFF5A},
+    {0xAA, 0xAA},     {0xB5, 0xB5},	{0xBA, 0xBA},	  {0xC0, 0xD6},	    {0xD8, 0xF6},
+    {0xF8, 0x2C1},    {0x370, 0x3FF},	{0x400, 0x52F},	  {0x531, 0x587},   {0x5D0, 0x5EA},
+    {0x620, 0x64A},   {0x660, 0x669},	{0x904, 0x939},	  {0xE01, 0xE30},   {0x10A0, 0x10FF},
+    {0x1E00, 0x1FFF}, {0x3041, 0x3096}, {0x30A1, 0x30FA}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF},
+    {0xAC00, 0xD7A3}, {0xFF10, 0xFF19}, {0xFF21, 0xFF3A}, {0xFF41, 0xFF5A},
 };
 
 static bool is_alnum(int r)
@@ -67,16 +91,32 @@ static bool is_alnum(int r)
 static int decode_rune(const unsigned char *s, size_t n, int *w)
 {
 	unsigned c = s[0];
-	int need = c < 0x80 ? 0 : c >= 0xF0 && c < 0xF5 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 && c < 0xE0 ? 1 : -1;
-	if (need == 0) { *w = 1; return (int)c; }
-	if (need < 0 || (size_t)need >= n) { *w = 1; return 0xFFFD; }
+	int need = c < 0x80		   ? 0
+		   : c >= 0xF0 && c < 0xF5 ? 3
+		   : c >= 0xE0		   ? 2
+		   : c >= 0xC2 && c < 0xE0 ? 1
+					   : -1;
+	if (need == 0) {
+		*w = 1;
+		return (int)c;
+	}
+	if (need < 0 || (size_t)need >= n) {
+		*w = 1;
+		return 0xFFFD;
+	}
 	int r = (int)(c & (0x3F >> need));
 	for (int i = 1; i <= need; i++) {
-		if ((s[i] & 0xC0) != 0x80) { *w = 1; return 0xFFFD; }
+		if ((s[i] & 0xC0) != 0x80) {
+			*w = 1;
+			return 0xFFFD;
+		}
 		r = (r << 6) | (s[i] & 0x3F);
 	}
 	static const int minv[] = {0, 0x80, 0x800, 0x10000};
-	if (r < minv[need] || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) { *w = 1; return 0xFFFD; }
+	if (r < minv[need] || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) {
+		*w = 1;
+		return 0xFFFD;
+	}
 	*w = need + 1;
 	return r;
 }
@@ -166,10 +206,21 @@ static const char *fmt_rune(arena *a, int r)
 {
 	if (r >= 0x20 && r != 0x7F && r != 0xFFFD) {
 		char u[5] = {0};
-		if (r < 0x80) u[0] = (char)r;
-		else if (r < 0x800) { u[0] = (char)(0xC0 | (r >> 6)); u[1] = (char)(0x80 | (r & 0x3F)); }
-		else if (r < 0x10000) { u[0] = (char)(0xE0 | (r >> 12)); u[1] = (char)(0x80 | ((r >> 6) & 0x3F)); u[2] = (char)(0x80 | (r & 0x3F)); }
-		else { u[0] = (char)(0xF0 | (r >> 18)); u[1] = (char)(0x80 | ((r >> 12) & 0x3F)); u[2] = (char)(0x80 | ((r >> 6) & 0x3F)); u[3] = (char)(0x80 | (r & 0x3F)); }
+		if (r < 0x80)
+			u[0] = (char)r;
+		else if (r < 0x800) {
+			u[0] = (char)(0xC0 | (r >> 6));
+			u[1] = (char)(0x80 | (r & 0x3F));
+		} else if (r < 0x10000) {
+			u[0] = (char)(0xE0 | (r >> 12));
+			u[1] = (char)(0x80 | ((r >> 6) & 0x3F));
+			u[2] = (char)(0x80 | (r & 0x3F));
+		} else {
+			u[0] = (char)(0xF0 | (r >> 18));
+			u[1] = (char)(0x80 | ((r >> 12) & 0x3F));
+			u[2] = (char)(0x80 | ((r >> 6) & 0x3F));
+			u[3] = (char)(0x80 | (r & 0x3F));
+		}
 		return arena_sprintf(a, "U+%04X '%s'", (unsigned)r, u);
 	}
 	return arena_sprintf(a, "U+%04X", (unsigned)r);
@@ -203,11 +254,13 @@ static enum lstate st_text(lx *x)
 			l->pos = at;
 			uint32_t trim = 0;
 			if (left_trim_marker(l, at + 2))
-				while (trim < l->pos - l->start && is_space((unsigned char)l->input[l->pos - trim - 1]))
+				while (trim < l->pos - l->start &&
+				       is_space((unsigned char)l->input[l->pos - trim - 1]))
 					trim++;
 			l->pos -= trim;
 			l->line += count_nl(l->input + l->start, l->pos - l->start);
-			item it = {IT_TEXT, l->start, l->input + l->start, l->pos - l->start, l->start_line};
+			item it = {IT_TEXT, l->start, l->input + l->start, l->pos - l->start,
+				   l->start_line};
 			l->start = l->pos;
 			l->start_line = l->line;
 			l->pos += trim;
@@ -294,16 +347,22 @@ static enum lstate inside_punct(lx *x, int r)
 {
 	lexer *l = x->l;
 	switch (r) {
-	case '=': return emit(x, IT_ASSIGN);
+	case '=':
+		return emit(x, IT_ASSIGN);
 	case ':':
 		if (lnext(x) != '=')
 			return lerrorf(x, "expected :=");
 		return emit(x, IT_DECLARE);
-	case '|': return emit(x, IT_PIPE);
-	case '"': return S_QUOTE;
-	case '`': return S_RAWQUOTE;
-	case '$': return S_VARIABLE;
-	case '\'': return S_CHAR;
+	case '|':
+		return emit(x, IT_PIPE);
+	case '"':
+		return S_QUOTE;
+	case '`':
+		return S_RAWQUOTE;
+	case '$':
+		return S_VARIABLE;
+	case '\'':
+		return S_CHAR;
 	case '(':
 		l->paren_depth++;
 		return emit(x, IT_LPAREN);
@@ -315,7 +374,8 @@ static enum lstate inside_punct(lx *x, int r)
 	}
 	if (r < 0x80 && r >= 0x20 && r != 0x7F)
 		return emit(x, IT_CHAR);
-	return lerrorf(x, arena_sprintf(l->a, "unrecognized character in action: %s", fmt_rune(l->a, r)));
+	return lerrorf(
+	    x, arena_sprintf(l->a, "unrecognized character in action: %s", fmt_rune(l->a, r)));
 }
 
 static enum lstate st_inside(lx *x)
@@ -369,7 +429,13 @@ static bool at_terminator(lx *x)
 	if (is_space(r))
 		return true;
 	switch (r) {
-	case LEOF: case '.': case ',': case '|': case ':': case ')': case '(':
+	case LEOF:
+	case '.':
+	case ',':
+	case '|':
+	case ':':
+	case ')':
+	case '(':
 		return true;
 	}
 	return has_prefix(x->l, x->l->pos, "}}");
@@ -389,7 +455,8 @@ static enum lstate st_ident(lx *x)
 	for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++) {
 		if (strlen(keywords[i].word) == n && memcmp(keywords[i].word, w, n) == 0) {
 			enum itype t = keywords[i].typ;
-			if ((t == IT_BREAK && !l->break_ok) || (t == IT_CONTINUE && !l->continue_ok))
+			if ((t == IT_BREAK && !l->break_ok) ||
+			    (t == IT_CONTINUE && !l->continue_ok))
 				t = IT_IDENT;
 			return emit(x, t);
 		}
@@ -505,11 +572,13 @@ static enum lstate st_number(lx *x)
 {
 	lexer *l = x->l;
 	if (!scan_number(x))
-		return lerrorf(x, arena_sprintf(l->a, "bad number syntax: %s", quoted(l, l->start, l->pos)));
+		return lerrorf(
+		    x, arena_sprintf(l->a, "bad number syntax: %s", quoted(l, l->start, l->pos)));
 	int sign = lpeek(x);
 	if (sign == '+' || sign == '-') {
 		if (!scan_number(x) || l->input[l->pos - 1] != 'i')
-			return lerrorf(x, arena_sprintf(l->a, "bad number syntax: %s", quoted(l, l->start, l->pos)));
+			return lerrorf(x, arena_sprintf(l->a, "bad number syntax: %s",
+							quoted(l, l->start, l->pos)));
 		return emit(x, IT_COMPLEX);
 	}
 	return emit(x, IT_NUMBER);
@@ -518,20 +587,34 @@ static enum lstate st_number(lx *x)
 static enum lstate run_state(lx *x, enum lstate s)
 {
 	switch (s) {
-	case S_TEXT: return st_text(x);
-	case S_LDELIM: return st_ldelim(x);
-	case S_COMMENT: return st_comment(x);
-	case S_RDELIM: return st_rdelim(x);
-	case S_INSIDE: return st_inside(x);
-	case S_SPACE: return st_space(x);
-	case S_IDENT: return st_ident(x);
-	case S_FIELD: return field_or_var(x, IT_FIELD);
-	case S_VARIABLE: return st_variable(x);
-	case S_CHAR: return st_quote(x, '\'', "unterminated character constant", IT_CHARCONST);
-	case S_NUMBER: return st_number(x);
-	case S_QUOTE: return st_quote(x, '"', "unterminated quoted string", IT_STRING);
-	case S_RAWQUOTE: return st_rawquote(x);
-	case S_NONE: break;
+	case S_TEXT:
+		return st_text(x);
+	case S_LDELIM:
+		return st_ldelim(x);
+	case S_COMMENT:
+		return st_comment(x);
+	case S_RDELIM:
+		return st_rdelim(x);
+	case S_INSIDE:
+		return st_inside(x);
+	case S_SPACE:
+		return st_space(x);
+	case S_IDENT:
+		return st_ident(x);
+	case S_FIELD:
+		return field_or_var(x, IT_FIELD);
+	case S_VARIABLE:
+		return st_variable(x);
+	case S_CHAR:
+		return st_quote(x, '\'', "unterminated character constant", IT_CHARCONST);
+	case S_NUMBER:
+		return st_number(x);
+	case S_QUOTE:
+		return st_quote(x, '"', "unterminated quoted string", IT_STRING);
+	case S_RAWQUOTE:
+		return st_rawquote(x);
+	case S_NONE:
+		break;
 	}
 	return S_NONE;
 }

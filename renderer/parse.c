@@ -12,7 +12,7 @@
 #include "../values/gofmt.h"
 #include "internal.h"
 
-#define MAX_STACK_DEPTH 10000
+#define MAX_STACK_DEPTH	  10000
 #define MAX_PIPELINE_CMDS 1000
 
 typedef struct parser {
@@ -101,7 +101,10 @@ static item tnext(tp *t)
 	return t->token[t->peek_count];
 }
 
-static void backup(tp *t) { t->peek_count++; }
+static void backup(tp *t)
+{
+	t->peek_count++;
+}
 
 static void backup2(tp *t, item t1)
 {
@@ -149,7 +152,7 @@ static noreturn void unexpected(tp *t, item it, const char *context)
 		if (t->action_line != 0 && t->action_line != it.line) {
 			bool act = it.len >= 7 && memcmp(it.val + it.len - 7, " action", 7) == 0;
 			extra = arena_sprintf(a, "%s started at %s:%d", act ? "" : " in action",
-			                      t->p->parse_name, t->action_line);
+					      t->p->parse_name, t->action_line);
 		}
 		perrorf(t, arena_sprintf(a, "%s%s", item_str(a, it), extra));
 	}
@@ -219,7 +222,10 @@ static node *new_field(tp *t, uint32_t pos, const char *s, size_t len)
 
 /* ---- numbers ---- */
 
-static int lower(int c) { return c | 0x20; }
+static int lower(int c)
+{
+	return c | 0x20;
+}
 
 static bool underscore_ok(const char *s, size_t n)
 {
@@ -228,13 +234,15 @@ static bool underscore_ok(const char *s, size_t n)
 	if (n >= 1 && (s[0] == '-' || s[0] == '+'))
 		s++, n--;
 	bool hex = false;
-	if (n >= 2 && s[0] == '0' && (lower(s[1]) == 'b' || lower(s[1]) == 'o' || lower(s[1]) == 'x')) {
+	if (n >= 2 && s[0] == '0' &&
+	    (lower(s[1]) == 'b' || lower(s[1]) == 'o' || lower(s[1]) == 'x')) {
 		i = 2;
 		saw = '0';
 		hex = lower(s[1]) == 'x';
 	}
 	for (; i < n; i++) {
-		if ((s[i] >= '0' && s[i] <= '9') || (hex && lower(s[i]) >= 'a' && lower(s[i]) <= 'f')) {
+		if ((s[i] >= '0' && s[i] <= '9') ||
+		    (hex && lower(s[i]) >= 'a' && lower(s[i]) <= 'f')) {
 			saw = '0';
 			continue;
 		}
@@ -260,10 +268,14 @@ static bool parse_uint(const char *s, size_t n, uint64_t *out)
 	size_t n0 = n;
 	int base = 10;
 	if (s[0] == '0') {
-		if (n >= 3 && lower(s[1]) == 'b') base = 2, s += 2, n -= 2;
-		else if (n >= 3 && lower(s[1]) == 'o') base = 8, s += 2, n -= 2;
-		else if (n >= 3 && lower(s[1]) == 'x') base = 16, s += 2, n -= 2;
-		else base = 8, s++, n--;
+		if (n >= 3 && lower(s[1]) == 'b')
+			base = 2, s += 2, n -= 2;
+		else if (n >= 3 && lower(s[1]) == 'o')
+			base = 8, s += 2, n -= 2;
+		else if (n >= 3 && lower(s[1]) == 'x')
+			base = 16, s += 2, n -= 2;
+		else
+			base = 8, s++, n--;
 	}
 	uint64_t v = 0;
 	bool us = false;
@@ -273,9 +285,12 @@ static bool parse_uint(const char *s, size_t n, uint64_t *out)
 			us = true;
 			continue;
 		}
-		if (c >= '0' && c <= '9') d = c - '0';
-		else if (lower(c) >= 'a' && lower(c) <= 'z') d = lower(c) - 'a' + 10;
-		else return false;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (lower(c) >= 'a' && lower(c) <= 'z')
+			d = lower(c) - 'a' + 10;
+		else
+			return false;
 		if (d >= base)
 			return false;
 		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
@@ -356,10 +371,12 @@ static const char *number_error(tp *t, const char *s, size_t n, node *nd)
 		double f;
 		if (parse_float(a, s, n, &f)) {
 			if (!strpbrk(arena_strndup(a, s, n), ".eEpP"))
-				return arena_sprintf(a, "illegal number syntax: %s", quote(a, s, n));
+				return arena_sprintf(a, "illegal number syntax: %s",
+						     quote(a, s, n));
 			nd->is_float = true;
 			nd->f = f;
-			if (f >= -9223372036854775808.0 && f < 9223372036854775808.0 && (double)(int64_t)f == f) {
+			if (f >= -9223372036854775808.0 && f < 9223372036854775808.0 &&
+			    (double)(int64_t)f == f) {
 				nd->is_int = true;
 				nd->i = (int64_t)f;
 			}
@@ -372,8 +389,10 @@ static const char *number_error(tp *t, const char *s, size_t n, node *nd)
 
 static int hexval(int c)
 {
-	if (c >= '0' && c <= '9') return c - '0';
-	if (lower(c) >= 'a' && lower(c) <= 'f') return lower(c) - 'a' + 10;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (lower(c) >= 'a' && lower(c) <= 'f')
+		return lower(c) - 'a' + 10;
 	return -1;
 }
 
@@ -381,10 +400,16 @@ static void put_utf8(strbuf *sb, uint32_t r)
 {
 	char u[4];
 	int n;
-	if (r < 0x80) u[0] = (char)r, n = 1;
-	else if (r < 0x800) u[0] = (char)(0xC0 | (r >> 6)), u[1] = (char)(0x80 | (r & 0x3F)), n = 2;
-	else if (r < 0x10000) u[0] = (char)(0xE0 | (r >> 12)), u[1] = (char)(0x80 | ((r >> 6) & 0x3F)), u[2] = (char)(0x80 | (r & 0x3F)), n = 3;
-	else u[0] = (char)(0xF0 | (r >> 18)), u[1] = (char)(0x80 | ((r >> 12) & 0x3F)), u[2] = (char)(0x80 | ((r >> 6) & 0x3F)), u[3] = (char)(0x80 | (r & 0x3F)), n = 4;
+	if (r < 0x80)
+		u[0] = (char)r, n = 1;
+	else if (r < 0x800)
+		u[0] = (char)(0xC0 | (r >> 6)), u[1] = (char)(0x80 | (r & 0x3F)), n = 2;
+	else if (r < 0x10000)
+		u[0] = (char)(0xE0 | (r >> 12)), u[1] = (char)(0x80 | ((r >> 6) & 0x3F)),
+		u[2] = (char)(0x80 | (r & 0x3F)), n = 3;
+	else
+		u[0] = (char)(0xF0 | (r >> 18)), u[1] = (char)(0x80 | ((r >> 12) & 0x3F)),
+		u[2] = (char)(0x80 | ((r >> 6) & 0x3F)), u[3] = (char)(0x80 | (r & 0x3F)), n = 4;
 	sb_add(sb, u, (size_t)n);
 }
 
@@ -520,8 +545,10 @@ static node *new_number(tp *t, item it)
 			/* decode the multibyte rune */
 			const unsigned char *u = (const unsigned char *)it.val + 1;
 			r = w == 2 ? ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu)
-			  : w == 3 ? ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu)
-			  : ((u[0] & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) | (u[3] & 0x3Fu);
+			    : w == 3
+				? ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu)
+				: ((u[0] & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) |
+				      ((u[2] & 0x3Fu) << 6) | (u[3] & 0x3Fu);
 		}
 		if (w == 0)
 			perrorf(t, "invalid syntax");
@@ -560,28 +587,35 @@ static node *term(tp *t)
 	case IT_IDENT: {
 		const char *name = arena_strndup(p->a, it.val, it.len);
 		if (!has_function(t, name))
-			perrorf(t, arena_sprintf(p->a, "function %s not defined", quote(p->a, it.val, it.len)));
+			perrorf(t, arena_sprintf(p->a, "function %s not defined",
+						 quote(p->a, it.val, it.len)));
 		node *n = new_node(t, N_IDENT, it.pos);
 		n->text = name;
 		n->tlen = it.len;
 		return n;
 	}
-	case IT_DOT: return new_node(t, N_DOT, it.pos);
-	case IT_NIL: return new_node(t, N_NIL, it.pos);
+	case IT_DOT:
+		return new_node(t, N_DOT, it.pos);
+	case IT_NIL:
+		return new_node(t, N_NIL, it.pos);
 	case IT_VARIABLE: {
 		node *v = new_variable(t, it.pos, it.val, it.len);
 		for (uint32_t i = 0; i < t->nvars; i++)
 			if (strcmp(t->vars[i], v->ident[0]) == 0)
 				return v;
-		perrorf(t, arena_sprintf(p->a, "undefined variable %s", quote(p->a, v->ident[0], strlen(v->ident[0]))));
+		perrorf(t, arena_sprintf(p->a, "undefined variable %s",
+					 quote(p->a, v->ident[0], strlen(v->ident[0]))));
 	}
-	case IT_FIELD: return new_field(t, it.pos, it.val, it.len);
+	case IT_FIELD:
+		return new_field(t, it.pos, it.val, it.len);
 	case IT_BOOL: {
 		node *n = new_node(t, N_BOOL, it.pos);
 		n->flag = it.len == 4;
 		return n;
 	}
-	case IT_CHARCONST: case IT_COMPLEX: case IT_NUMBER:
+	case IT_CHARCONST:
+	case IT_COMPLEX:
+	case IT_NUMBER:
 		return new_number(t, it);
 	case IT_LPAREN: {
 		if (t->stack_depth >= MAX_STACK_DEPTH)
@@ -591,7 +625,8 @@ static node *term(tp *t)
 		t->stack_depth--;
 		return n;
 	}
-	case IT_STRING: case IT_RAWSTRING: {
+	case IT_STRING:
+	case IT_RAWSTRING: {
 		node *n = new_node(t, N_STRING, it.pos);
 		if (!go_unquote(p->a, it.val, it.len, &n->text, &n->tlen))
 			perrorf(t, "invalid syntax");
@@ -626,11 +661,13 @@ static node *operand(tp *t)
 		memcpy(m->ident + n->nident, chain->ident, chain->nident * sizeof *m->ident);
 		return m;
 	}
-	if (n->type == N_BOOL || n->type == N_STRING || n->type == N_NUMBER || n->type == N_NIL || n->type == N_DOT) {
+	if (n->type == N_BOOL || n->type == N_STRING || n->type == N_NUMBER || n->type == N_NIL ||
+	    n->type == N_DOT) {
 		strbuf sb;
 		sb_init(&sb, a);
 		node_string(&sb, n);
-		perrorf(t, arena_sprintf(a, "unexpected . after term %s", quote(a, sb_str(&sb), sb.len)));
+		perrorf(t, arena_sprintf(a, "unexpected . after term %s",
+					 quote(a, sb_str(&sb), sb.len)));
 	}
 	return chain;
 }
@@ -663,8 +700,14 @@ static void check_pipeline(tp *t, node *pipe, const char *context)
 		perrorf(t, arena_sprintf(t->p->a, "missing value for %s", context));
 	for (uint32_t i = 1; i < pipe->nkids; i++) {
 		switch (pipe->kids[i]->kids[0]->type) {
-		case N_BOOL: case N_DOT: case N_NIL: case N_NUMBER: case N_STRING:
-			perrorf(t, arena_sprintf(t->p->a, "non executable command in pipeline stage %u", i + 1));
+		case N_BOOL:
+		case N_DOT:
+		case N_NIL:
+		case N_NUMBER:
+		case N_STRING:
+			perrorf(t, arena_sprintf(t->p->a,
+						 "non executable command in pipeline stage %u",
+						 i + 1));
 		}
 	}
 }
@@ -714,9 +757,18 @@ static node *pipeline(tp *t, const char *context, enum itype end)
 			return pipe;
 		}
 		switch (it.typ) {
-		case IT_BOOL: case IT_CHARCONST: case IT_COMPLEX: case IT_DOT: case IT_FIELD:
-		case IT_IDENT: case IT_NUMBER: case IT_NIL: case IT_RAWSTRING: case IT_STRING:
-		case IT_VARIABLE: case IT_LPAREN:
+		case IT_BOOL:
+		case IT_CHARCONST:
+		case IT_COMPLEX:
+		case IT_DOT:
+		case IT_FIELD:
+		case IT_IDENT:
+		case IT_NUMBER:
+		case IT_NIL:
+		case IT_RAWSTRING:
+		case IT_STRING:
+		case IT_VARIABLE:
+		case IT_LPAREN:
 			backup(t);
 			push_node(t->p->a, &pipe->kids, &pipe->nkids, command(t));
 			if (pipe->nkids > MAX_PIPELINE_CMDS)
@@ -755,11 +807,13 @@ static node *parse_control(tp *t, enum ntype type, const char *context)
 		} else if (type == N_WITH && tpeek(t).typ == IT_WITH) {
 			tnext(t);
 			n->elselist = new_node(t, N_LIST, next->pos);
-			push_node(t->p->a, &n->elselist->kids, &n->elselist->nkids, with_control(t));
+			push_node(t->p->a, &n->elselist->kids, &n->elselist->nkids,
+				  with_control(t));
 		} else {
 			n->elselist = item_list(t, &next);
 			if (next->type != N_END)
-				perrorf(t, arena_sprintf(t->p->a, "expected end; found %s", node_str(t, next)));
+				perrorf(t, arena_sprintf(t->p->a, "expected end; found %s",
+							 node_str(t, next)));
 		}
 	}
 	n->pos = n->pipe->pos;
@@ -767,8 +821,14 @@ static node *parse_control(tp *t, enum ntype type, const char *context)
 	return n;
 }
 
-static node *if_control(tp *t) { return parse_control(t, N_IF, "if"); }
-static node *with_control(tp *t) { return parse_control(t, N_WITH, "with"); }
+static node *if_control(tp *t)
+{
+	return parse_control(t, N_IF, "if");
+}
+static node *with_control(tp *t)
+{
+	return parse_control(t, N_WITH, "with");
+}
 
 static const char *template_name(tp *t, item it, const char *context)
 {
@@ -796,7 +856,8 @@ static node *block_control(tp *t)
 	node *end;
 	tree->root = item_list(&bt, &end);
 	if (end->type != N_END)
-		perrorf(t, arena_sprintf(t->p->a, "unexpected %s in %s", node_str(t, end), context));
+		perrorf(t,
+			arena_sprintf(t->p->a, "unexpected %s in %s", node_str(t, end), context));
 	add_tree(&bt);
 	node *n = new_node(t, N_TEMPLATE, it.pos);
 	n->text = name;
@@ -843,16 +904,26 @@ static node *action(tp *t)
 {
 	item it = next_nonspace(t);
 	switch (it.typ) {
-	case IT_BLOCK: return block_control(t);
-	case IT_BREAK: return loop_control(t, it, N_BREAK, "{{break}}");
-	case IT_CONTINUE: return loop_control(t, it, N_CONTINUE, "{{continue}}");
-	case IT_ELSE: return else_control(t);
-	case IT_END: return new_node(t, N_END, expect(t, IT_RDELIM, "end").pos);
-	case IT_IF: return if_control(t);
-	case IT_RANGE: return parse_control(t, N_RANGE, "range");
-	case IT_TEMPLATE: return template_control(t);
-	case IT_WITH: return with_control(t);
-	default: break;
+	case IT_BLOCK:
+		return block_control(t);
+	case IT_BREAK:
+		return loop_control(t, it, N_BREAK, "{{break}}");
+	case IT_CONTINUE:
+		return loop_control(t, it, N_CONTINUE, "{{continue}}");
+	case IT_ELSE:
+		return else_control(t);
+	case IT_END:
+		return new_node(t, N_END, expect(t, IT_RDELIM, "end").pos);
+	case IT_IF:
+		return if_control(t);
+	case IT_RANGE:
+		return parse_control(t, N_RANGE, "range");
+	case IT_TEMPLATE:
+		return template_control(t);
+	case IT_WITH:
+		return with_control(t);
+	default:
+		break;
 	}
 	backup(t);
 	item tok = tpeek(t);
@@ -935,8 +1006,9 @@ static void add_tree(tp *t)
 			return;
 		}
 		if (!is_empty_tree(t->t->root))
-			perrorf(t, arena_sprintf(p->a, "template: multiple definition of template %s",
-			                         quote(p->a, t->t->name, strlen(t->t->name))));
+			perrorf(t,
+				arena_sprintf(p->a, "template: multiple definition of template %s",
+					      quote(p->a, t->t->name, strlen(t->t->name))));
 		return;
 	}
 	p->trees = grow(p->a, p->trees, p->ntrees, sizeof *p->trees);
@@ -958,7 +1030,8 @@ static void parse_definition(tp *t)
 	node *end;
 	t->t->root = item_list(t, &end);
 	if (end->type != N_END)
-		perrorf(t, arena_sprintf(t->p->a, "unexpected %s in %s", node_str(t, end), context));
+		perrorf(t,
+			arena_sprintf(t->p->a, "unexpected %s in %s", node_str(t, end), context));
 	add_tree(t);
 }
 
@@ -1014,7 +1087,10 @@ ttree *tset_lookup(const tset *t, const char *name)
 	return found ? t->e[i].tree : NULL;
 }
 
-bool tset_has(const tset *t, const char *name) { return tset_lookup(t, name) != NULL; }
+bool tset_has(const tset *t, const char *name)
+{
+	return tset_lookup(t, name) != NULL;
+}
 
 /* Go's associate: a new empty tree does not replace an existing one. */
 static void set_add(tset *t, const char *name, ttree *tree)
@@ -1055,9 +1131,18 @@ tset *tset_clone(arena *a, const tset *src)
 	return t;
 }
 
-void tset_set_strict(tset *t, bool strict) { t->strict = strict; }
-void tset_set_host(tset *t, void *host) { t->host = host; }
-void tset_set_output_limit(tset *t, size_t max) { t->outlim = max; }
+void tset_set_strict(tset *t, bool strict)
+{
+	t->strict = strict;
+}
+void tset_set_host(tset *t, void *host)
+{
+	t->host = host;
+}
+void tset_set_output_limit(tset *t, size_t max)
+{
+	t->outlim = max;
+}
 
 bool tset_has_func(const tset *t, const char *name)
 {
@@ -1144,16 +1229,27 @@ void node_string(strbuf *sb, const node *n)
 	if (!n)
 		return;
 	switch ((enum ntype)n->type) {
-	case N_LIST: kids_string(sb, n); break;
-	case N_TEXT: case N_COMMENT: sb_add(sb, n->text, n->tlen); break;
+	case N_LIST:
+		kids_string(sb, n);
+		break;
+	case N_TEXT:
+	case N_COMMENT:
+		sb_add(sb, n->text, n->tlen);
+		break;
 	case N_ACTION:
 		sb_adds(sb, "{{");
 		node_string(sb, n->pipe);
 		sb_adds(sb, "}}");
 		break;
-	case N_IF: branch_string(sb, n, "if"); break;
-	case N_RANGE: branch_string(sb, n, "range"); break;
-	case N_WITH: branch_string(sb, n, "with"); break;
+	case N_IF:
+		branch_string(sb, n, "if");
+		break;
+	case N_RANGE:
+		branch_string(sb, n, "range");
+		break;
+	case N_WITH:
+		branch_string(sb, n, "with");
+		break;
 	case N_TEMPLATE:
 		sb_adds(sb, "{{template ");
 		go_quote(sb, n->text, strlen(n->text));
@@ -1163,9 +1259,15 @@ void node_string(strbuf *sb, const node *n)
 		}
 		sb_adds(sb, "}}");
 		break;
-	case N_BREAK: sb_adds(sb, "{{break}}"); break;
-	case N_CONTINUE: sb_adds(sb, "{{continue}}"); break;
-	case N_PIPE: pipe_string(sb, n); break;
+	case N_BREAK:
+		sb_adds(sb, "{{break}}");
+		break;
+	case N_CONTINUE:
+		sb_adds(sb, "{{continue}}");
+		break;
+	case N_PIPE:
+		pipe_string(sb, n);
+		break;
 	case N_CMD:
 		for (uint32_t i = 0; i < n->nkids; i++) {
 			if (i)
@@ -1179,8 +1281,12 @@ void node_string(strbuf *sb, const node *n)
 			}
 		}
 		break;
-	case N_FIELD: idents_string(sb, n, 0, true); break;
-	case N_VAR: idents_string(sb, n, 0, false); break;
+	case N_FIELD:
+		idents_string(sb, n, 0, true);
+		break;
+	case N_VAR:
+		idents_string(sb, n, 0, false);
+		break;
 	case N_CHAIN:
 		if (n->pipe->type == N_PIPE) {
 			sb_addc(sb, '(');
@@ -1191,13 +1297,28 @@ void node_string(strbuf *sb, const node *n)
 		}
 		idents_string(sb, n, 0, true);
 		break;
-	case N_IDENT: case N_NUMBER: sb_adds(sb, n->text); break;
-	case N_DOT: sb_addc(sb, '.'); break;
-	case N_NIL: sb_adds(sb, "nil"); break;
-	case N_BOOL: sb_adds(sb, n->flag ? "true" : "false"); break;
-	case N_STRING: sb_adds(sb, n->quoted); break;
-	case N_END: sb_adds(sb, "{{end}}"); break;
-	case N_ELSE: sb_adds(sb, "{{else}}"); break;
+	case N_IDENT:
+	case N_NUMBER:
+		sb_adds(sb, n->text);
+		break;
+	case N_DOT:
+		sb_addc(sb, '.');
+		break;
+	case N_NIL:
+		sb_adds(sb, "nil");
+		break;
+	case N_BOOL:
+		sb_adds(sb, n->flag ? "true" : "false");
+		break;
+	case N_STRING:
+		sb_adds(sb, n->quoted);
+		break;
+	case N_END:
+		sb_adds(sb, "{{end}}");
+		break;
+	case N_ELSE:
+		sb_adds(sb, "{{else}}");
+		break;
 	}
 }
 

@@ -33,8 +33,9 @@ typedef struct vtree {
 vmap *coalesce_values(arena *a, const vtree *chart, vmap *user, strbuf *warn);
 
 /* The same with merge = false; merge = true is chartutil.MergeValues, which keeps
- * nulls (used by dependency processing). On error returns NULL and sets *err to
- * Helm's text, e.g. "type mismatch on sub: %!t(int64=1)". */
+ * nulls. Helm runs MergeValues too when Chart.yaml declares dependencies
+ * (processDependencyEnabled), so its warnings then print twice. On error returns
+ * NULL and sets *err to Helm's text, e.g. "type mismatch on sub: %!t(int64=1)". */
 vmap *coalesce_values_ex(arena *a, const vtree *chart, vmap *user, bool merge, strbuf *warn,
 			 const char **err);
 

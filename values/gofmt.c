@@ -98,6 +98,51 @@ static void fmt_g(strbuf *out, const decimal *dc, int prec, bool shortest, char 
 	fmt_f(out, dc, prec - dc->dp > 0 ? prec - dc->dp : 0);
 }
 
+/* strconv's 'b' (-ddddp±ddd) and 'x' (-0x1.hhhp±dd) forms, from the float's bits. */
+static void fmt_binary(strbuf *out, double f, char fmt, int prec)
+{
+	uint64_t bits;
+	memcpy(&bits, &f, sizeof bits);
+	int exp = (int)((bits >> 52) & 0x7FF);
+	uint64_t mant = bits & ((1ULL << 52) - 1);
+	if (exp == 0)
+		exp++;
+	else
+		mant |= 1ULL << 52;
+	exp -= 1023;
+	if (bits >> 63)
+		sb_addc(out, '-');
+	if (fmt == 'b') {
+		sb_addf(out, "%llup%s%d", (unsigned long long)mant, exp - 52 >= 0 ? "+" : "",
+			exp - 52);
+		return;
+	}
+	if (mant == 0)
+		exp = 0;
+	mant <<= 60 - 52;
+	while (mant != 0 && (mant & (1ULL << 60)) == 0)
+		mant <<= 1, exp--;
+	if (prec >= 0 && prec < 15) {
+		unsigned shift = (unsigned)prec * 4;
+		uint64_t extra = (mant << shift) & ((1ULL << 60) - 1);
+		mant >>= 60 - shift;
+		if ((extra | (mant & 1)) > (1ULL << 59))
+			mant++;
+		mant <<= 60 - shift;
+		if (mant & (1ULL << 61))
+			mant >>= 1, exp++;
+	}
+	const char *hex = fmt == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+	sb_addc(out, '0'), sb_addc(out, fmt), sb_addc(out, (char)('0' + ((mant >> 60) & 1)));
+	mant <<= 4;
+	if ((prec < 0 && mant != 0) || prec > 0) {
+		sb_addc(out, '.');
+		for (int i = 0; prec < 0 ? mant != 0 : i < prec; i++, mant <<= 4)
+			sb_addc(out, hex[(mant >> 60) & 15]);
+	}
+	sb_addf(out, "%c%c%02d", fmt == 'X' ? 'P' : 'p', exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+}
+
 void go_format_float(strbuf *out, double f, char fmt, int prec)
 {
 	if (isnan(f)) {
@@ -110,6 +155,10 @@ void go_format_float(strbuf *out, double f, char fmt, int prec)
 	}
 	if (fmt == 'F')
 		fmt = 'f';
+	if (fmt == 'b' || fmt == 'x' || fmt == 'X') {
+		fmt_binary(out, f, fmt, prec);
+		return;
+	}
 	if (prec > MAXDIG - 20)
 		prec = MAXDIG - 20;
 	if (signbit(f))
@@ -211,12 +260,14 @@ static void add_rune(strbuf *out, int32_t r)
 	}
 }
 
-/* Ranges of non-ASCII runes Go's unicode.IsPrint refuses (spaces, controls, formats, private use). */
+/* Ranges of non-ASCII runes Go's unicode.IsPrint refuses (spaces, controls, formats, private use).
+ */
 static const int32_t unprintable[][2] = {
-    {0x80, 0xA0},       {0xAD, 0xAD},       {0x600, 0x605},     {0x61C, 0x61C},   {0x6DD, 0x6DD},
-    {0x70F, 0x70F},     {0x1680, 0x1680},   {0x180E, 0x180E},   {0x2000, 0x200F}, {0x2028, 0x202F},
-    {0x205F, 0x206F},   {0x3000, 0x3000},   {0xD800, 0xF8FF},   {0xFEFF, 0xFEFF}, {0xFFF0, 0xFFFB},
-    {0xFFFE, 0xFFFF},   {0x110BD, 0x110BD}, {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF}, {0xF0000, 0x10FFFF},
+    {0x80, 0xA0},	{0xAD, 0xAD},	    {0x600, 0x605},	{0x61C, 0x61C},
+    {0x6DD, 0x6DD},	{0x70F, 0x70F},	    {0x1680, 0x1680},	{0x180E, 0x180E},
+    {0x2000, 0x200F},	{0x2028, 0x202F},   {0x205F, 0x206F},	{0x3000, 0x3000},
+    {0xD800, 0xF8FF},	{0xFEFF, 0xFEFF},   {0xFFF0, 0xFFFB},	{0xFFFE, 0xFFFF},
+    {0x110BD, 0x110BD}, {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF}, {0xF0000, 0x10FFFF},
 };
 
 static bool is_print(int32_t r)
@@ -391,7 +442,8 @@ static void fmt_integer(pfmt *f, uint64_t u, int base, bool neg, char verb, bool
 static void fmt_unicode(pfmt *f, uint64_t u)
 {
 	strbuf b = scratch(f);
-	sb_addf(&b, "U+%0*llX", f->prec_present && f->prec > 4 ? f->prec : 4, (unsigned long long)u);
+	sb_addf(&b, "U+%0*llX", f->prec_present && f->prec > 4 ? f->prec : 4,
+		(unsigned long long)u);
 	if (f->sharp && u <= 0x10FFFF && is_print((int32_t)u)) {
 		sb_adds(&b, " '");
 		add_rune(&b, (int32_t)u);
@@ -443,6 +495,41 @@ static void print_int(pfmt *f, value v, char verb)
 
 /* ---- floats ---- */
 
+/* The '#' flag: always a decimal point, and %g/%x keep their trailing zeros. */
+static const char *sharp_float(pfmt *f, const char *num, char verb, int prec)
+{
+	int digits = 0;
+	if (strchr("vgGx", verb))
+		digits = prec == -1 ? 6 : prec;
+	strbuf b = scratch(f);
+	const char *tail = "";
+	bool point = false, nonzero = false;
+	size_t i = 0, n = strlen(num);
+	for (; i < n; i++) {
+		char c = num[i];
+		if (c == '.') {
+			point = true;
+		} else if (c == 'p' || c == 'P' ||
+			   ((c == 'e' || c == 'E') && verb != 'x' && verb != 'X')) {
+			tail = num + i;
+			break;
+		} else {
+			nonzero |= c != '0';
+			digits -= nonzero;
+		}
+	}
+	sb_add(&b, num, i);
+	if (!point) {
+		if (i == 1 && num[0] == '0')
+			digits--;
+		sb_addc(&b, '.');
+	}
+	for (; digits > 0; digits--)
+		sb_addc(&b, '0');
+	sb_adds(&b, tail);
+	return sb_str(&b);
+}
+
 static void fmt_float(pfmt *f, double x, char verb, int prec)
 {
 	if (f->prec_present)
@@ -454,6 +541,8 @@ static void fmt_float(pfmt *f, double x, char verb, int prec)
 	const char *body = num[0] == '-' || num[0] == '+' ? num + 1 : num;
 	if (f->space && sign == '+' && !f->plus)
 		sign = ' ';
+	if (f->sharp && verb != 'b' && body[0] != 'I' && body[0] != 'N')
+		body = sharp_float(f, body, verb, f->prec_present ? f->prec : prec);
 	strbuf s = scratch(f);
 	if (body[0] == 'I' || body[0] == 'N') {
 		if (!(body[0] == 'N' && !f->space && !f->plus))
@@ -642,7 +731,7 @@ static void print_obj(pfmt *f, value v, char verb, int depth)
 
 static void print_value(pfmt *f, value v, char verb, int depth)
 {
-	if (depth > 100) {
+	if (depth > 1000) { /* a cycle: Go would overflow its stack */
 		sb_adds(f->out, "...");
 		return;
 	}

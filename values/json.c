@@ -35,13 +35,17 @@ static bool js_fail(jscan *j, const char *context)
 {
 	if (j->err)
 		return false;
-	if (j->i >= j->n) {
+	/* At the end Go's scanner feeds a space: inside a number, literal or escape that is the
+	 * error. */
+	bool mid_token = !strncmp(context, "in ", 3) || !strncmp(context, "after decimal", 13);
+	if (j->i >= j->n && !mid_token) {
 		j->err = "unexpected end of JSON input";
 		return false;
 	}
-	unsigned char c = (unsigned char)j->s[j->i];
+	unsigned char c = j->i < j->n ? (unsigned char)j->s[j->i] : ' ';
 	if (c == '\'' || c == '"') {
-		j->err = arena_sprintf(j->a, "invalid character %s %s", c == '"' ? "'\"'" : "'\\''", context);
+		j->err = arena_sprintf(j->a, "invalid character %s %s", c == '"' ? "'\"'" : "'\\''",
+				       context);
 		return false;
 	}
 	char u[2] = {(char)c, 0};
@@ -51,7 +55,8 @@ static bool js_fail(jscan *j, const char *context)
 	strbuf q;
 	sb_init(&q, j->a);
 	go_quote(&q, u, un);
-	j->err = arena_sprintf(j->a, "invalid character '%.*s' %s", (int)q.len - 2, sb_str(&q) + 1, context);
+	j->err = arena_sprintf(j->a, "invalid character '%.*s' %s", (int)q.len - 2, sb_str(&q) + 1,
+			       context);
 	return false;
 }
 
@@ -71,14 +76,15 @@ static bool js_string(jscan *j)
 		if (c == '\\') {
 			j->i++;
 			if (j->i >= j->n)
-				break;
+				return js_fail(j, "in string escape code");
 			if (j->s[j->i] == 'u') {
 				for (int k = 1; k <= 4; k++) {
 					j->i++;
-					if (j->i >= j->n)
-						return js_fail(j, "");
-					if (!strchr("0123456789abcdefABCDEF", j->s[j->i]) || !j->s[j->i])
-						return js_fail(j, "in \\u hexadecimal character escape");
+					if (j->i >= j->n ||
+					    !strchr("0123456789abcdefABCDEF", j->s[j->i]) ||
+					    !j->s[j->i])
+						return js_fail(
+						    j, "in \\u hexadecimal character escape");
 				}
 			} else if (!strchr("\"\\/bfnrt", j->s[j->i]) || !j->s[j->i]) {
 				return js_fail(j, "in string escape code");
@@ -227,6 +233,28 @@ static const char *json_check(arena *a, const char *text, size_t len)
 	return NULL;
 }
 
+/* Length of the valid UTF-8 sequence at s, or 0 when the bytes there are invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t w = s[0] < 0x80		   ? 1
+		   : (s[0] & 0xE0) == 0xC0 ? 2
+		   : (s[0] & 0xF0) == 0xE0 ? 3
+		   : (s[0] & 0xF8) == 0xF0 ? 4
+					   : 0;
+	if (w == 0 || w > n)
+		return 0;
+	uint32_t r = w == 1 ? s[0] : w == 2 ? s[0] & 0x1Fu : w == 3 ? s[0] & 0x0Fu : s[0] & 0x07u;
+	for (size_t k = 1; k < w; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		r = (r << 6) | (s[k] & 0x3Fu);
+	}
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (r < min[w] || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
+		return 0;
+	return w;
+}
+
 /* ---- parsing ---- */
 
 static value from_jansson(arena *a, json_t *j)
@@ -237,7 +265,8 @@ static value from_jansson(arena *a, json_t *j)
 		const char *k;
 		size_t klen;
 		json_t *v;
-		json_object_keylen_foreach(j, k, klen, v) map_set(a, m.u.m, k, klen, from_jansson(a, v));
+		json_object_keylen_foreach(j, k, klen, v)
+		    map_set(a, m.u.m, k, klen, from_jansson(a, v));
 		return m;
 	}
 	case JSON_ARRAY: {
@@ -262,6 +291,28 @@ static value from_jansson(arena *a, json_t *j)
 	return v_nil();
 }
 
+/* Go reads invalid UTF-8 inside strings as U+FFFD; jansson refuses it, so replace it first. */
+static const char *fix_utf8(arena *a, const char *text, size_t *len)
+{
+	size_t i = 0;
+	while (i < *len && utf8_len((const unsigned char *)text + i, *len - i))
+		i += utf8_len((const unsigned char *)text + i, *len - i);
+	if (i == *len)
+		return text;
+	strbuf b;
+	sb_init(&b, a);
+	for (i = 0; i < *len;) {
+		size_t w = utf8_len((const unsigned char *)text + i, *len - i);
+		if (w)
+			sb_add(&b, text + i, w);
+		else
+			sb_adds(&b, "\xEF\xBF\xBD");
+		i += w ? w : 1;
+	}
+	*len = b.len;
+	return sb_str(&b);
+}
+
 int json_parse(arena *a, const char *text, size_t len, value *out, const char **err)
 {
 	const char *e = json_check(a, text, len);
@@ -269,10 +320,18 @@ int json_parse(arena *a, const char *text, size_t len, value *out, const char **
 		*err = e;
 		return -1;
 	}
+	text = fix_utf8(a, text, &len);
 	json_error_t je;
-	json_t *j = json_loadb(text, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &je);
+	json_t *j =
+	    json_loadb(text, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &je);
 	if (!j) {
-		*err = arena_strdup(a, je.text);
+		const char *near = strstr(je.text, "overflow near '");
+		if (near)
+			*err = arena_sprintf(
+			    a, "json: cannot unmarshal number %.*s into Go value of type float64",
+			    (int)strcspn(near + 15, "'"), near + 15);
+		else
+			*err = arena_strdup(a, je.text);
 		return -1;
 	}
 	*out = from_jansson(a, j);
@@ -288,6 +347,15 @@ typedef struct jemit {
 	const char **err;
 } jemit;
 
+/* The short escape encoding/json uses for c, or NULL. */
+static const char *json_escape(unsigned char c)
+{
+	static const char chars[] = "\"\\\n\r\t\b\f";
+	static const char *const escapes[] = {"\\\"", "\\\\", "\\n", "\\r", "\\t", "\\b", "\\f"};
+	const char *p = c ? strchr(chars, c) : NULL;
+	return p ? escapes[p - chars] : NULL;
+}
+
 void json_quote(strbuf *out, const char *s, size_t n, bool escape_html)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -295,8 +363,7 @@ void json_quote(strbuf *out, const char *s, size_t n, bool escape_html)
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x80) {
-			const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
-				      : c == '\t' ? "\\t" : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
+			const char *e = json_escape(c);
 			if (e)
 				sb_adds(out, e);
 			else if (c < 0x20 || (escape_html && (c == '<' || c == '>' || c == '&')))
@@ -306,30 +373,15 @@ void json_quote(strbuf *out, const char *s, size_t n, bool escape_html)
 			i++;
 			continue;
 		}
-		size_t w = 1;
-		int32_t r = -1;
-		static const struct {
-			unsigned char mask, lead;
-			size_t len;
-			int32_t min;
-		} forms[] = {{0xE0, 0xC0, 2, 0x80}, {0xF0, 0xE0, 3, 0x800}, {0xF8, 0xF0, 4, 0x10000}};
-		for (size_t k = 0; k < 3; k++) {
-			if ((c & forms[k].mask) != forms[k].lead || i + forms[k].len > n)
-				continue;
-			int32_t v = c & (0x7F >> forms[k].len);
-			size_t t = 1;
-			for (; t < forms[k].len && ((unsigned char)s[i + t] & 0xC0) == 0x80; t++)
-				v = (v << 6) | (s[i + t] & 0x3F);
-			if (t == forms[k].len && v >= forms[k].min && v <= 0x10FFFF && (v < 0xD800 || v > 0xDFFF))
-				r = v, w = t;
-		}
-		if (r < 0)
+		size_t w = utf8_len((const unsigned char *)s + i, n - i);
+		if (w == 0)
 			sb_adds(out, "\\ufffd");
-		else if (r == 0x2028 || r == 0x2029)
-			sb_addf(out, "\\u%04x", (unsigned)r);
+		else if (w == 3 && c == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+			 ((unsigned char)s[i + 2] & 0xFE) == 0xA8)
+			sb_addf(out, "\\u202%c", s[i + 2] == (char)0xA8 ? '8' : '9');
 		else
 			sb_add(out, s + i, w);
-		i += w;
+		i += w ? w : 1;
 	}
 	sb_addc(out, '"');
 }
@@ -337,8 +389,9 @@ void json_quote(strbuf *out, const char *s, size_t n, bool escape_html)
 static int emit_float(jemit *e, double f)
 {
 	if (isnan(f) || isinf(f)) {
-		*e->err = isnan(f) ? "json: unsupported value: NaN" : f > 0 ? "json: unsupported value: +Inf"
-									    : "json: unsupported value: -Inf";
+		*e->err = isnan(f) ? "json: unsupported value: NaN"
+			  : f > 0  ? "json: unsupported value: +Inf"
+				   : "json: unsupported value: -Inf";
 		return -1;
 	}
 	double abs = fabs(f);
@@ -402,7 +455,9 @@ static int emit_map(jemit *e, const vmap *m, int depth)
 static int emit_value(jemit *e, value v, int depth)
 {
 	if (depth > 1000) {
-		*e->err = arena_sprintf(e->out->a, "json: unsupported value: encountered a cycle via %s", value_gotype(v));
+		*e->err =
+		    arena_sprintf(e->out->a, "json: unsupported value: encountered a cycle via %s",
+				  value_gotype(v));
 		return -1;
 	}
 	switch ((enum vkind)v.kind) {

@@ -1209,16 +1209,48 @@ static bool fmt_hostname(const char *s, size_t n)
 	return true;
 }
 
+/* atext plus any UTF-8 byte, as net/mail allows. */
+static bool atoms(const char *s, size_t n, const char *atext)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((unsigned char)s[i] >= 0x80 || all_match(s + i, 1, atext)))
+			return false;
+	return true;
+}
+
+/* addr-spec: dot-atom or quoted-string, @, dot-atom or domain literal, as net/mail reads it. */
+static bool email_addr(const char *s, size_t n)
+{
+	static const char atext[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.";
+	const char *at = memchr(s, '@', n);
+	if (!at || at == s || at == s + n - 1)
+		return false;
+	size_t ln = (size_t)(at - s), dn = n - ln - 1;
+	bool quoted = ln >= 2 && s[0] == '"' && s[ln - 1] == '"';
+	for (size_t i = quoted ? ln : 0; i + 1 < n; i++)
+		if (s[i] == '.' && s[i + 1] == '.')
+			return false;
+	if (!quoted && (!atoms(s, ln, atext) || s[0] == '.' || s[ln - 1] == '.'))
+		return false;
+	if (dn >= 2 && at[1] == '[' && s[n - 1] == ']')
+		return true;
+	return atoms(at + 1, dn, atext) && at[1] != '.' && s[n - 1] != '.';
+}
+
+/* mail.ParseAddress: "a@b.c" or "Name <a@b.c>", spaces around allowed. */
 static bool fmt_email(const char *s, size_t n)
 {
-	const char *at = memchr(s, '@', n);
-	if (!at || at == s || at == s + n - 1 || memchr(s, 0, n))
+	if (memchr(s, 0, n))
 		return false;
-	const char *local_ok = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.";
-	size_t ln = (size_t)(at - s), dn = n - ln - 1;
-	if (!all_match(s, ln, local_ok) || s[0] == '.' || s[ln - 1] == '.' || strstr(s, ".."))
-		return false;
-	return all_match(at + 1, dn, local_ok) && at[1] != '.' && s[n - 1] != '.';
+	while (n && s[0] == ' ')
+		s++, n--;
+	while (n && s[n - 1] == ' ')
+		n--;
+	const char *lt = memchr(s, '<', n);
+	if (n && s[n - 1] == '>' && lt)
+		return email_addr(lt + 1, (size_t)(s + n - 1 - lt - 1));
+	return email_addr(s, n);
 }
 
 static bool fmt_uuid(const char *s, size_t n)

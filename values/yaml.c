@@ -8,7 +8,6 @@
  */
 #include "yaml.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +17,7 @@
 #include "gofmt.h"
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
-#define MAX_DEPTH 10000
+#define MAX_DEPTH  10000
 
 /* ---- the node tree ---- */
 
@@ -29,8 +28,8 @@ typedef struct ynode {
 	const char *val; /* scalar value, or the alias's anchor name */
 	size_t len;
 	const char *tag; /* expanded tag, or NULL */
-	bool plain;      /* a plain scalar (yaml.v2's n.implicit) */
-	bool visiting;   /* an alias being expanded (cycle check) */
+	bool plain;	 /* a plain scalar (yaml.v2's n.implicit) */
+	bool visiting;	 /* an alias being expanded (cycle check) */
 	struct ynode *alias;
 	struct ynode **kids;
 	uint32_t n, cap;
@@ -56,7 +55,8 @@ static void kid_push(arena *a, ynode *p, ynode *k)
 {
 	if (p->n == p->cap) {
 		uint32_t cap = p->cap ? p->cap * 2 : 4;
-		p->kids = arena_realloc(a, p->kids, p->n * sizeof(*p->kids), cap * sizeof(*p->kids));
+		p->kids =
+		    arena_realloc(a, p->kids, p->n * sizeof(*p->kids), cap * sizeof(*p->kids));
 		p->cap = cap;
 	}
 	p->kids[p->n++] = k;
@@ -68,7 +68,8 @@ static void anchor_add(ybuild *b, const unsigned char *name, ynode *n)
 		return;
 	if (b->nanchors == b->capanchors) {
 		uint32_t cap = b->capanchors ? b->capanchors * 2 : 8;
-		b->anchors = arena_realloc(b->a, b->anchors, b->nanchors * sizeof(anchor), cap * sizeof(anchor));
+		b->anchors = arena_realloc(b->a, b->anchors, b->nanchors * sizeof(anchor),
+					   cap * sizeof(anchor));
 		b->capanchors = cap;
 	}
 	b->anchors[b->nanchors++] = (anchor){arena_strdup(b->a, (const char *)name), n};
@@ -100,7 +101,8 @@ static int open_node(ybuild *b, ynode *n)
 	}
 	if (b->depth == b->cap) {
 		uint32_t cap = b->cap ? b->cap * 2 : 16;
-		b->stack = arena_realloc(b->a, b->stack, b->depth * sizeof(ynode *), cap * sizeof(ynode *));
+		b->stack = arena_realloc(b->a, b->stack, b->depth * sizeof(ynode *),
+					 cap * sizeof(ynode *));
 		b->cap = cap;
 	}
 	b->stack[b->depth++] = n;
@@ -122,7 +124,8 @@ static int on_event(ybuild *b, const yaml_event_t *e)
 	switch (e->type) {
 	case YAML_SCALAR_EVENT:
 		n = new_node(b, Y_SCALAR, e->data.scalar.tag);
-		n->val = arena_strndup(b->a, (const char *)e->data.scalar.value, e->data.scalar.length);
+		n->val =
+		    arena_strndup(b->a, (const char *)e->data.scalar.value, e->data.scalar.length);
 		n->len = e->data.scalar.length;
 		n->plain = e->data.scalar.plain_implicit;
 		anchor_add(b, e->data.scalar.anchor, n);
@@ -133,7 +136,8 @@ static int on_event(ybuild *b, const yaml_event_t *e)
 		n->val = arena_strdup(b->a, (const char *)e->data.alias.anchor);
 		n->alias = anchor_find(b, n->val);
 		if (!n->alias) {
-			b->err = arena_sprintf(b->a, "yaml: unknown anchor '%s' referenced", n->val);
+			b->err =
+			    arena_sprintf(b->a, "yaml: unknown anchor '%s' referenced", n->val);
 			return -1;
 		}
 		attach(b, n);
@@ -219,14 +223,16 @@ static const struct {
 	enum rtag tag;
 	int v; /* bool value, or the sign of an infinity, or 0 for NaN */
 } resolve_map[] = {
-    {"y", R_BOOL, 1},     {"Y", R_BOOL, 1},     {"yes", R_BOOL, 1},    {"Yes", R_BOOL, 1},    {"YES", R_BOOL, 1},
-    {"true", R_BOOL, 1},  {"True", R_BOOL, 1},  {"TRUE", R_BOOL, 1},   {"on", R_BOOL, 1},     {"On", R_BOOL, 1},
-    {"ON", R_BOOL, 1},    {"n", R_BOOL, 0},     {"N", R_BOOL, 0},      {"no", R_BOOL, 0},     {"No", R_BOOL, 0},
-    {"NO", R_BOOL, 0},    {"false", R_BOOL, 0}, {"False", R_BOOL, 0},  {"FALSE", R_BOOL, 0},  {"off", R_BOOL, 0},
-    {"Off", R_BOOL, 0},   {"OFF", R_BOOL, 0},   {"", R_NULL, 0},       {"~", R_NULL, 0},      {"null", R_NULL, 0},
-    {"Null", R_NULL, 0},  {"NULL", R_NULL, 0},  {".nan", R_FLOAT, 0},  {".NaN", R_FLOAT, 0},  {".NAN", R_FLOAT, 0},
-    {".inf", R_FLOAT, 1}, {".Inf", R_FLOAT, 1}, {".INF", R_FLOAT, 1},  {"+.inf", R_FLOAT, 1}, {"+.Inf", R_FLOAT, 1},
-    {"+.INF", R_FLOAT, 1}, {"-.inf", R_FLOAT, -1}, {"-.Inf", R_FLOAT, -1}, {"-.INF", R_FLOAT, -1}, {"<<", R_MERGE, 0},
+    {"y", R_BOOL, 1},	    {"Y", R_BOOL, 1},	    {"yes", R_BOOL, 1},	    {"Yes", R_BOOL, 1},
+    {"YES", R_BOOL, 1},	    {"true", R_BOOL, 1},    {"True", R_BOOL, 1},    {"TRUE", R_BOOL, 1},
+    {"on", R_BOOL, 1},	    {"On", R_BOOL, 1},	    {"ON", R_BOOL, 1},	    {"n", R_BOOL, 0},
+    {"N", R_BOOL, 0},	    {"no", R_BOOL, 0},	    {"No", R_BOOL, 0},	    {"NO", R_BOOL, 0},
+    {"false", R_BOOL, 0},   {"False", R_BOOL, 0},   {"FALSE", R_BOOL, 0},   {"off", R_BOOL, 0},
+    {"Off", R_BOOL, 0},	    {"OFF", R_BOOL, 0},	    {"", R_NULL, 0},	    {"~", R_NULL, 0},
+    {"null", R_NULL, 0},    {"Null", R_NULL, 0},    {"NULL", R_NULL, 0},    {".nan", R_FLOAT, 0},
+    {".NaN", R_FLOAT, 0},   {".NAN", R_FLOAT, 0},   {".inf", R_FLOAT, 1},   {".Inf", R_FLOAT, 1},
+    {".INF", R_FLOAT, 1},   {"+.inf", R_FLOAT, 1},  {"+.Inf", R_FLOAT, 1},  {"+.INF", R_FLOAT, 1},
+    {"-.inf", R_FLOAT, -1}, {"-.Inf", R_FLOAT, -1}, {"-.INF", R_FLOAT, -1}, {"<<", R_MERGE, 0},
 };
 
 static bool is_digit(char c)
@@ -249,8 +255,9 @@ static bool ts_num(const char *s, size_t n, size_t *i, int lo, int hi, int *out)
 static bool ts_time(const char *s, size_t n, size_t *i)
 {
 	int h, m, sec;
-	if (!ts_num(s, n, i, 0, 23, &h) || *i >= n || s[(*i)++] != ':' || !ts_num(s, n, i, 0, 59, &m) ||
-	    *i >= n || s[(*i)++] != ':' || !ts_num(s, n, i, 0, 59, &sec))
+	if (!ts_num(s, n, i, 0, 23, &h) || *i >= n || s[(*i)++] != ':' ||
+	    !ts_num(s, n, i, 0, 59, &m) || *i >= n || s[(*i)++] != ':' ||
+	    !ts_num(s, n, i, 0, 59, &sec))
 		return false;
 	if (*i < n && (s[*i] == '.' || s[*i] == ',') && *i + 1 < n && is_digit(s[*i + 1]))
 		for ((*i)++; *i < n && is_digit(s[*i]);)
@@ -269,7 +276,8 @@ static bool is_timestamp(const char *s, size_t n)
 		return false;
 	int year = atoi(s), mon, day;
 	i++;
-	if (!ts_num(s, n, &i, 1, 12, &mon) || i >= n || s[i++] != '-' || !ts_num(s, n, &i, 1, 31, &day))
+	if (!ts_num(s, n, &i, 1, 12, &mon) || i >= n || s[i++] != '-' ||
+	    !ts_num(s, n, &i, 1, 31, &day))
 		return false;
 	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 	if (day > mdays[mon - 1] || (mon == 2 && day == 29 && !leap))
@@ -287,8 +295,8 @@ static bool is_timestamp(const char *s, size_t n)
 	if (s[i] != '+' && s[i] != '-')
 		return false;
 	i++;
-	if (i + 5 != n || !is_digit(s[i]) || !is_digit(s[i + 1]) || s[i + 2] != ':' || !is_digit(s[i + 3]) ||
-	    !is_digit(s[i + 4]))
+	if (i + 5 != n || !is_digit(s[i]) || !is_digit(s[i + 1]) || s[i + 2] != ':' ||
+	    !is_digit(s[i + 3]) || !is_digit(s[i + 4]))
 		return false;
 	hh = (s[i] - '0') * 10 + s[i + 1] - '0';
 	mm = (s[i + 3] - '0') * 10 + s[i + 4] - '0';
@@ -312,7 +320,9 @@ static int parse_uint(const char *s, uint64_t *out, int *basep)
 	uint64_t v = 0;
 	bool range = false;
 	for (; *s; s++) {
-		int d = is_digit(*s) ? *s - '0' : (*s | 0x20) >= 'a' && (*s | 0x20) <= 'z' ? (*s | 0x20) - 'a' + 10 : 99;
+		int d = is_digit(*s)				   ? *s - '0'
+			: (*s | 0x20) >= 'a' && (*s | 0x20) <= 'z' ? (*s | 0x20) - 'a' + 10
+								   : 99;
 		if (d >= base)
 			return 1;
 		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
@@ -358,7 +368,6 @@ static bool float_syntax(const char *s)
 /* Go's ParseFloat on a yamlStyleFloat text: fails on overflow. */
 static bool parse_float(const char *s, double *out)
 {
-	errno = 0;
 	double f = strtod(s, NULL);
 	if (isinf(f))
 		return false;
@@ -451,6 +460,56 @@ typedef struct dctx {
 
 static value dec_node(dctx *c, ynode *n);
 
+/* Gives maps the Go type yaml.v2 decodes them to, for error messages. */
+static void yaml_v2_types(value v, int depth)
+{
+	if (depth > 100)
+		return;
+	if (v.kind == V_MAP) {
+		v.u.m->gotype = "map[interface {}]interface {}";
+		for (uint32_t i = 0; i < v.u.m->len; i++)
+			yaml_v2_types(v.u.m->e[i].val, depth + 1);
+	} else if (v.kind == V_LIST) {
+		for (uint32_t i = 0; i < v.u.l->len; i++)
+			yaml_v2_types(v.u.l->items[i], depth + 1);
+	}
+}
+
+/* Go's base64.StdEncoding.DecodeString (yaml.v2 ignores line breaks first); false when invalid. */
+static bool base64_decode(arena *a, const char *s, size_t n, value *out)
+{
+	static const char alpha[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *buf = arena_alloc(a, n + 1);
+	size_t o = 0, k = 0, pad = 0;
+	uint32_t acc = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n' || s[i] == '\r')
+			continue;
+		if (s[i] == '=') {
+			pad++;
+			continue;
+		}
+		const char *p = s[i] ? strchr(alpha, s[i]) : NULL;
+		if (!p || pad)
+			return false;
+		acc = (acc << 6) | (uint32_t)(p - alpha);
+		if (++k % 4 == 0) {
+			buf[o++] = (char)(acc >> 16), buf[o++] = (char)(acc >> 8),
+			buf[o++] = (char)acc;
+			acc = 0;
+		}
+	}
+	if ((k + pad) % 4 || (k % 4 == 1) || pad > 2 || (pad && (k + pad) % 4))
+		return false;
+	if (k % 4 == 2)
+		buf[o++] = (char)(acc >> 4);
+	else if (k % 4 == 3)
+		buf[o++] = (char)(acc >> 10), buf[o++] = (char)(acc >> 2);
+	*out = v_str(a, buf, o);
+	return true;
+}
+
 static const char *short_tag(arena *a, const char *tag)
 {
 	if (strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)))
@@ -460,7 +519,8 @@ static const char *short_tag(arena *a, const char *tag)
 
 static const char *rtag_name(enum rtag t)
 {
-	static const char *const names[] = {"str", "null", "bool", "int", "int", "float", "timestamp", "merge"};
+	static const char *const names[] = {"str", "null",  "bool",	 "int",
+					    "int", "float", "timestamp", "merge"};
 	return names[t];
 }
 
@@ -496,7 +556,8 @@ static void dec_resolve(dctx *c, ynode *n, resolved *r)
 			resolve_plain(c->a, n->val, n->len, r);
 		return;
 	}
-	static const char *const resolvable[] = {"str", "bool", "int", "float", "null", "timestamp"};
+	static const char *const resolvable[] = {"str",	  "bool", "int",
+						 "float", "null", "timestamp"};
 	const char *st = short_tag(c->a, tag);
 	bool ok = false;
 	for (size_t i = 0; i < 6; i++)
@@ -509,12 +570,20 @@ static void dec_resolve(dctx *c, ynode *n, resolved *r)
 		return;
 	if (r->tag == R_MERGE && !strcmp(want, "merge"))
 		return;
-	c->err = arena_sprintf(c->a, "yaml: cannot decode !!%s `%s` as a %s", rtag_name(r->tag), n->val, st);
+	c->err = arena_sprintf(c->a, "yaml: cannot decode !!%s `%s` as a %s", rtag_name(r->tag),
+			       n->val, st);
 }
 
 static value dec_scalar(dctx *c, ynode *n)
 {
 	resolved r;
+	value v;
+	if (n->tag && !strcmp(n->tag, TAG_PREFIX "binary")) {
+		if (base64_decode(c->a, n->val, n->len, &v))
+			return v;
+		c->err = "yaml: !!binary value contains invalid base64 data";
+		return v_nil();
+	}
 	dec_resolve(c, n, &r);
 	return resolved_value(c, n, &r);
 }
@@ -556,18 +625,24 @@ static void key_error(dctx *c, const char *type, const char *key, value v)
 }
 
 typedef struct ykey {
-	const char *s;      /* the JSON key */
-	const char *type;   /* set when convertToJSONableObject refuses the key */
-	const char *shown;  /* the key as %+#v shows it */
+	const char *s;	   /* the JSON key */
+	const char *type;  /* set when convertToJSONableObject refuses the key */
+	const char *shown; /* the key as %+#v shows it */
 } ykey;
 
 /* The JSON key of a key node, as yaml.v2 decodes it and convertToJSONableObject converts it. */
 static ykey dec_key(dctx *c, ynode *k)
 {
 	ykey y = {0};
+	if (k->kind != Y_SEQ && k->kind != Y_MAP) {
+		c->decode_count++;
+		if (c->alias_depth > 0)
+			c->alias_count++;
+	}
 	if (k->kind == Y_ALIAS) {
 		if (k->visiting) {
-			c->err = arena_sprintf(c->a, "yaml: anchor '%s' value contains itself", k->val);
+			c->err =
+			    arena_sprintf(c->a, "yaml: anchor '%s' value contains itself", k->val);
 			return y;
 		}
 		k->visiting = true;
@@ -579,6 +654,7 @@ static ykey dec_key(dctx *c, ynode *k)
 	}
 	if (k->kind != Y_SCALAR) {
 		value kv = dec_node(c, k);
+		yaml_v2_types(kv, 0);
 		strbuf b;
 		sb_init(&b, c->a);
 		sb_adds(&b, "yaml: invalid map key: ");
@@ -587,7 +663,6 @@ static ykey dec_key(dctx *c, ynode *k)
 			c->err = sb_str(&b);
 		return y;
 	}
-	c->decode_count++;
 	resolved r;
 	dec_resolve(c, k, &r);
 	switch (r.tag) {
@@ -622,7 +697,8 @@ static const ynode *unalias(const ynode *n)
 
 static void dec_merge(dctx *c, ynode *v, vmap *m)
 {
-	static const char want_map[] = "yaml: map merge requires map or sequence of maps as the value";
+	static const char want_map[] =
+	    "yaml: map merge requires map or sequence of maps as the value";
 	if (v->kind == Y_MAP || (v->kind == Y_ALIAS && unalias(v)->kind == Y_MAP)) {
 		value x = dec_node(c, v);
 		for (uint32_t i = 0; x.kind == V_MAP && i < x.u.m->len; i++)
@@ -735,13 +811,15 @@ int yaml_load_map(arena *a, const char *text, size_t len, value *out, const char
 {
 	if (yaml_load(a, text, len, out, err))
 		return -1;
-	static const char *const kinds[] = {[V_BOOL] = "bool", [V_INT] = "number", [V_INT64] = "number",
-					    [V_FLOAT] = "number", [V_STRING] = "string", [V_LIST] = "array"};
+	static const char *const kinds[] = {
+	    [V_BOOL] = "bool",	  [V_INT] = "number",	 [V_INT64] = "number",
+	    [V_FLOAT] = "number", [V_STRING] = "string", [V_LIST] = "array"};
 	if (out->kind == V_NIL) {
 		*out = v_map_new(a);
 	} else if (out->kind != V_MAP) {
 		*err = arena_sprintf(a,
-				     "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go "
+				     "error unmarshaling JSON: while decoding JSON: json: cannot "
+				     "unmarshal %s into Go "
 				     "value of type map[string]interface {}",
 				     out->kind < V_MAP ? kinds[out->kind] : "object");
 		return -1;
@@ -767,7 +845,8 @@ static int emit_event(yemit *y, yaml_event_t *e)
 {
 	if (yaml_emitter_emit(&y->em, e))
 		return 0;
-	*y->err = arena_sprintf(y->a, "yaml: %s", y->em.problem ? y->em.problem : "emitter failure");
+	*y->err =
+	    arena_sprintf(y->a, "yaml: %s", y->em.problem ? y->em.problem : "emitter failure");
 	return -1;
 }
 
@@ -815,7 +894,11 @@ static const char *valid_utf8(arena *a, const char *s, size_t n, size_t *outn)
 	bool bad = false;
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
-		size_t w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+		size_t w = c < 0x80		? 1
+			   : (c & 0xE0) == 0xC0 ? 2
+			   : (c & 0xF0) == 0xE0 ? 3
+			   : (c & 0xF8) == 0xF0 ? 4
+						: 0;
 		uint32_t r = w == 2 ? c & 0x1F : w == 3 ? c & 0x0F : c & 0x07;
 		bool ok = w > 0 && i + w <= n;
 		for (size_t k = 1; ok && k < w; k++) {
@@ -823,7 +906,10 @@ static const char *valid_utf8(arena *a, const char *s, size_t n, size_t *outn)
 			r = (r << 6) | ((unsigned char)s[i + k] & 0x3F);
 		}
 		if (ok && w > 1)
-			ok = r >= (w == 2 ? 0x80u : w == 3 ? 0x800u : 0x10000u) && r <= 0x10FFFF && (r < 0xD800 || r > 0xDFFF);
+			ok = r >= (w == 2   ? 0x80u
+				   : w == 3 ? 0x800u
+					    : 0x10000u) &&
+			     r <= 0x10FFFF && (r < 0xD800 || r > 0xDFFF);
 		if (!ok) {
 			sb_adds(&q, "\xEF\xBF\xBD");
 			bad = true;
@@ -848,8 +934,8 @@ static int emit_string(yemit *y, const char *s, size_t n)
 	resolve_plain(y->a, s, n, &r);
 	bool plain = r.tag == R_STR && !is_base60_float(s, n);
 	yaml_scalar_style_t style = memchr(s, '\n', n) ? YAML_LITERAL_SCALAR_STYLE
-				    : plain                ? YAML_PLAIN_SCALAR_STYLE
-							   : YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+				    : plain	       ? YAML_PLAIN_SCALAR_STYLE
+						       : YAML_DOUBLE_QUOTED_SCALAR_STYLE;
 	return emit_scalar(y, s, n, style);
 }
 
@@ -857,8 +943,9 @@ static int emit_string(yemit *y, const char *s, size_t n)
 static int emit_float(yemit *y, double f)
 {
 	if (isnan(f) || isinf(f)) {
-		*y->err = isnan(f) ? "json: unsupported value: NaN" : f > 0 ? "json: unsupported value: +Inf"
-									    : "json: unsupported value: -Inf";
+		*y->err = isnan(f) ? "json: unsupported value: NaN"
+			  : f > 0  ? "json: unsupported value: +Inf"
+				   : "json: unsupported value: -Inf";
 		return -1;
 	}
 	strbuf b;
@@ -884,8 +971,10 @@ static int emit_float(yemit *y, double f)
 
 static bool is_letter(int32_t r)
 {
-	return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r == 0xAA || r == 0xB5 || r == 0xBA ||
-	       (r >= 0xC0 && r != 0xD7 && r != 0xF7 && !(r >= 0x2000 && r <= 0x2BFF) && !(r >= 0x3000 && r <= 0x303F));
+	return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r == 0xAA || r == 0xB5 ||
+	       r == 0xBA ||
+	       (r >= 0xC0 && r != 0xD7 && r != 0xF7 && !(r >= 0x2000 && r <= 0x2BFF) &&
+		!(r >= 0x3000 && r <= 0x303F));
 }
 
 /* Decodes s into runes (invalid bytes as U+FFFD); returns the count. */
@@ -982,7 +1071,8 @@ static int emit_map(yemit *y, const vmap *m, int depth)
 	if (emit_event(y, &e))
 		return -1;
 	for (uint32_t i = 0; i < m->len; i++)
-		if (emit_string(y, k[i].e->key, k[i].e->klen) || emit_node(y, k[i].e->val, depth + 1))
+		if (emit_string(y, k[i].e->key, k[i].e->klen) ||
+		    emit_node(y, k[i].e->val, depth + 1))
 			return -1;
 	yaml_mapping_end_event_initialize(&e);
 	return emit_event(y, &e);
@@ -1005,14 +1095,16 @@ static int emit_node(yemit *y, value v, int depth)
 {
 	char buf[32];
 	if (depth > 1000) {
-		*y->err = arena_sprintf(y->a, "json: unsupported value: encountered a cycle via %s", value_gotype(v));
+		*y->err = arena_sprintf(y->a, "json: unsupported value: encountered a cycle via %s",
+					value_gotype(v));
 		return -1;
 	}
 	switch ((enum vkind)v.kind) {
 	case V_NIL:
 		return emit_scalar(y, "null", 4, YAML_PLAIN_SCALAR_STYLE);
 	case V_BOOL:
-		return emit_scalar(y, v.u.b ? "true" : "false", v.u.b ? 4 : 5, YAML_PLAIN_SCALAR_STYLE);
+		return emit_scalar(y, v.u.b ? "true" : "false", v.u.b ? 4 : 5,
+				   YAML_PLAIN_SCALAR_STYLE);
 	case V_INT:
 	case V_INT64:
 		snprintf(buf, sizeof buf, "%lld", (long long)v.u.i);
@@ -1026,7 +1118,9 @@ static int emit_node(yemit *y, value v, int depth)
 	case V_MAP:
 		return emit_map(y, v.u.m, depth);
 	case V_OBJ:
-		return emit_node(y, v.u.o->cls->to_plain ? v.u.o->cls->to_plain(y->a, v.u.o) : v_nil(), depth + 1);
+		return emit_node(y,
+				 v.u.o->cls->to_plain ? v.u.o->cls->to_plain(y->a, v.u.o) : v_nil(),
+				 depth + 1);
 	}
 	return 0;
 }
@@ -1066,7 +1160,172 @@ int yaml_emit(strbuf *out, value v, const char **err)
 	return 0;
 }
 
+/* ---- toYamlPretty: yaml.v3's encoder, indent 2, sequences indented, no folding ----
+ * The block structure is laid out here; each scalar is rendered by libyaml in the
+ * same context (a map value, a key or a sequence item) and spliced in. */
+
+enum sctx { S_VALUE, S_KEY, S_ITEM };
+
+/* A scalar's text as yaml.v3 would write it in context, continuation lines unindented. */
+static int render_scalar(yemit *y, value v, enum sctx ctx, strbuf *out)
+{
+	strbuf tmp;
+	sb_init(&tmp, y->a);
+	yemit s = {.a = y->a, .err = y->err};
+	yaml_event_t e;
+	yaml_emitter_initialize(&s.em);
+	yaml_emitter_set_output(&s.em, write_out, &tmp);
+	yaml_emitter_set_unicode(&s.em, 1);
+	yaml_emitter_set_width(&s.em, -1);
+	yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING);
+	int rc = emit_event(&s, &e);
+	yaml_document_start_event_initialize(&e, NULL, NULL, NULL, 1);
+	rc = rc ? rc : emit_event(&s, &e);
+	if (ctx == S_ITEM)
+		yaml_sequence_start_event_initialize(&e, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
+	else
+		yaml_mapping_start_event_initialize(&e, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+	rc = rc ? rc : emit_event(&s, &e);
+	if (!rc && ctx == S_VALUE)
+		rc = emit_scalar(&s, "k", 1, YAML_PLAIN_SCALAR_STYLE);
+	rc = rc ? rc : emit_node(&s, v, 0);
+	if (!rc && ctx == S_KEY)
+		rc = emit_scalar(&s, "x", 1, YAML_PLAIN_SCALAR_STYLE);
+	if (ctx == S_ITEM)
+		yaml_sequence_end_event_initialize(&e);
+	else
+		yaml_mapping_end_event_initialize(&e);
+	rc = rc ? rc : emit_event(&s, &e);
+	yaml_document_end_event_initialize(&e, 1);
+	rc = rc ? rc : emit_event(&s, &e);
+	yaml_stream_end_event_initialize(&e);
+	rc = rc ? rc : emit_event(&s, &e);
+	yaml_emitter_delete(&s.em);
+	if (rc)
+		return -1;
+	size_t skip = ctx == S_KEY ? 0 : 2, end = tmp.len;
+	if (end >= 4 && !memcmp(tmp.buf + end - 4, "...\n", 4))
+		end -= 4;
+	if (end > skip && tmp.buf[end - 1] == '\n')
+		end--;
+	if (ctx == S_VALUE)
+		skip = 3;
+	if (ctx == S_KEY && end >= 3 && !memcmp(tmp.buf + end - 3, ": x", 3))
+		end -= 3;
+	sb_add(out, tmp.buf + skip, end > skip ? end - skip : 0);
+	return 0;
+}
+
+static void add_indent(strbuf *out, int n)
+{
+	for (int i = 0; i < n; i++)
+		sb_addc(out, ' ');
+}
+
+/* Writes a rendered scalar, indenting its continuation lines by ind. */
+static void put_lines(strbuf *out, const strbuf *s, int ind)
+{
+	for (size_t i = 0; i < s->len; i++) {
+		sb_addc(out, s->buf[i]);
+		if (s->buf[i] == '\n' && i + 1 < s->len && s->buf[i + 1] != '\n')
+			add_indent(out, ind);
+	}
+}
+
+static int v3_node(yemit *y, strbuf *out, value v, int ind, enum sctx ctx, int depth);
+
+static bool v3_is_block(value v)
+{
+	return (v.kind == V_MAP && v.u.m->len) || (v.kind == V_LIST && v.u.l->len);
+}
+
+static int v3_scalar(yemit *y, strbuf *out, value v, int ind, enum sctx ctx)
+{
+	strbuf s;
+	sb_init(&s, y->a);
+	if (v.kind == V_FLOAT) {
+		if (isnan(v.u.f) || isinf(v.u.f))
+			sb_adds(out, isnan(v.u.f) ? ".nan" : v.u.f > 0 ? ".inf" : "-.inf");
+		else
+			go_format_float(out, v.u.f, 'g', -1);
+		return 0;
+	}
+	if (v.kind == V_MAP || v.kind == V_LIST) {
+		sb_adds(out, v.kind == V_MAP ? "{}" : "[]");
+		return 0;
+	}
+	if (render_scalar(y, v, ctx, &s))
+		return -1;
+	put_lines(out, &s, ctx == S_ITEM ? ind - 2 : ind);
+	return 0;
+}
+
+static int v3_map(yemit *y, strbuf *out, const vmap *m, int ind, int depth)
+{
+	skey *k = arena_alloc(y->a, (m->len + 1) * sizeof(skey));
+	skey *tmp = arena_alloc(y->a, (m->len + 1) * sizeof(skey));
+	for (uint32_t i = 0; i < m->len; i++) {
+		k[i].e = &m->e[i];
+		k[i].n = to_runes(y->a, m->e[i].key, m->e[i].klen, &k[i].r);
+	}
+	sort_keys(k, m->len, tmp);
+	for (uint32_t i = 0; i < m->len; i++) {
+		if (i)
+			add_indent(out, ind);
+		value key = v_str_static(k[i].e->key, k[i].e->klen), val = k[i].e->val;
+		if (v3_scalar(y, out, key, ind, S_KEY))
+			return -1;
+		sb_addc(out, ':');
+		if (val.kind == V_OBJ)
+			val = val.u.o->cls->to_plain ? val.u.o->cls->to_plain(y->a, val.u.o)
+						     : v_nil();
+		if (v3_is_block(val)) {
+			sb_addc(out, '\n');
+			add_indent(out, ind + 2);
+			if (v3_node(y, out, val, ind + 2, S_VALUE, depth + 1))
+				return -1;
+		} else {
+			sb_addc(out, ' ');
+			if (v3_node(y, out, val, ind, S_VALUE, depth + 1))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int v3_node(yemit *y, strbuf *out, value v, int ind, enum sctx ctx, int depth)
+{
+	if (depth > 1000) {
+		*y->err = "yaml: exceeded max depth";
+		return -1;
+	}
+	if (v.kind == V_OBJ)
+		v = v.u.o->cls->to_plain ? v.u.o->cls->to_plain(y->a, v.u.o) : v_nil();
+	if (v.kind == V_MAP && v.u.m->len)
+		return v3_map(y, out, v.u.m, ind, depth);
+	if (!(v.kind == V_LIST && v.u.l->len)) {
+		if (v3_scalar(y, out, v, ind, ctx))
+			return -1;
+		sb_addc(out, '\n');
+		return 0;
+	}
+	for (uint32_t i = 0; i < v.u.l->len; i++) {
+		if (i)
+			add_indent(out, ind);
+		sb_adds(out, "- ");
+		if (v3_node(y, out, v.u.l->items[i], ind + 2, S_ITEM, depth + 1))
+			return -1;
+	}
+	return 0;
+}
+
 int yaml_emit_pretty(strbuf *out, value v, const char **err)
 {
-	return yaml_emit(out, v, err);
+	strbuf tmp;
+	sb_init(&tmp, out->a);
+	yemit y = {.a = out->a, .err = err};
+	if (v3_node(&y, &tmp, v, 0, S_VALUE, 0))
+		return -1;
+	sb_add(out, tmp.buf, tmp.len);
+	return 0;
 }
