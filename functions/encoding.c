@@ -1,4 +1,5 @@
-/* encoding.c - Sprig's encodings: b64enc, b64dec, b32enc, b32dec, adler32sum.
+/* encoding.c - Sprig's encodings: b64enc, b64dec, b32enc, b32dec, adler32sum, and
+ * Sprig's JSON variants (toPrettyJson, toRawJson, mustToJson...; toJson is Helm's).
  *
  * Decoding follows Go's encoding/base64 and encoding/base32 StdEncoding rule for
  * rule, because Sprig returns the decoder's error text ("illegal base64 data at
@@ -7,6 +8,7 @@
  */
 #include <string.h>
 
+#include "../values/json.h"
 #include "../values/strbuf.h"
 #include "functions.h"
 
@@ -213,11 +215,84 @@ static value fn_adler32sum(fnctx *c, value *argv, int argc)
 	return v_cstr(c->a, arena_sprintf(c->a, "%u", (unsigned)(b << 16 | a)));
 }
 
+/* encoding/json with SetEscapeHTML(false): undo the \u003c, \u003e, \u0026 escapes. */
+static value unescape_html(fnctx *c, const char *s, size_t n)
+{
+	strbuf sb;
+	sb_init(&sb, c->a);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\\' || i + 1 >= n) {
+			sb_addc(&sb, s[i]);
+			continue;
+		}
+		if (s[i + 1] == 'u' && i + 5 < n && !memcmp(s + i + 2, "00", 2)) {
+			const char *h = s + i + 4;
+			char ch = !memcmp(h, "3c", 2) ? '<' : !memcmp(h, "3e", 2) ? '>' : !memcmp(h, "26", 2) ? '&' : 0;
+			if (ch) {
+				sb_addc(&sb, ch);
+				i += 5;
+				continue;
+			}
+		}
+		sb_add(&sb, s + i, 2);
+		i++;
+	}
+	return v_str(c->a, sb_str(&sb), sb.len);
+}
+
+/* mode: 0 json.Marshal, 1 MarshalIndent "  ", 2 Encoder without HTML escaping. */
+static value json_out(fnctx *c, value v, int mode, bool must)
+{
+	strbuf sb;
+	sb_init(&sb, c->a);
+	const char *err = NULL;
+	int rc = mode == 1 ? json_emit_indent(&sb, v, "  ", &err) : json_emit(&sb, v, &err);
+	if (rc < 0 && must)
+		fn_fail(c, "%s", err);
+	if (rc < 0)
+		return v_str_static("", 0);
+	return mode == 2 ? unescape_html(c, sb.buf, sb.len) : v_str(c->a, sb_str(&sb), sb.len);
+}
+
+static value fn_toPrettyJson(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	return json_out(c, argv[0], 1, c->fn->name[0] == 'm');
+}
+
+static value fn_toRawJson(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	return json_out(c, argv[0], 2, true);
+}
+
+static value fn_mustToJson(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	return json_out(c, argv[0], 0, true);
+}
+
+static value fn_mustFromJson(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	value out;
+	const char *err = NULL;
+	if (json_parse(c->a, argv[0].u.s, argv[0].len, &out, &err) < 0)
+		fn_fail(c, "%s", err);
+	return out;
+}
+
 const fn_def fn_family_encoding[] = {
 	{"b64enc", fn_b64enc, "s"},
 	{"b64dec", fn_b64dec, "s"},
 	{"b32enc", fn_b32enc, "s"},
 	{"b32dec", fn_b32dec, "s"},
 	{"adler32sum", fn_adler32sum, "s"},
+	{"toPrettyJson", fn_toPrettyJson, "v"},
+	{"mustToPrettyJson", fn_toPrettyJson, "v"},
+	{"toRawJson", fn_toRawJson, "v"},
+	{"mustToRawJson", fn_toRawJson, "v"},
+	{"mustToJson", fn_mustToJson, "v"},
+	{"mustFromJson", fn_mustFromJson, "s"},
 	{0},
 };

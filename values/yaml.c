@@ -1154,8 +1154,9 @@ int yaml_emit(strbuf *out, value v, const char **err)
 	yaml_emitter_delete(&y.em);
 	if (rc)
 		return -1;
-	if (tmp.len >= 4 && !memcmp(tmp.buf + tmp.len - 4, "...\n", 4))
-		tmp.len -= 4;
+	if (tmp.len >= 5 && !memcmp(tmp.buf + tmp.len - 5, "\n...\n", 5))
+		tmp.len -=
+		    4; /* libyaml's end marker after an open-ended scalar; yaml.v2 writes none */
 	sb_add(out, tmp.buf, tmp.len);
 	return 0;
 }
@@ -1204,7 +1205,7 @@ static int render_scalar(yemit *y, value v, enum sctx ctx, strbuf *out)
 	if (rc)
 		return -1;
 	size_t skip = ctx == S_KEY ? 0 : 2, end = tmp.len;
-	if (end >= 4 && !memcmp(tmp.buf + end - 4, "...\n", 4))
+	if (end >= 5 && !memcmp(tmp.buf + end - 5, "\n...\n", 5))
 		end -= 4;
 	if (end > skip && tmp.buf[end - 1] == '\n')
 		end--;
@@ -1275,6 +1276,8 @@ static int v3_map(yemit *y, strbuf *out, const vmap *m, int ind, int depth)
 		value key = v_str_static(k[i].e->key, k[i].e->klen), val = k[i].e->val;
 		if (v3_scalar(y, out, key, ind, S_KEY))
 			return -1;
+		if (out->len && out->buf[out->len - 1] == '\n')
+			add_indent(out, ind); /* after a complex "? key" */
 		sb_addc(out, ':');
 		if (val.kind == V_OBJ)
 			val = val.u.o->cls->to_plain ? val.u.o->cls->to_plain(y->a, val.u.o)
