@@ -285,8 +285,11 @@ static bool is_timestamp(const char *s, size_t n)
 	if (i == n)
 		return true;
 	char sep = s[i++];
-	if (sep == ' ')
+	if (sep == ' ') {
+		while (i < n && s[i] == ' ') /* a layout space matches a run of spaces */
+			i++;
 		return ts_time(s, n, &i) && i == n;
+	}
 	if ((sep != 'T' && sep != 't') || !ts_time(s, n, &i) || i >= n)
 		return false;
 	if (s[i] == 'Z')
