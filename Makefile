@@ -8,7 +8,10 @@
 PKGS := yaml-0.1 libpcre2-8 jansson libarchive libcurl zlib libcrypto
 # Debian packages that provide the above, plus the tools the tests use.
 DEBS := gcc make pkg-config libyaml-dev libpcre2-dev libjansson-dev libarchive-dev \
-	libcurl4-openssl-dev zlib1g-dev libssl-dev libcrypt-dev clang python3 npm unzip
+	libcurl4-openssl-dev zlib1g-dev libssl-dev libcrypt-dev unzip
+# Tools that may come from outside Debian (node from nodesource, python from pyenv):
+# installed from Debian only when the command is missing.
+TOOLS := clang:clang python3:python3 npm:npm
 
 CC ?= gcc
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
@@ -50,6 +53,7 @@ build-asan/%.o: %.c
 # Installs the Debian packages that are missing (as root, or through sudo).
 deps:
 	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for t in $(TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
