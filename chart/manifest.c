@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../values/json.h"
 #include "../values/yaml.h"
 
 static const char *const install_order[] = {
@@ -168,20 +169,6 @@ static bool parse_hook(arena *a, const char *events, manifest *m)
 	return true;
 }
 
-static const char *json_kind(value v)
-{
-	switch (v.kind) {
-	case V_LIST:
-		return "array";
-	case V_STRING:
-		return "string";
-	case V_BOOL:
-		return "bool";
-	default:
-		return "number";
-	}
-}
-
 static void push(arena *a, manifest **arr, size_t *n, manifest m)
 {
 	*arr = arena_realloc(a, *arr, *n * sizeof(manifest), (*n + 1) * sizeof(manifest));
@@ -199,7 +186,7 @@ static int sort_file(arena *a, const rendered *f, manifest_set *out, const char 
 		    head.kind != V_NIL)
 			e = arena_sprintf(a, "error unmarshaling JSON: while decoding JSON: json: cannot "
 					     "unmarshal %s into Go value of type releaseutil.SimpleHead",
-					  json_kind(head));
+					  json_type_name(head));
 		if (e) {
 			*err = arena_sprintf(a, "YAML parse error on %s: %s", f->name, e);
 			return -1;

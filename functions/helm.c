@@ -182,22 +182,6 @@ static value fn_to_json(fnctx *c, value *argv, int argc)
 	return v_str(c->a, sb.buf ? sb.buf : "", sb.len);
 }
 
-static const char *json_kind(value v)
-{
-	switch (v.kind) {
-	case V_MAP:
-		return "object";
-	case V_LIST:
-		return "array";
-	case V_STRING:
-		return "string";
-	case V_BOOL:
-		return "bool";
-	default:
-		return "number";
-	}
-}
-
 static value fn_from_json(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
@@ -211,7 +195,7 @@ static value fn_from_json(fnctx *c, value *argv, int argc)
 		return error_map(c, arena_sprintf(c->a,
 						  "json: cannot unmarshal %s into Go value of type "
 						  "map[string]interface {}",
-						  json_kind(v)));
+						  json_type_name(v)));
 	return v;
 }
 
@@ -223,7 +207,7 @@ static value fn_from_json_array(fnctx *c, value *argv, int argc)
 	if (json_parse(c->a, argv[0].u.s, argv[0].len, &v, &err) == 0 && v.kind != V_LIST &&
 	    v.kind != V_NIL)
 		err = arena_sprintf(c->a, "json: cannot unmarshal %s into Go value of type []interface {}",
-				    json_kind(v));
+				    json_type_name(v));
 	if (err) {
 		value l = v_list_new(c->a, 1);
 		list_push(c->a, l.u.l, v_cstr(c->a, err));

@@ -511,3 +511,19 @@ int json_emit_indent(strbuf *out, value v, const char *indent, const char **err)
 {
 	return emit_top(out, v, indent ? indent : "  ", err);
 }
+
+const char *json_type_name(value v)
+{
+	switch (v.kind) {
+	case V_MAP:
+		return "object";
+	case V_LIST:
+		return "array";
+	case V_STRING:
+		return "string";
+	case V_BOOL:
+		return "bool";
+	default:
+		return "number";
+	}
+}

@@ -20,6 +20,9 @@ int json_parse(arena *a, const char *text, size_t len, value *out, const char **
 int json_emit(strbuf *out, value v, const char **err);
 /* json.MarshalIndent(v, "", "  ") (toPrettyJson). */
 int json_emit_indent(strbuf *out, value v, const char *indent, const char **err);
+/* The JSON type name Go's decoder uses in "cannot unmarshal X into ..." errors:
+ * "object", "array", "string", "bool" or "number". */
+const char *json_type_name(value v);
 /* A JSON string literal of s, escaped as encoding/json does. */
 void json_quote(strbuf *out, const char *s, size_t n, bool escape_html);
 
