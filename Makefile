@@ -20,7 +20,8 @@ OPT ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypt -lpthread -lm
 
-DIRS := values renderer functions chart cli
+# Every folder of C sources (a folder that does not exist yet adds nothing).
+DIRS := values renderer functions chart net release cli
 SRCS := $(sort $(foreach d,$(DIRS),$(wildcard $(d)/*.c)))
 LIB_SRCS := $(filter-out cli/%,$(SRCS))
 
@@ -28,7 +29,7 @@ OBJS := $(SRCS:%.c=build/%.o)
 ASAN_OBJS := $(SRCS:%.c=build-asan/%.o)
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps demo test test-unit test-cases test-asan fuzz bench clean format format-check
+.PHONY: all deps demo test test-unit test-cases test-scripts test-asan fuzz bench clean format format-check
 
 all: bin/render
 
@@ -66,11 +67,21 @@ demo: bin/render
 test: deps
 	$(MAKE) --no-print-directory bin/render bin/render-asan
 	$(MAKE) --no-print-directory test-cases
+	$(MAKE) --no-print-directory test-scripts
 	$(MAKE) --no-print-directory test-asan
 	$(MAKE) --no-print-directory fuzz
 
 test-cases: bin/render
 	python3 tests/run_cases.py --render bin/render --helm "$$(tests/setup-helm.sh)"
+
+# Every tests/t-*.sh, with RENDER, RENDER_ASAN and HELM in its environment; each exits non-zero on failure.
+TEST_SCRIPTS := $(sort $(wildcard tests/t-*.sh))
+test-scripts: bin/render bin/render-asan
+	@helm="$$(tests/setup-helm.sh)"; failed=""; for t in $(TEST_SCRIPTS); do \
+		echo "== $$t"; RENDER=$(CURDIR)/bin/render RENDER_ASAN=$(CURDIR)/bin/render-asan HELM="$$helm" \
+			bash $$t || failed="$$failed $$t"; \
+	done; if [ -n "$$failed" ]; then echo "test scripts failed:$$failed"; exit 1; fi; \
+	echo "test scripts: $(words $(TEST_SCRIPTS)) passed"
 
 test-asan: bin/render-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \

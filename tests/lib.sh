@@ -1,0 +1,24 @@
+# tests/lib.sh - sourced by tests/t-*.sh scripts.
+#   need_debs PKG...   installs the Debian packages that are missing (root or sudo)
+#   fail MSG           prints "FAIL: MSG" and counts a failure
+#   finish             prints the tally and exits non-zero if anything failed
+TESTS_FAILED=0
+TESTS_PASSED=0
+
+need_debs() {
+	local missing="" p
+	for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+	[ -z "$missing" ] && return 0
+	local sudo=""
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	echo "installing:$missing"
+	$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+}
+
+pass() { TESTS_PASSED=$((TESTS_PASSED + 1)); }
+fail() { echo "FAIL: $*"; TESTS_FAILED=$((TESTS_FAILED + 1)); }
+
+finish() {
+	echo "$TESTS_PASSED passed, $TESTS_FAILED failed"
+	[ "$TESTS_FAILED" = 0 ]
+}
