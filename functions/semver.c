@@ -12,6 +12,7 @@
 
 #include "../values/strbuf.h"
 #include "functions.h"
+#include "semver.h"
 #include "regex.h"
 
 typedef struct semver {
@@ -326,35 +327,42 @@ static const char *check_branch(arena *a, const char *seg, const semver *v, bool
 	return NULL;
 }
 
-static value fn_semverCompare(fnctx *c, value *argv, int argc)
+int semver_check(arena *a, const char *cons, const char *version, bool *ok, const char **err)
 {
-	(void)argc;
-	const char *cs = rewrite_ranges(c->a, argv[0].u.s);
-	bool any = false;
+	const char *cs = rewrite_ranges(a, cons);
+	*ok = false;
 	for (const char *p = cs;;) {
 		const char *bar = strstr(p, "||");
-		const char *seg = arena_strndup(c->a, p, bar ? (size_t)(bar - p) : strlen(p));
-		bool ok;
-		const char *err = check_branch(c->a, seg, &(semver){.pre = "", .meta = "", .orig = ""}, &ok);
-		if (err)
-			fn_fail(c, "%s", err);
+		const char *seg = arena_strndup(a, p, bar ? (size_t)(bar - p) : strlen(p));
+		bool any;
+		if ((*err = check_branch(a, seg, &(semver){.pre = "", .meta = "", .orig = ""}, &any)))
+			return -1;
 		if (!bar)
 			break;
 		p = bar + 2;
 	}
 	semver v;
-	const char *err = sv_parse(c->a, argv[1].u.s, argv[1].len, &v);
-	if (err)
-		fn_fail(c, "%s", err);
-	for (const char *p = cs; !any;) {
+	if ((*err = sv_parse(a, version, strlen(version), &v)))
+		return -1;
+	for (const char *p = cs; !*ok;) {
 		const char *bar = strstr(p, "||");
-		const char *seg = arena_strndup(c->a, p, bar ? (size_t)(bar - p) : strlen(p));
-		check_branch(c->a, seg, &v, &any);
+		const char *seg = arena_strndup(a, p, bar ? (size_t)(bar - p) : strlen(p));
+		check_branch(a, seg, &v, ok);
 		if (!bar)
 			break;
 		p = bar + 2;
 	}
-	return v_bool(any);
+	return 0;
+}
+
+static value fn_semverCompare(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	bool ok;
+	const char *err;
+	if (semver_check(c->a, argv[0].u.s, argv[1].u.s, &ok, &err) != 0)
+		fn_fail(c, "%s", err);
+	return v_bool(ok);
 }
 
 /* ---- the *semver.Version object ---- */

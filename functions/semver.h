@@ -1,0 +1,16 @@
+/* semver.h - Masterminds semver v3 constraints, for the code outside the
+ * template functions that needs them (dependency versions, repository lookups). */
+#ifndef RENDER_SEMVER_H
+#define RENDER_SEMVER_H
+
+#include <stdbool.h>
+
+#include "../values/arena.h"
+
+/* Checks version against the constraint cons ("^1.2", ">= 1, < 2 || 3.x", "1.2.3 - 1.4").
+ * Returns 0 with *ok set, or -1 with *err set to Masterminds' message when the
+ * constraint or the version does not parse (Helm's IsCompatibleRange treats
+ * that as false). */
+int semver_check(arena *a, const char *cons, const char *version, bool *ok, const char **err);
+
+#endif
