@@ -39,7 +39,8 @@ static value scope_values(arena *a, const chart *c, value parent_values)
 	return m;
 }
 
-static void collect(struct collect *col, const chart *c, value release, value caps, value values)
+/* recAllTpls: the chart's top-level data map, also returned for the parent's .Subcharts. */
+static value collect(struct collect *col, const chart *c, value release, value caps, value values)
 {
 	arena *a = col->a;
 	value next = v_map_new(a);
@@ -54,7 +55,8 @@ static void collect(struct collect *col, const chart *c, value release, value ca
 	map_setc(a, next.u.m, "Subcharts", subcharts);
 	const char *full = chart_full_path(a, c);
 	for (size_t i = 0; i < c->ndeps; i++)
-		collect(col, c->deps[i], release, caps, vals);
+		map_setc(a, subcharts.u.m, c->deps[i]->name,
+			 collect(col, c->deps[i], release, caps, vals));
 	bool library = c->type && !strcmp(c->type, "library");
 	for (size_t i = 0; i < c->ntemplates; i++) {
 		const chart_file *f = &c->templates[i];
@@ -75,6 +77,7 @@ static void collect(struct collect *col, const chart *c, value release, value ca
 			.base_path = arena_sprintf(a, "%s/templates", full),
 		};
 	}
+	return next;
 }
 
 static int slashes(const char *s)

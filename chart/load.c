@@ -6,6 +6,10 @@
  * Sizes are capped so that a hostile chart cannot exhaust memory.
  */
 #include "chart.h"
+#include "archive.h"
+
+/* TEMPORARY until chart/archive.c lands */
+#pragma weak archive_read_chart
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../functions/semver.h"
 #include "../values/json.h"
 #include "../values/strbuf.h"
 #include "../values/yaml.h"
@@ -23,6 +28,10 @@
 #define MAX_FILE_SIZE (5u << 20)
 #define MAX_TOTAL_SIZE (100u << 20)
 #define MAX_FILES 100000
+#define MAX_DEPTH 64 /* subcharts within subcharts */
+
+static int load_files(arena *a, const chart_file *files, size_t n, int depth, chart **out,
+		      const char **err);
 
 struct walk {
 	arena *a;
@@ -61,7 +70,8 @@ static bool ignored(const struct walk *w, const char *rel, bool isdir)
 	return false;
 }
 
-static int read_file(arena *a, const char *path, const char **data, size_t *len, const char **err)
+static int read_file(arena *a, const char *path, size_t max, const char **data, size_t *len,
+		     const char **err)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -73,10 +83,9 @@ static int read_file(arena *a, const char *path, const char **data, size_t *len,
 	char buf[65536];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (sb.len + n > MAX_FILE_SIZE) {
+		if (sb.len + n > max) {
 			fclose(f);
-			*err = arena_sprintf(a, "file '%s' is too large (over %u bytes)", path,
-					     MAX_FILE_SIZE);
+			*err = arena_sprintf(a, "file '%s' is too large (over %zu bytes)", path, max);
 			return -1;
 		}
 		sb_add(&sb, buf, n);
@@ -136,7 +145,7 @@ static int walk_dir(struct walk *w, const char *rel)
 			return -1;
 		}
 		chart_file f = {.name = r};
-		if (read_file(w->a, full, &f.data, &f.len, &w->err) != 0)
+		if (read_file(w->a, full, MAX_FILE_SIZE, &f.data, &f.len, &w->err) != 0)
 			return -1;
 		w->total += f.len;
 		if (w->total > MAX_TOTAL_SIZE) {
@@ -160,7 +169,7 @@ static void load_helmignore(struct walk *w)
 	size_t len;
 	const char *err;
 	const char *p = arena_sprintf(w->a, "%s/.helmignore", w->root);
-	if (access(p, R_OK) != 0 || read_file(w->a, p, &data, &len, &err) != 0)
+	if (access(p, R_OK) != 0 || read_file(w->a, p, MAX_FILE_SIZE, &data, &len, &err) != 0)
 		return;
 	w->ignore = arena_alloc(w->a, (len / 2 + 2) * sizeof(char *));
 	for (const char *s = data; *s;) {
@@ -195,22 +204,71 @@ static int load_metadata(arena *a, chart *c, const chart_file *f, const char **e
 	c->version = meta_str(c, "version");
 	c->api_version = meta_str(c, "apiVersion");
 	c->type = meta_str(c, "type");
+	if (!c->api_version || !*c->api_version) {
+		/* Helm 2 charts may omit it: Helm's loader assumes v1 */
+		c->api_version = "v1";
+		map_setc(a, c->meta.u.m, "apiVersion", v_str_static("v1", 2));
+	}
+	return 0;
+}
+
+static bool valid_alias(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+/* Dependency.Validate and the rule that names and aliases are unique. */
+static int validate_dependencies(arena *a, const chart *c, const char **err)
+{
+	value *deps = map_getc(c->meta.u.m, "dependencies");
+	if (!deps || deps->kind != V_LIST)
+		return 0;
+	const vlist *l = deps->u.l;
+	const char **keys = arena_alloc(a, (l->len + 1) * sizeof(char *));
+	for (uint32_t i = 0; i < l->len; i++) {
+		value d = l->items[i];
+		if (d.kind != V_MAP) {
+			keys[i] = "";
+			continue;
+		}
+		value *name = map_getc(d.u.m, "name"), *alias = map_getc(d.u.m, "alias");
+		const char *n = name && name->kind == V_STRING ? name->u.s : "";
+		const char *al = alias && alias->kind == V_STRING ? alias->u.s : "";
+		if (*al && !valid_alias(al)) {
+			*err = arena_sprintf(a, "validation: dependency \"%s\" has disallowed characters in the alias", n);
+			return -1;
+		}
+		keys[i] = *al ? al : n;
+		for (uint32_t j = 0; j < i; j++)
+			if (!strcmp(keys[j], keys[i])) {
+				*err = arena_sprintf(a, "validation: more than one dependency with name or alias \"%s\"", keys[i]);
+				return -1;
+			}
+	}
 	return 0;
 }
 
 static int validate_metadata(arena *a, const chart *c, const char **err)
 {
-	if (!c->api_version || !*c->api_version)
-		*err = "validation: chart.metadata.apiVersion is required";
-	else if (!c->name || !*c->name)
+	const char *base = c->name ? strrchr(c->name, '/') : NULL;
+	if (!c->name || !*c->name)
 		*err = "validation: chart.metadata.name is required";
+	else if ((base && base[1]) || !strcmp(c->name, "..") || !strcmp(c->name, "."))
+		*err = arena_sprintf(a, "validation: chart.metadata.name \"%s\" is invalid", c->name);
 	else if (!c->version || !*c->version)
 		*err = "validation: chart.metadata.version is required";
+	else if (!semver_valid(a, c->version))
+		*err = arena_sprintf(a, "validation: chart.metadata.version \"%s\" is invalid", c->version);
 	else if (c->type && *c->type && strcmp(c->type, "application") && strcmp(c->type, "library"))
 		*err = "validation: chart.metadata.type must be application or library";
 	else
-		return 0;
-	(void)a;
+		return validate_dependencies(a, c, err);
 	return -1;
 }
 
@@ -220,13 +278,61 @@ static void add_file(arena *a, chart_file **arr, size_t *n, chart_file f)
 	(*arr)[(*n)++] = f;
 }
 
-static int classify(arena *a, chart *c, struct walk *w, const char **err)
+/* The files under charts/, grouped by their first path component. */
+struct subgroup {
+	const char *name;
+	chart_file *files;
+	size_t n;
+};
+
+static void add_sub(arena *a, struct subgroup **g, size_t *ng, const chart_file *f)
 {
-	const chart_file *meta = NULL;
-	for (size_t i = 0; i < w->n; i++) {
-		chart_file f = w->files[i];
-		if (!strcmp(f.name, "Chart.yaml")) {
-			meta = &w->files[i];
+	const char *rest = f->name + 7, *slash = strchr(rest, '/');
+	const char *cname = slash ? arena_strndup(a, rest, (size_t)(slash - rest)) : rest;
+	size_t i = 0;
+	while (i < *ng && strcmp((*g)[i].name, cname))
+		i++;
+	if (i == *ng) {
+		*g = arena_realloc(a, *g, *ng * sizeof(**g), (*ng + 1) * sizeof(**g));
+		(*g)[(*ng)++] = (struct subgroup){.name = cname};
+	}
+	chart_file sf = *f;
+	sf.name = rest;
+	add_file(a, &(*g)[i].files, &(*g)[i].n, sf);
+}
+
+static int load_requirements(arena *a, chart *c, const chart_file *f, const char **err)
+{
+	value v;
+	const char *e;
+	if (yaml_load_map(a, f->data, f->len, &v, &e) != 0) {
+		*err = arena_sprintf(a, "cannot load requirements.yaml: %s", e);
+		return -1;
+	}
+	value *deps = map_getc(v.u.m, "dependencies");
+	if (deps && c->meta.kind == V_MAP)
+		map_setc(a, c->meta.u.m, "dependencies", *deps);
+	return 0;
+}
+
+static int classify(arena *a, chart *c, const chart_file *files, size_t n, struct subgroup **subs,
+		    size_t *nsubs, const char **err)
+{
+	const chart_file *meta = NULL, *reqs = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(files[i].name, "Chart.yaml"))
+			meta = &files[i];
+	if (!meta) {
+		*err = "Chart.yaml file is missing";
+		return -1;
+	}
+	if (load_metadata(a, c, meta, err) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		chart_file f = files[i];
+		size_t l = strlen(f.name);
+		if (!strcmp(f.name, "Chart.yaml") || !strcmp(f.name, "Chart.lock")) {
+			continue;
 		} else if (!strcmp(f.name, "values.yaml")) {
 			value v;
 			const char *e;
@@ -241,22 +347,98 @@ static int classify(arena *a, chart *c, struct walk *w, const char **err)
 				*err = arena_sprintf(a, "cannot load values.schema.json: %s", e);
 				return -1;
 			}
+		} else if (!strcmp(f.name, "requirements.yaml") || !strcmp(f.name, "requirements.lock")) {
+			if (f.name[13] == 'y')
+				reqs = &files[i];
+			if (!strcmp(c->api_version, "v1"))
+				add_file(a, &c->files, &c->nfiles, f);
 		} else if (!strncmp(f.name, "templates/", 10)) {
 			add_file(a, &c->templates, &c->ntemplates, f);
-		} else if (!strncmp(f.name, "charts/", 7)) {
-			continue; /* subcharts: loaded by the dependency code */
-		} else if (strcmp(f.name, "Chart.lock") && strcmp(f.name, "requirements.yaml") &&
-			   strcmp(f.name, "requirements.lock")) {
+		} else if (!strncmp(f.name, "charts/", 7) && !(l > 5 && !strcmp(f.name + l - 5, ".prov"))) {
+			add_sub(a, subs, nsubs, &f);
+		} else {
 			add_file(a, &c->files, &c->nfiles, f);
 		}
 	}
-	if (!meta) {
-		*err = "Chart.yaml file is missing";
-		return -1;
-	}
-	if (load_metadata(a, c, meta, err) != 0)
+	if (reqs && load_requirements(a, c, reqs, err) != 0)
 		return -1;
 	return validate_metadata(a, c, err);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t l = strlen(s), n = strlen(suffix);
+	return l >= n && !strcmp(s + l - n, suffix);
+}
+
+/* One subchart: a .tgz, or a folder whose files lose their "NAME/" prefix. */
+static int load_sub(arena *a, const char *parent, const struct subgroup *g, int depth, chart **out,
+		    const char **err)
+{
+	if (ends_with(g->name, ".tgz")) {
+		if (strcmp(g->files[0].name, g->name)) {
+			*err = arena_sprintf(a, "error unpacking tar in %s: expected %s, got %s", parent,
+					     g->name, g->files[0].name);
+			return -2;
+		}
+		chart_file *files;
+		size_t n;
+		if (!archive_read_chart) {
+			*err = "chart archives are not supported yet";
+			return -1;
+		}
+		if (archive_read_chart(a, g->name, g->files[0].data, g->files[0].len, &files, &n, err))
+			return -1;
+		return load_files(a, files, n, depth + 1, out, err);
+	}
+	chart_file *files = arena_alloc(a, (g->n + 1) * sizeof(chart_file));
+	size_t n = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		const char *slash = strchr(g->files[i].name, '/');
+		if (!slash)
+			continue;
+		files[n] = g->files[i];
+		files[n++].name = slash + 1;
+	}
+	return load_files(a, files, n, depth + 1, out, err);
+}
+
+static int load_files(arena *a, const chart_file *files, size_t n, int depth, chart **out,
+		      const char **err)
+{
+	if (depth > MAX_DEPTH) {
+		*err = "chart dependencies are nested too deeply";
+		return -1;
+	}
+	chart *c = arena_alloc(a, sizeof(*c));
+	c->values = v_map_new(a).u.m;
+	struct subgroup *subs = NULL;
+	size_t nsubs = 0;
+	if (classify(a, c, files, n, &subs, &nsubs, err) != 0)
+		return -1;
+	c->values->gotype = GT_VALUES;
+	c->deps = arena_alloc(a, (nsubs + 1) * sizeof(chart *));
+	for (size_t i = 0; i < nsubs; i++) {
+		if (subs[i].name[0] == '_' || subs[i].name[0] == '.')
+			continue;
+		chart *sc;
+		int rc = load_sub(a, c->name, &subs[i], depth, &sc, err);
+		if (rc != 0) {
+			if (rc == -1)
+				*err = arena_sprintf(a, "error unpacking %s in %s: %s", subs[i].name,
+						     c->name, *err);
+			return -1;
+		}
+		sc->parent = c;
+		c->deps[c->ndeps++] = sc;
+	}
+	*out = c;
+	return 0;
+}
+
+int chart_load_files(arena *a, const chart_file *files, size_t n, chart **out, const char **err)
+{
+	return load_files(a, files, n, 0, out, err);
 }
 
 int chart_load_dir(arena *a, const char *dir, chart **out, const char **err)
@@ -266,23 +448,37 @@ int chart_load_dir(arena *a, const char *dir, chart **out, const char **err)
 		*err = arena_sprintf(a, "path \"%s\" not found", dir);
 		return -1;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		*err = arena_sprintf(a, "file '%s' does not appear to be a gzipped archive; got 'application/octet-stream'", dir);
-		return -1;
-	}
+	if (!S_ISDIR(st.st_mode))
+		return chart_load_archive(a, dir, out, err);
 	struct walk w = {.a = a, .root = dir};
 	load_helmignore(&w);
 	if (walk_dir(&w, "") != 0) {
 		*err = w.err;
 		return -1;
 	}
-	chart *c = arena_alloc(a, sizeof(*c));
-	c->dir = dir;
-	c->values = v_map_new(a).u.m;
-	if (classify(a, c, &w, err) != 0)
+	if (chart_load_files(a, w.files, w.n, out, err) != 0)
 		return -1;
-	c->values->gotype = GT_VALUES;
-	*out = c;
+	(*out)->dir = dir;
+	return 0;
+}
+
+int chart_load_archive(arena *a, const char *path, chart **out, const char **err)
+{
+	const char *data;
+	size_t len;
+	chart_file *files;
+	size_t n;
+	if (read_file(a, path, MAX_TOTAL_SIZE, &data, &len, err) != 0)
+		return -1;
+	if (!archive_read_chart) {
+		*err = "chart archives are not supported yet";
+		return -1;
+	}
+	if (archive_read_chart(a, path, data, len, &files, &n, err) != 0)
+		return -1;
+	if (chart_load_files(a, files, n, out, err) != 0)
+		return -1;
+	(*out)->dir = path;
 	return 0;
 }
 

@@ -57,11 +57,95 @@ static value zero_of(arena *a, char z)
 	}
 }
 
+/* ---- *chart.Dependency ---- */
+
+static const char *const dep_json_order[] = {
+	"name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias", NULL,
+};
+
+static value dep_tags(arena *a, const chart_dep *d)
+{
+	value l = v_list_new(a, (uint32_t)d->ntags);
+	l.u.l->gotype = GT_STRLIST;
+	for (size_t i = 0; i < d->ntags; i++)
+		list_push(a, l.u.l, v_cstr(a, d->tags[i]));
+	return l;
+}
+
+static bool dep_field(arena *a, const vobj *o, const char *name, value *out)
+{
+	const chart_dep *d = o->data;
+	if (!strcmp(name, "Name"))
+		*out = v_cstr(a, d->name);
+	else if (!strcmp(name, "Version"))
+		*out = v_cstr(a, d->version);
+	else if (!strcmp(name, "Repository"))
+		*out = v_cstr(a, d->repository);
+	else if (!strcmp(name, "Condition"))
+		*out = v_cstr(a, d->condition);
+	else if (!strcmp(name, "Tags"))
+		*out = dep_tags(a, d);
+	else if (!strcmp(name, "Enabled"))
+		*out = v_bool(d->enabled);
+	else if (!strcmp(name, "ImportValues"))
+		*out = d->import_values.kind == V_LIST ? d->import_values : v_list_new(a, 0);
+	else if (!strcmp(name, "Alias"))
+		*out = v_cstr(a, d->alias);
+	else
+		return false;
+	return true;
+}
+
+static value dep_plain(arena *a, const vobj *o)
+{
+	const chart_dep *d = o->data;
+	value m = v_map_new(a);
+	map_setc(a, m.u.m, "name", v_cstr(a, d->name));
+	if (*d->version)
+		map_setc(a, m.u.m, "version", v_cstr(a, d->version));
+	map_setc(a, m.u.m, "repository", v_cstr(a, d->repository));
+	if (*d->condition)
+		map_setc(a, m.u.m, "condition", v_cstr(a, d->condition));
+	if (d->ntags)
+		map_setc(a, m.u.m, "tags", dep_tags(a, d));
+	if (d->enabled)
+		map_setc(a, m.u.m, "enabled", v_bool(true));
+	if (d->import_values.kind == V_LIST && d->import_values.u.l->len)
+		map_setc(a, m.u.m, "import-values", d->import_values);
+	if (*d->alias)
+		map_setc(a, m.u.m, "alias", v_cstr(a, d->alias));
+	return m;
+}
+
+static const fn_def dep_methods[] = {{0}};
+
+static const vclass dep_class = {
+	.gotype = "*chart.Dependency",
+	.field = dep_field,
+	.methods = dep_methods,
+	.to_plain = dep_plain,
+	.kind = "ptr",
+	.json_order = dep_json_order,
+};
+
+static value dependencies(arena *a, const chart *c)
+{
+	value l = v_list_new(a, (uint32_t)c->nmdeps);
+	l.u.l->gotype = "[]*chart.Dependency";
+	for (size_t i = 0; i < c->nmdeps; i++)
+		list_push(a, l.u.l, v_obj(a, &dep_class, c->mdeps[i]));
+	return l;
+}
+
 static bool chart_field(arena *a, const vobj *o, const char *name, value *out)
 {
 	const struct chart_obj *co = o->data;
 	if (!strcmp(name, "IsRoot")) {
 		*out = v_bool(co->c->parent == NULL);
+		return true;
+	}
+	if (!strcmp(name, "Dependencies") && co->c->has_mdeps) {
+		*out = dependencies(a, co->c);
 		return true;
 	}
 	for (size_t i = 0; i < sizeof(chart_fields) / sizeof(chart_fields[0]); i++) {
@@ -93,14 +177,25 @@ static value chart_plain(arena *a, const vobj *o)
 		if (v && value_truthy(*v))
 			map_setc(a, m.u.m, chart_fields[i].json, *v);
 	}
+	if (co->c->has_mdeps && co->c->nmdeps)
+		map_setc(a, m.u.m, "dependencies", dependencies(a, co->c));
+	else
+		map_del(m.u.m, "dependencies", 12);
 	map_setc(a, m.u.m, "IsRoot", v_bool(co->c->parent == NULL));
 	return m;
 }
 
 static const fn_def no_methods[] = {{0}};
 
+static const char *const chart_json_order[] = {
+	"name", "home", "sources", "version", "description", "keywords", "maintainers", "icon",
+	"apiVersion", "condition", "tags", "appVersion", "deprecated", "annotations", "kubeVersion",
+	"dependencies", "type", "IsRoot", NULL,
+};
+
 static const vclass chart_class = {
 	.gotype = "struct { chart.Metadata; IsRoot bool }",
+	.json_order = chart_json_order,
 	.field = chart_field,
 	.methods = no_methods,
 	.to_plain = chart_plain,

@@ -8,10 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../chart/engine.h"
-#include "../chart/manifest.h"
-#include "../values/coalesce.h"
-#include "../values/schema.h"
+#include "../chart/pipeline.h"
 #include "../values/strbuf.h"
 #include "commands.h"
 #include "common.h"
@@ -45,18 +42,6 @@ static bool valid_release_name(const char *s)
 			return false;
 	}
 	return true;
-}
-
-static vtree *tree_of(arena *a, const chart *c)
-{
-	vtree *t = arena_alloc(a, sizeof(*t));
-	t->name = c->name;
-	t->values = c->values;
-	t->ndeps = c->ndeps;
-	t->deps = arena_alloc(a, (c->ndeps + 1) * sizeof(vtree *));
-	for (size_t i = 0; i < c->ndeps; i++)
-		t->deps[i] = tree_of(a, c->deps[i]);
-	return t;
 }
 
 static void add_doc(strbuf *sb, const char *path, const char *content)
@@ -185,38 +170,21 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		return -1;
 	for (size_t i = 0; i < o->api_versions.n; i++)
 		capabilities_add_api(a, &ro.caps, o->api_versions.v[i]);
+	pipeline_opts po = {.ro = ro, .skip_schema = o->skip_schema};
+	pipeline_result pr;
 	strbuf warn;
 	sb_init(&warn, a);
-	vmap *vals = coalesce_values(a, tree_of(a, c), user, &warn);
+	bool render_failed;
+	int rc = pipeline_run(a, c, user, &po, &pr, &warn, &render_failed, err);
 	if (warn.len)
 		fputs(sb_str(&warn), stderr);
-	if (!o->skip_schema && c->schema.kind != V_NIL) {
-		strbuf serr;
-		sb_init(&serr, a);
-		if (schema_validate(a, c->schema, (value){.kind = V_MAP, .u.m = vals}, &serr) != 0) {
-			*err = arena_sprintf(a, "values don't meet the specifications of the schema(s) in the following chart(s):\n%s:\n%s",
-					     c->name, sb_str(&serr));
-			return -1;
-		}
-	}
-	rendered *files;
-	size_t nfiles;
-	if (engine_render(a, c, vals, &ro, &files, &nfiles, err) != 0) {
-		*err = arena_sprintf(a, "%s\n\nUse --debug flag to render out invalid YAML", *err);
+	if (rc != 0) {
+		if (render_failed)
+			*err = arena_sprintf(a, "%s\n\nUse --debug flag to render out invalid YAML", *err);
 		return -1;
 	}
-	size_t keep = 0;
-	for (size_t i = 0; i < nfiles; i++) {
-		size_t l = strlen(files[i].name);
-		if (l >= 9 && !strcmp(files[i].name + l - 9, "NOTES.txt"))
-			continue;
-		files[keep++] = files[i];
-	}
-	manifest_set ms;
-	if (manifest_sort(a, files, keep, &ms, err) != 0) {
-		*err = arena_sprintf(a, "%s\n\nUse --debug flag to render out invalid YAML", *err);
-		return -1;
-	}
+	manifest_set ms = pr.ms;
+	c = pr.chart;
 	strbuf rel, log;
 	sb_init(&rel, a);
 	sb_init(&log, a);

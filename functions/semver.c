@@ -560,3 +560,9 @@ const fn_def fn_family_semver[] = {
 	{"semverCompare", fn_semverCompare, "ss"},
 	{0},
 };
+
+bool semver_valid(arena *a, const char *version)
+{
+	semver v;
+	return sv_parse(a, version, strlen(version), &v) == NULL;
+}

@@ -13,4 +13,7 @@
  * that as false). */
 int semver_check(arena *a, const char *cons, const char *version, bool *ok, const char **err);
 
+/* Masterminds' NewVersion accepts version ("1.2", "v1.2.3-rc.1+b"). */
+bool semver_valid(arena *a, const char *version);
+
 #endif

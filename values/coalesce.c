@@ -218,3 +218,14 @@ vmap *coalesce_values(arena *a, const vtree *chart, vmap *user, strbuf *warn)
 {
 	return coalesce_values_ex(a, chart, user, false, warn, NULL);
 }
+
+vmap *coalesce_tables_merge(arena *a, vmap *dst, const vmap *src, bool merge, strbuf *warn)
+{
+	cctx c = {.a = a, .warn = warn, .merge = merge};
+	if (!src)
+		return dst;
+	if (!dst)
+		return (vmap *)src;
+	coalesce_tables(&c, dst, src, "", merge);
+	return dst;
+}

@@ -39,4 +39,8 @@ vmap *coalesce_values(arena *a, const vtree *chart, vmap *user, strbuf *warn);
 vmap *coalesce_values_ex(arena *a, const vtree *chart, vmap *user, bool merge, strbuf *warn,
 			 const char **err);
 
+/* chartutil.MergeTables (merge) / CoalesceTables: src's keys fill in dst, dst
+ * wins; dst is changed and returned. Warnings as in coalesce_values. */
+vmap *coalesce_tables_merge(arena *a, vmap *dst, const vmap *src, bool merge, strbuf *warn);
+
 #endif

@@ -452,6 +452,26 @@ static int emit_map(jemit *e, const vmap *m, int depth)
 	return 0;
 }
 
+/* A struct: its fields in declaration order (the keys listed in order first). */
+static int emit_struct(jemit *e, const vmap *m, const char *const *order, int depth)
+{
+	vmap *o = v_map_new(e->out->a).u.m;
+	o->e = arena_alloc(e->out->a, (m->len + 1) * sizeof(ventry));
+	for (const char *const *k = order; *k; k++) {
+		value *v = map_getc(m, *k);
+		if (v)
+			o->e[o->len++] = (ventry){.key = *k, .klen = (uint32_t)strlen(*k), .val = *v};
+	}
+	for (uint32_t i = 0; i < m->len; i++) {
+		bool listed = false;
+		for (const char *const *k = order; *k && !listed; k++)
+			listed = !strcmp(*k, m->e[i].key);
+		if (!listed)
+			o->e[o->len++] = m->e[i];
+	}
+	return emit_map(e, o, depth);
+}
+
 static int emit_value(jemit *e, value v, int depth)
 {
 	if (depth > 1000) {
@@ -484,6 +504,12 @@ static int emit_value(jemit *e, value v, int depth)
 		if (!v.u.o->cls->to_plain) {
 			sb_adds(e->out, "null");
 			return 0;
+		}
+		if (v.u.o->cls->json_order) {
+			value p = v.u.o->cls->to_plain(e->out->a, v.u.o);
+			if (p.kind == V_MAP)
+				return emit_struct(e, p.u.m, v.u.o->cls->json_order, depth);
+			return emit_value(e, p, depth);
 		}
 		return emit_value(e, v.u.o->cls->to_plain(e->out->a, v.u.o), depth + 1);
 	}

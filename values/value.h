@@ -93,6 +93,9 @@ typedef struct vclass {
 	const char *(*to_string)(arena *a, const struct vobj *o);
 	/* Go's reflect.Kind name for kindOf/kindIs ("struct", "ptr", "slice", "map"...). */
 	const char *kind;
+	/* For structs: the JSON field names in declaration order, NULL-terminated;
+	 * encoding/json prints to_plain's keys in this order. NULL: sorted (a map). */
+	const char *const *json_order;
 } vclass;
 
 typedef struct vobj {
