@@ -32,8 +32,14 @@ static value scope_values(arena *a, const chart *c, value parent_values)
 	if (!c->parent)
 		return parent_values;
 	value *v = parent_values.kind == V_MAP ? map_getc(parent_values.u.m, c->name) : NULL;
-	if (v && v->kind == V_MAP)
-		return *v;
+	if (v && v->kind == V_MAP) {
+		/* Values.Table gives the same map as chartutil.Values; the header is
+		 * copied so that the parent still sees a map[string]interface {} */
+		vmap *m = arena_alloc(a, sizeof(*m));
+		*m = *v->u.m;
+		m->gotype = GT_VALUES;
+		return (value){.kind = V_MAP, .u.m = m};
+	}
 	value m = v_map_new(a);
 	m.u.m->gotype = GT_VALUES;
 	return m;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../functions/semver.h"
+#include "../values/gofmt.h"
 #include "../values/json.h"
 #include "../values/strbuf.h"
 #include "../values/yaml.h"
@@ -193,6 +194,71 @@ static const char *meta_str(const chart *c, const char *key)
 	return v && v->kind == V_STRING ? v->u.s : NULL;
 }
 
+/* sigs.k8s.io/yaml into a string field: a scalar YAML resolved as a bool or a
+ * number becomes its Go printing (`name: y` is "true", `version: 1.10` is "1.1"). */
+static void stringify(arena *a, vmap *m, const char *key)
+{
+	value *v = map_getc(m, key);
+	if (!v || v->kind == V_STRING || v->kind == V_MAP || v->kind == V_LIST)
+		return;
+	if (v->kind == V_NIL) {
+		map_del(m, key, strlen(key));
+		return;
+	}
+	strbuf sb;
+	sb_init(&sb, a);
+	go_print_value(&sb, *v);
+	*v = v_str(a, sb.buf ? sb.buf : "", sb.len);
+}
+
+static void stringify_list(arena *a, vmap *m, const char *key)
+{
+	value *v = map_getc(m, key);
+	if (!v || v->kind != V_LIST)
+		return;
+	for (uint32_t i = 0; i < v->u.l->len; i++) {
+		value *it = &v->u.l->items[i];
+		if (it->kind == V_STRING || it->kind == V_MAP || it->kind == V_LIST || it->kind == V_NIL)
+			continue;
+		strbuf sb;
+		sb_init(&sb, a);
+		go_print_value(&sb, *it);
+		*it = v_str(a, sb.buf ? sb.buf : "", sb.len);
+	}
+}
+
+static void stringify_all(arena *a, vmap *m, const char *const *keys)
+{
+	for (; *keys; keys++)
+		stringify(a, m, *keys);
+}
+
+/* The string fields of chart.Metadata, Maintainer and Dependency as Go decodes them. */
+static void typed_metadata(arena *a, vmap *m)
+{
+	static const char *const meta_keys[] = {"name", "home", "version", "description", "icon",
+		"apiVersion", "condition", "tags", "appVersion", "kubeVersion", "type", NULL};
+	static const char *const maint_keys[] = {"name", "email", "url", NULL};
+	static const char *const dep_keys[] = {"name", "version", "repository", "condition", "alias", NULL};
+	stringify_all(a, m, meta_keys);
+	stringify_list(a, m, "sources");
+	stringify_list(a, m, "keywords");
+	value *l = map_getc(m, "maintainers");
+	for (uint32_t i = 0; l && l->kind == V_LIST && i < l->u.l->len; i++)
+		if (l->u.l->items[i].kind == V_MAP)
+			stringify_all(a, l->u.l->items[i].u.m, maint_keys);
+	l = map_getc(m, "dependencies");
+	for (uint32_t i = 0; l && l->kind == V_LIST && i < l->u.l->len; i++)
+		if (l->u.l->items[i].kind == V_MAP) {
+			stringify_all(a, l->u.l->items[i].u.m, dep_keys);
+			stringify_list(a, l->u.l->items[i].u.m, "tags");
+		}
+	value *an = map_getc(m, "annotations");
+	if (an && an->kind == V_MAP)
+		for (uint32_t i = 0; i < an->u.m->len; i++)
+			stringify(a, an->u.m, an->u.m->e[i].key);
+}
+
 static int load_metadata(arena *a, chart *c, const chart_file *f, const char **err)
 {
 	const char *e;
@@ -200,6 +266,7 @@ static int load_metadata(arena *a, chart *c, const chart_file *f, const char **e
 		*err = arena_sprintf(a, "cannot load Chart.yaml: %s", e);
 		return -1;
 	}
+	typed_metadata(a, c->meta.u.m);
 	c->name = meta_str(c, "name");
 	c->version = meta_str(c, "version");
 	c->api_version = meta_str(c, "apiVersion");
@@ -310,8 +377,10 @@ static int load_requirements(arena *a, chart *c, const chart_file *f, const char
 		return -1;
 	}
 	value *deps = map_getc(v.u.m, "dependencies");
-	if (deps && c->meta.kind == V_MAP)
+	if (deps && c->meta.kind == V_MAP) {
 		map_setc(a, c->meta.u.m, "dependencies", *deps);
+		typed_metadata(a, c->meta.u.m);
+	}
 	return 0;
 }
 
@@ -425,7 +494,7 @@ static int load_files(arena *a, const chart_file *files, size_t n, int depth, ch
 		int rc = load_sub(a, c->name, &subs[i], depth, &sc, err);
 		if (rc != 0) {
 			if (rc == -1)
-				*err = arena_sprintf(a, "error unpacking %s in %s: %s", subs[i].name,
+				*err = arena_sprintf(a, "error unpacking subchart %s in %s: %s", subs[i].name,
 						     c->name, *err);
 			return -1;
 		}
