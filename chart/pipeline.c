@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "../functions/semver.h"
 #include "../values/schema.h"
 #include "deps.h"
 
@@ -63,6 +64,16 @@ int pipeline_run(arena *a, const chart *c, vmap *user, const pipeline_opts *o,
 		return -1;
 	out->chart = t;
 	out->values = vals;
+	value *kv = t->meta.kind == V_MAP ? map_getc(t->meta.u.m, "kubeVersion") : NULL;
+	bool ok;
+	const char *e;
+	if (kv && kv->kind == V_STRING && kv->len &&
+	    (semver_check(a, kv->u.s, o->ro.caps.kube_version, &ok, &e) != 0 || !ok)) {
+		*err = arena_sprintf(a, "chart requires kubeVersion: %s which is incompatible with Kubernetes %s",
+				     kv->u.s, o->ro.caps.kube_version);
+		*render_failed = true;
+		return -1;
+	}
 	if (engine_render(a, t, vals, &o->ro, &out->files, &out->nfiles, err) != 0) {
 		*render_failed = true;
 		return -1;
