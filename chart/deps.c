@@ -15,16 +15,16 @@
 
 /* Line numbers of Helm 3.17.3's log.Printf calls in pkg/chartutil/dependencies.go. */
 enum {
-	L_COND_NONBOOL = 48,
-	L_COND_ERROR = 51,
-	L_TAG_NONBOOL = 77,
-	L_IMPORT_CHILD = 264,
-	L_IMPORT_EXPORTS = 279,
+	L_COND_NONBOOL = 63,
+	L_TAG_NONBOOL = 94,
+	L_IMPORT_CHILD = 269,
+	L_IMPORT_EXPORTS = 286,
 };
 
 struct proc {
 	arena *a;
 	strbuf *warn;
+	bool merge; /* ProcessDependenciesWithMerge */
 	const char *err;
 };
 
@@ -311,13 +311,13 @@ static const char *iv_string(const vmap *m, const char *key)
 	return v && v->kind == V_STRING ? v->u.s : NULL;
 }
 
-/* processImportValues with merge: children's tables copied up, under the parent's own values. */
+/* processImportValues: children's tables copied up, under the parent's own values. */
 static int import_values(struct proc *p, chart *c)
 {
 	arena *a = p->a;
 	if (!c->has_mdeps)
 		return 0;
-	vmap *cvals = coalesce_values_ex(a, deps_vtree(a, c), NULL, true, p->warn, &p->err);
+	vmap *cvals = coalesce_values_ex(a, deps_vtree(a, c), NULL, p->merge, p->warn, &p->err);
 	if (!cvals)
 		return -1;
 	vmap *b = v_map_new(a).u.m;
@@ -354,21 +354,37 @@ static int import_values(struct proc *p, chart *c)
 				go_quote(&q, missing, strlen(missing));
 				if (iv.kind == V_MAP)
 					warn_line(p, L_IMPORT_CHILD, arena_sprintf(a,
-						"Warning: ImportValues missing table from chart %s: no table named %s",
+						"Warning: ImportValues missing table from chart %s: %s is not a table",
 						r->name, sb_str(&q)));
 				else
 					warn_line(p, L_IMPORT_EXPORTS, arena_sprintf(a,
-						"Warning: ImportValues missing table: no table named %s", sb_str(&q)));
+						"Warning: ImportValues missing table: %s is not a table", sb_str(&q)));
 				continue;
 			}
-			b = coalesce_tables_merge(a, b, path_to_map(a, parent, vv), true, p->warn);
+			b = coalesce_tables_merge(a, b, path_to_map(a, parent, vv), p->merge, p->warn);
 		}
 		r->import_values = out;
 	}
 	vmap *copy = value_deep_copy(a, (value){.kind = V_MAP, .u.m = cvals}).u.m;
-	c->values = coalesce_tables_merge(a, copy, b, true, p->warn);
+	if (!p->merge)
+		trim_nils(copy);
+	c->values = coalesce_tables_merge(a, copy, b, p->merge, p->warn);
 	c->values->gotype = GT_VALUES;
 	return 0;
+}
+
+/* trimNilValues */
+static void trim_nils(vmap *m)
+{
+	for (uint32_t i = 0; i < m->len;) {
+		if (m->e[i].val.kind == V_NIL) {
+			map_del(m, m->e[i].key, m->e[i].klen);
+			continue;
+		}
+		if (m->e[i].val.kind == V_MAP)
+			trim_nils(m->e[i].val.u.m);
+		i++;
+	}
 }
 
 static int process_imports(struct proc *p, chart *c)
@@ -379,10 +395,10 @@ static int process_imports(struct proc *p, chart *c)
 	return import_values(p, c);
 }
 
-int deps_process(arena *a, const chart *c, vmap *user, chart **out, strbuf *warn,
+int deps_process(arena *a, const chart *c, vmap *user, bool merge, chart **out, strbuf *warn,
 		 const char **err)
 {
-	struct proc p = {.a = a, .warn = warn};
+	struct proc p = {.a = a, .warn = warn, .merge = merge};
 	chart *t = clone_tree(a, c, NULL);
 	if (!user)
 		user = v_map_new(a).u.m;

@@ -14,11 +14,12 @@
  * charts/. Returns 0, or -1 with *err set to Helm's message. */
 int deps_check(arena *a, const chart *c, const char **err);
 
-/* chartutil.ProcessDependenciesWithMerge(chart, user): *out is a copy of the
+/* chartutil.ProcessDependenciesWithMerge(chart, user) when merge is true (install,
+ * template), ProcessDependencies otherwise (lint): *out is a copy of the
  * tree with disabled subcharts removed, aliases applied and imported values
  * merged into each chart's values. Helm's log lines (coalesce and dependency
  * warnings) are appended to warn. Returns 0, or -1 with *err set. */
-int deps_process(arena *a, const chart *c, vmap *user, chart **out, strbuf *warn,
+int deps_process(arena *a, const chart *c, vmap *user, bool merge, chart **out, strbuf *warn,
 		 const char **err);
 
 /* The tree that coalescing walks: names (aliases), values and subcharts. */

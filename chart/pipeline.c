@@ -55,7 +55,7 @@ int pipeline_run(arena *a, const chart *c, vmap *user, const pipeline_opts *o,
 		return -1;
 	}
 	chart *t;
-	if (deps_process(a, c, user, &t, warn, err) != 0)
+	if (deps_process(a, c, user, true, &t, warn, err) != 0)
 		return -1;
 	vmap *vals = coalesce_values_ex(a, deps_vtree(a, t), user, false, warn, err);
 	if (!vals)
