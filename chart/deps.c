@@ -311,6 +311,20 @@ static const char *iv_string(const vmap *m, const char *key)
 	return v && v->kind == V_STRING ? v->u.s : NULL;
 }
 
+/* trimNilValues */
+static void trim_nils(vmap *m)
+{
+	for (uint32_t i = 0; i < m->len;) {
+		if (m->e[i].val.kind == V_NIL) {
+			map_del(m, m->e[i].key, m->e[i].klen);
+			continue;
+		}
+		if (m->e[i].val.kind == V_MAP)
+			trim_nils(m->e[i].val.u.m);
+		i++;
+	}
+}
+
 /* processImportValues: children's tables copied up, under the parent's own values. */
 static int import_values(struct proc *p, chart *c)
 {
@@ -371,20 +385,6 @@ static int import_values(struct proc *p, chart *c)
 	c->values = coalesce_tables_merge(a, copy, b, p->merge, p->warn);
 	c->values->gotype = GT_VALUES;
 	return 0;
-}
-
-/* trimNilValues */
-static void trim_nils(vmap *m)
-{
-	for (uint32_t i = 0; i < m->len;) {
-		if (m->e[i].val.kind == V_NIL) {
-			map_del(m, m->e[i].key, m->e[i].klen);
-			continue;
-		}
-		if (m->e[i].val.kind == V_MAP)
-			trim_nils(m->e[i].val.u.m);
-		i++;
-	}
 }
 
 static int process_imports(struct proc *p, chart *c)
