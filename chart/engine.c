@@ -14,6 +14,9 @@
 #include "../renderer/template.h"
 #include "../values/strbuf.h"
 
+/* One template's output may not exceed this (Helm has no limit but memory). */
+#define MAX_TEMPLATE_OUTPUT ((size_t)256 << 20)
+
 struct tpl {
 	const char *name;
 	const chart_file *file;
@@ -159,6 +162,7 @@ int engine_render(arena *a, const chart *c, vmap *values, const render_opts *o, 
 	host->include_depth = v_map_new(a).u.m;
 	tset *set = tset_new(a, host->funcs);
 	tset_set_strict(set, o->strict);
+	tset_set_output_limit(set, MAX_TEMPLATE_OUTPUT);
 	tset_set_host(set, host);
 	host->reference = set;
 	terror te;

@@ -1,6 +1,9 @@
 /* main.c - render's entry point: the table of subcommands. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "common.h"
@@ -14,6 +17,10 @@ static const struct command {
 	{"version", cmd_version, "print the version information"},
 	{"show", cmd_show, "show information of a chart"},
 	{"lint", cmd_lint, "examine a chart for possible issues"},
+	{"repo", cmd_repo, "add, list, remove, update, and index chart repositories"},
+	{"pull", cmd_pull, "download a chart from a repository and (optionally) unpack it in local directory"},
+	{"package", cmd_package, "package a chart directory into a chart archive"},
+	{"__release", cmd_releasedebug, "(internal) release record tests, not for use"},
 };
 
 #define RENDER_VERSION "0.1.0"
@@ -36,6 +43,53 @@ static int usage(FILE *f)
 	return f == stdout ? 0 : 1;
 }
 
+/* A command runs on a thread with a large stack (reserved, not used, until a
+ * deep template needs it), under a memory cap: RENDER_MEMORY_LIMIT_MB, 4096 by default. */
+#define COMMAND_STACK ((size_t)512 << 20)
+
+struct job {
+	const struct command *cmd;
+	int argc;
+	char **argv;
+	int rc;
+};
+
+static void over_limit(void *ud)
+{
+	(void)ud;
+	fputs("Error: out of memory: render went past its memory limit (RENDER_MEMORY_LIMIT_MB)\n", stderr);
+	fflush(stderr);
+	_exit(1);
+}
+
+static void *run_job(void *p)
+{
+	struct job *j = p;
+	arena *a = arena_new();
+	const char *env = getenv("RENDER_MEMORY_LIMIT_MB");
+	long mb = env && *env ? atol(env) : 4096;
+	if (mb > 0)
+		arena_set_limit(a, (size_t)mb << 20, over_limit, NULL);
+	j->rc = j->cmd->run(a, j->argc, j->argv);
+	arena_free(a);
+	return NULL;
+}
+
+static int run_command(const struct command *cmd, int argc, char **argv)
+{
+	struct job j = {.cmd = cmd, .argc = argc, .argv = argv};
+	pthread_attr_t at;
+	pthread_t th;
+	if (pthread_attr_init(&at) == 0 && pthread_attr_setstacksize(&at, COMMAND_STACK) == 0 &&
+	    pthread_create(&th, &at, run_job, &j) == 0) {
+		pthread_attr_destroy(&at);
+		pthread_join(th, NULL);
+		return j.rc;
+	}
+	run_job(&j); /* no thread: the main stack will do */
+	return j.rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -45,10 +99,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(commands[i].name, argv[1]))
 			continue;
-		arena *a = arena_new();
-		int rc = commands[i].run(a, argc - 2, argv + 2);
-		arena_free(a);
-		return rc;
+		return run_command(&commands[i], argc - 2, argv + 2);
 	}
 	char msg[512];
 	snprintf(msg, sizeof(msg), "unknown command \"%s\" for \"render\"", argv[1]);

@@ -788,6 +788,18 @@ static enum walk_result walk(struct texec *x, xv dot, const node *n)
 
 /* ---- entry points ---- */
 
+/* The arena's limit handler while a template runs: the runaway render becomes
+ * this template's error. */
+static void limit_hit(void *ud)
+{
+	struct texec *x = ud;
+	size_t max;
+	arena_limit_fn fn;
+	void *u;
+	arena_get_limit(x->a, &max, &fn, &u);
+	xerrorf(x, "out of memory: the render went past its limit of %zu MiB", max >> 20);
+}
+
 static int run(tset *t, uintptr_t floor, const char *name, value data, strbuf *out, terror *err)
 {
 	const ttree *tree = tset_lookup(t, name);
@@ -805,17 +817,25 @@ static int run(tset *t, uintptr_t floor, const char *name, value data, strbuf *o
 	x->out_start = out->len;
 	x->tmpl = tree;
 	x->stack_floor = floor;
+	size_t lim;
+	arena_limit_fn prev_fn;
+	void *prev_ud;
+	arena_get_limit(t->a, &lim, &prev_fn, &prev_ud);
 	if (setjmp(x->jb)) {
+		arena_set_limit(t->a, lim, prev_fn, prev_ud);
 		err->kind = TERR_EXEC;
 		err->msg = x->err;
 		return -1;
 	}
+	if (lim)
+		arena_set_limit(t->a, lim, limit_hit, x);
 	push_var(x, "$", plain(data));
 	if (!tree->root) {
 		x->at = NULL;
 		xerrorf(x, "%s is an incomplete or empty template", quoted(x->a, name));
 	}
 	walk(x, plain(data), tree->root);
+	arena_set_limit(t->a, lim, prev_fn, prev_ud);
 	err->kind = TERR_NONE;
 	err->msg = NULL;
 	return 0;

@@ -161,6 +161,13 @@ char *arena_sprintf(arena *a, const char *fmt, ...)
 	return p;
 }
 
+void arena_get_limit(const arena *a, size_t *max_bytes, arena_limit_fn *fn, void **ud)
+{
+	*max_bytes = a->limit;
+	*fn = a->on_limit;
+	*ud = a->ud;
+}
+
 void arena_set_limit(arena *a, size_t max_bytes, arena_limit_fn fn, void *ud)
 {
 	a->limit = max_bytes;

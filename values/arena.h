@@ -31,6 +31,8 @@ char *arena_sprintf(arena *a, const char *fmt, ...) __attribute__((format(printf
 /* Caps the bytes the arena may hold (0 = no cap). Past it, fn(ud) is called. */
 void arena_set_limit(arena *a, size_t max_bytes, arena_limit_fn fn, void *ud);
 size_t arena_used(const arena *a);
+/* The current cap and handler (to restore them after a nested change). */
+void arena_get_limit(const arena *a, size_t *max_bytes, arena_limit_fn *fn, void **ud);
 
 /* Process-wide allocation helpers that die on out-of-memory. */
 void *xmalloc(size_t n);
