@@ -29,6 +29,7 @@ typedef struct chart {
 	value meta;       /* Chart.yaml as a map (json field names) */
 	const char *name, *version, *api_version, *type;
 	vmap *values;     /* values.yaml (empty map when absent) */
+	const chart_file *raw_values; /* values.yaml as written, or NULL */
 	value schema;     /* values.schema.json, V_NIL when absent */
 	chart_file *templates;
 	size_t ntemplates;

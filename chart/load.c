@@ -410,6 +410,7 @@ static int classify(arena *a, chart *c, const chart_file *files, size_t n, struc
 				return -1;
 			}
 			c->values = v.u.m;
+			c->raw_values = &files[i];
 		} else if (!strcmp(f.name, "values.schema.json")) {
 			const char *e;
 			if (json_parse(a, f.data, f.len, &c->schema, &e) != 0) {

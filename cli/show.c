@@ -105,15 +105,13 @@ static int show_chart(arena *a, const chart *c, strbuf *out, const char **err)
 	return 0;
 }
 
-static void show_values(arena *a, const chart *c, bool all, strbuf *out)
+static void show_values(const chart *c, bool all, strbuf *out)
 {
-	const char *path = arena_sprintf(a, "%s/values.yaml", c->dir), *data, *err;
-	size_t len;
-	if (access(path, R_OK) != 0 || read_whole_file(a, path, &data, &len, &err) != 0)
+	if (!c->raw_values)
 		return;
 	if (all)
 		sb_adds(out, "---\n");
-	sb_add(out, data, len);
+	sb_add(out, c->raw_values->data, c->raw_values->len);
 	sb_addc(out, '\n');
 }
 
@@ -181,7 +179,7 @@ static int show_run(arena *a, int parts, const char *dir, strbuf *out, const cha
 	if ((parts & SHOW_CHART) && show_chart(a, c, out, err) != 0)
 		return -1;
 	if (parts & SHOW_VALUES)
-		show_values(a, c, all, out);
+		show_values(c, all, out);
 	if (parts & SHOW_README)
 		show_readme(c, all, out);
 	if (parts & SHOW_CRDS)
