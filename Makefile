@@ -74,6 +74,11 @@ test: deps
 test-cases: bin/render
 	python3 tests/run_cases.py --render bin/render --helm "$$(tests/setup-helm.sh)"
 
+# The official JSON Schema test suite against values/schema.c (run by tests/t-schema-suite.sh).
+bin/schema_suite: tests/schema_suite.c $(filter build/values/%.o,$(OBJS))
+	@mkdir -p bin
+	$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) $^ $(PKG_LIBS) -o $@
+
 # Every tests/t-*.sh, with RENDER, RENDER_ASAN and HELM in its environment; each exits non-zero on failure.
 TEST_SCRIPTS := $(sort $(wildcard tests/t-*.sh))
 test-scripts: bin/render bin/render-asan
