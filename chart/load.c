@@ -418,8 +418,12 @@ static int classify(arena *a, chart *c, const chart_file *files, size_t n, struc
 				return -1;
 			}
 		} else if (!strcmp(f.name, "requirements.yaml") || !strcmp(f.name, "requirements.lock")) {
-			if (f.name[13] == 'y')
+			if (f.name[13] == 'y') {
 				reqs = &files[i];
+				if (strcmp(c->api_version, "v1")) /* Helm's log.Printf, at load time */
+					fputs("load.go:120: Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml.\n",
+					      stderr);
+			}
 			if (!strcmp(c->api_version, "v1"))
 				add_file(a, &c->files, &c->nfiles, f);
 		} else if (!strncmp(f.name, "templates/", 10)) {
