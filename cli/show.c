@@ -2,11 +2,14 @@
  * them: the Chart.yaml metadata re-marshalled through chart.Metadata's JSON fields,
  * values.yaml as written, the first README of the chart root (any case), and
  * the crds/ files of the chart and its subcharts, with `---` between parts for `all`. */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include "../chart/chart.h"
+#include "../values/gofmt.h"
+#include "../values/json.h"
 #include "../values/strbuf.h"
 #include "../values/yaml.h"
 #include "commands.h"
@@ -166,6 +169,72 @@ static void show_crds(arena *a, const chart *c, bool all, strbuf *out)
 	}
 }
 
+/* One jsonpath field chain (".a.b[0]"); NULL when a key or index is missing. */
+static const value *jsonpath_lookup(arena *a, const value *v, const char *p, size_t n)
+{
+	const char *end = p + n;
+	while (p < end && v) {
+		if (*p == '.') {
+			const char *k = ++p;
+			while (p < end && *p != '.' && *p != '[')
+				p++;
+			if (p == k)
+				continue;
+			v = v->kind == V_MAP ? map_get(v->u.m, k, (size_t)(p - k)) : NULL;
+		} else if (*p == '[') {
+			char *e;
+			long i = strtol(p + 1, &e, 10);
+			if (e >= end || *e != ']' || v->kind != V_LIST || i < 0 || (uint32_t)i >= v->u.l->len)
+				return NULL;
+			v = &v->u.l->items[i];
+			p = e + 1;
+		} else {
+			return NULL;
+		}
+	}
+	(void)a;
+	return v;
+}
+
+/* --jsonpath, the subset of kubectl's templates that field chains need:
+ * strings print raw, maps and lists as JSON, other values as Go prints them. */
+static int show_jsonpath(arena *a, const chart *c, const char *tpl, strbuf *out, const char **err)
+{
+	value root = {.kind = V_MAP, .u.m = c->values};
+	size_t start = out->len;
+	for (const char *p = tpl; *p;) {
+		const char *open = strchr(p, '{');
+		if (!open) {
+			sb_adds(out, p);
+			break;
+		}
+		sb_add(out, p, (size_t)(open - p));
+		const char *close = strchr(open, '}');
+		if (!close) {
+			*err = arena_sprintf(a, "error parsing jsonpath %s: unclosed action", tpl);
+			return -1;
+		}
+		const char *in = open + 1;
+		size_t n = (size_t)(close - in);
+		p = close + 1;
+		if (n < 2 || in[0] != '.')
+			continue; /* "{.}" and actions beyond field chains print nothing */
+		const value *v = jsonpath_lookup(a, &root, in, n);
+		if (!v) {
+			out->len = start; /* a missing key: Helm prints nothing at all */
+			return 0;
+		}
+		const char *e;
+		if (v->kind == V_STRING)
+			sb_add(out, v->u.s, v->len);
+		else if (v->kind == V_MAP || v->kind == V_LIST)
+			json_emit(out, *v, &e);
+		else
+			go_print_value(out, *v);
+	}
+	return 0;
+}
+
 static int show_run(arena *a, int parts, const char *dir, strbuf *out, const char **err)
 {
 	chart *c;
@@ -213,12 +282,15 @@ int cmd_show(arena *a, int argc, char **argv)
 	if (pos.n != 1)
 		return cli_error(arena_sprintf(a, "\"helm show %s\" requires 1 argument\n\nUsage:  helm show %s [CHART] [flags]",
 					       k->name, k->name));
-	if (jsonpath)
-		return cli_error("--jsonpath is not supported");
 	strbuf out;
 	sb_init(&out, a);
-	if (show_run(a, k->parts, pos.v[0], &out, &err) != 0)
+	if (jsonpath && k->parts == SHOW_VALUES) {
+		chart *c;
+		if (chart_load_dir(a, pos.v[0], &c, &err) != 0 || show_jsonpath(a, c, jsonpath, &out, &err))
+			return cli_error(err);
+	} else if (show_run(a, k->parts, pos.v[0], &out, &err) != 0) {
 		return cli_error(err);
+	}
 	if (write_stdout(out.buf ? out.buf : "", out.len) != 0)
 		return cli_error("write error on standard output");
 	return 0;
