@@ -9,5 +9,10 @@ int cmd_template(arena *a, int argc, char **argv);
 int cmd_version(arena *a, int argc, char **argv);
 int cmd_show(arena *a, int argc, char **argv);
 int cmd_lint(arena *a, int argc, char **argv);
+int cmd_dependency(arena *a, int argc, char **argv);
+int cmd_repo(arena *a, int argc, char **argv);
+int cmd_pull(arena *a, int argc, char **argv);
+int cmd_package(arena *a, int argc, char **argv);
+int cmd_releasedebug(arena *a, int argc, char **argv); /* hidden: __release */
 
 #endif

@@ -17,6 +17,7 @@ static const struct command {
 	{"version", cmd_version, "print the version information"},
 	{"show", cmd_show, "show information of a chart"},
 	{"lint", cmd_lint, "examine a chart for possible issues"},
+	{"dependency", cmd_dependency, "manage a chart's dependencies"},
 	{"repo", cmd_repo, "add, list, remove, update, and index chart repositories"},
 	{"pull", cmd_pull, "download a chart from a repository and (optionally) unpack it in local directory"},
 	{"package", cmd_package, "package a chart directory into a chart archive"},
