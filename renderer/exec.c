@@ -843,7 +843,14 @@ static int run(tset *t, uintptr_t floor, const char *name, value data, strbuf *o
 
 int tset_exec(tset *t, const char *name, value data, strbuf *out, terror *err)
 {
-	return run(t, stack_floor(), name, data, out, err);
+	/* per thread, computed once: pthread_getattr_np costs several system calls */
+	static _Thread_local uintptr_t floor;
+	static _Thread_local bool known;
+	if (!known) {
+		floor = stack_floor();
+		known = true;
+	}
+	return run(t, floor, name, data, out, err);
 }
 
 int fnctx_exec(fnctx *c, const char *name, value data, strbuf *out, terror *err)

@@ -93,7 +93,8 @@ static struct chunk *chunk_new(arena *a, size_t size)
 	return c;
 }
 
-void *arena_alloc(arena *a, size_t n)
+/* Uninitialised memory; arena_alloc zeroes it, the copying functions need not. */
+static void *alloc_raw(arena *a, size_t n)
 {
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	if (n == 0)
@@ -110,7 +111,6 @@ void *arena_alloc(arena *a, size_t n)
 				big->next = NULL;
 				a->head = big;
 			}
-			memset(big->data, 0, n);
 			return big->data;
 		}
 		c = chunk_new(a, CHUNK_SIZE);
@@ -119,7 +119,13 @@ void *arena_alloc(arena *a, size_t n)
 	}
 	void *p = c->data + c->used;
 	c->used += n;
-	memset(p, 0, n);
+	return p;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+	void *p = alloc_raw(a, n);
+	memset(p, 0, n ? n : 1);
 	return p;
 }
 
@@ -127,15 +133,26 @@ void *arena_realloc(arena *a, void *old, size_t oldn, size_t newn)
 {
 	if (newn <= oldn)
 		return old;
-	void *p = arena_alloc(a, newn);
+	struct chunk *c = a->head;
+	size_t oa = (oldn + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	size_t na = (newn + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (old && c && (unsigned char *)old + oa == c->data + c->used && (unsigned char *)old >= c->data &&
+	    c->used - oa + na <= c->size) {
+		/* the last allocation of the current chunk grows in place */
+		c->used = c->used - oa + na;
+		memset((char *)old + oldn, 0, newn - oldn);
+		return old;
+	}
+	char *p = alloc_raw(a, newn);
 	if (old && oldn)
 		memcpy(p, old, oldn);
+	memset(p + oldn, 0, newn - oldn);
 	return p;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = alloc_raw(a, n + 1);
 	if (n)
 		memcpy(p, s, n);
 	p[n] = 0;
