@@ -8,6 +8,7 @@ import argparse
 import concurrent.futures
 import difflib
 import glob
+import gzip
 import hashlib
 import json
 import os
@@ -16,6 +17,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -45,6 +47,7 @@ class Case:
         self.inline = {}       # stderr/xfail/release/chartdir -> value
         self.raw = []          # the case's lines, for the cache key
         self.error = None      # a problem found while parsing
+        self.packs = []        # folders to pack into .tgz after writing (### pack: DIR)
 
     def where(self):
         rel = os.path.relpath(self.path)
@@ -107,6 +110,8 @@ def parse_file(path):
             case.text[key] = val
         elif key in INLINE_SECTIONS:
             case.inline[key] = val or ""
+        elif key == "pack":
+            case.packs.append(val or "")
         else:
             case.error = "unknown section at line %d: %s" % (n, line.strip())
     close_section(case, section, body, False)
@@ -142,7 +147,39 @@ def write_chart(case, root):
         with open(full, "w", encoding="utf-8") as f:
             f.write(content)
     os.makedirs(os.path.join(chart, "templates"), exist_ok=True)
+    for rel in sorted(case.packs, key=lambda p: -len(os.path.normpath(p).split(os.sep))):
+        pack_folder(chart, rel)
     return chart
+
+
+def chart_field(text, key):
+    """A top-level scalar of a Chart.yaml, enough for name and version."""
+    m = re.search(r"^%s:[ \t]*(.*?)[ \t]*$" % key, text, re.M)
+    return m.group(1).strip("\"'") if m else ""
+
+
+def pack_folder(chart, rel):
+    """### pack: DIR - DIR becomes DIR's parent/<name>-<version>.tgz, top folder DIR's name."""
+    src = os.path.normpath(os.path.join(chart, rel))
+    if not src.startswith(chart + os.sep) or not os.path.isdir(src):
+        raise RuntimeError("pack: no folder %s in the chart" % rel)
+    with open(os.path.join(src, "Chart.yaml"), encoding="utf-8") as f:
+        meta = f.read()
+    out = os.path.join(os.path.dirname(src), "%s-%s.tgz" % (chart_field(meta, "name"),
+                                                           chart_field(meta, "version")))
+    top = os.path.basename(src)
+    with open(out, "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+            with tarfile.open(fileobj=gz, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+                for dirpath, dirs, files in os.walk(src):
+                    dirs.sort()
+                    for name in sorted(files):
+                        full = os.path.join(dirpath, name)
+                        info = tarfile.TarInfo(top + "/" + os.path.relpath(full, src))
+                        info.size, info.mode, info.mtime = os.path.getsize(full), 0o644, 0
+                        with open(full, "rb") as f:
+                            tar.addfile(info, f)
+    shutil.rmtree(src)
 
 
 def clean_env(root):
