@@ -152,7 +152,8 @@ int engine_render(arena *a, const chart *c, vmap *values, const render_opts *o, 
 	values->gotype = GT_VALUES;
 	collect(&col, c, release_map(a, o), obj_capabilities(a, caps),
 		(value){.kind = V_MAP, .u.m = values});
-	qsort(col.t, col.n, sizeof(struct tpl), parse_order);
+	if (col.n)
+		qsort(col.t, col.n, sizeof(struct tpl), parse_order);
 
 	helm_host *host = arena_alloc(a, sizeof(*host));
 	host->a = a;
@@ -194,7 +195,8 @@ int engine_render(arena *a, const chart *c, vmap *values, const render_opts *o, 
 		res[nres].content = strip_no_value(a, sb_str(&sb), sb.len);
 		nres++;
 	}
-	qsort(res, nres, sizeof(rendered), by_name);
+	if (nres)
+		qsort(res, nres, sizeof(rendered), by_name);
 	*out = res;
 	*n = nres;
 	return 0;

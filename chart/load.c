@@ -8,12 +8,11 @@
 #include "chart.h"
 #include "archive.h"
 
-/* TEMPORARY until chart/archive.c lands */
-#pragma weak archive_read_chart
 
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,22 +226,107 @@ static void stringify_list(arena *a, vmap *m, const char *key)
 	}
 }
 
+/* The length of the UTF-8 sequence at s, and its code point (U+FFFD when invalid). */
+static int utf8_next(const unsigned char *s, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	int n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
+	if (!n) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	uint32_t c = s[0] & (0x7F >> n);
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			*cp = 0xFFFD;
+			return 1;
+		}
+		c = c << 6 | (s[i] & 0x3F);
+	}
+	*cp = c;
+	return n;
+}
+
+static bool unicode_space(uint32_t c)
+{
+	return (c >= 9 && c <= 13) || c == ' ' || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+	       c == 0x205F || c == 0x3000;
+}
+
+/* Not printable for Go: controls, and the format characters charts meet in practice. */
+static bool unprintable(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || (c >= 0x200B && c <= 0x200F) ||
+	       (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF ||
+	       (c >= 0xD800 && c <= 0xDFFF) || (c >= 0xE000 && c <= 0xF8FF);
+}
+
+/* chart.sanitizeString: spaces become ' ', unprintable characters go. */
+static void sanitize(arena *a, vmap *m, const char *key)
+{
+	value *v = map_getc(m, key);
+	if (!v || v->kind != V_STRING)
+		return;
+	strbuf sb;
+	sb_init(&sb, a);
+	bool changed = false;
+	for (uint32_t i = 0; i < v->len;) {
+		uint32_t c;
+		int n = utf8_next((const unsigned char *)v->u.s + i, &c);
+		if (unicode_space(c)) {
+			sb_addc(&sb, ' ');
+			changed |= c != ' ';
+		} else if (unprintable(c)) {
+			changed = true;
+		} else {
+			sb_add(&sb, v->u.s + i, (size_t)n);
+		}
+		i += (uint32_t)n;
+	}
+	if (changed)
+		*v = v_str(a, sb.buf ? sb.buf : "", sb.len);
+}
+
+static void sanitize_list(arena *a, vmap *m, const char *key)
+{
+	value *l = map_getc(m, key);
+	if (!l || l->kind != V_LIST)
+		return;
+	for (uint32_t i = 0; i < l->u.l->len; i++) {
+		vmap *tmp = v_map_new(a).u.m;
+		map_setc(a, tmp, "x", l->u.l->items[i]);
+		sanitize(a, tmp, "x");
+		l->u.l->items[i] = *map_getc(tmp, "x");
+	}
+}
+
 static void stringify_all(arena *a, vmap *m, const char *const *keys)
 {
-	for (; *keys; keys++)
+	for (; *keys; keys++) {
 		stringify(a, m, *keys);
+		sanitize(a, m, *keys);
+	}
 }
 
 /* The string fields of chart.Metadata, Maintainer and Dependency as Go decodes them. */
 static void typed_metadata(arena *a, vmap *m)
 {
-	static const char *const meta_keys[] = {"name", "home", "version", "description", "icon",
-		"apiVersion", "condition", "tags", "appVersion", "kubeVersion", "type", NULL};
+	static const char *const meta_keys[] = {"name", "home", "description", "icon", "condition",
+		"tags", "appVersion", "kubeVersion", NULL};
+	static const char *const raw_keys[] = {"version", "apiVersion", "type", NULL};
 	static const char *const maint_keys[] = {"name", "email", "url", NULL};
-	static const char *const dep_keys[] = {"name", "version", "repository", "condition", "alias", NULL};
+	static const char *const dep_keys[] = {"name", "version", "repository", "condition", NULL};
 	stringify_all(a, m, meta_keys);
+	for (const char *const *k = raw_keys; *k; k++)
+		stringify(a, m, *k);
 	stringify_list(a, m, "sources");
 	stringify_list(a, m, "keywords");
+	sanitize_list(a, m, "sources");
+	sanitize_list(a, m, "keywords");
 	value *l = map_getc(m, "maintainers");
 	for (uint32_t i = 0; l && l->kind == V_LIST && i < l->u.l->len; i++)
 		if (l->u.l->items[i].kind == V_MAP)
@@ -251,7 +335,9 @@ static void typed_metadata(arena *a, vmap *m)
 	for (uint32_t i = 0; l && l->kind == V_LIST && i < l->u.l->len; i++)
 		if (l->u.l->items[i].kind == V_MAP) {
 			stringify_all(a, l->u.l->items[i].u.m, dep_keys);
+			stringify(a, l->u.l->items[i].u.m, "alias");
 			stringify_list(a, l->u.l->items[i].u.m, "tags");
+			sanitize_list(a, l->u.l->items[i].u.m, "tags");
 		}
 	value *an = map_getc(m, "annotations");
 	if (an && an->kind == V_MAP)
@@ -321,12 +407,21 @@ static int validate_dependencies(arena *a, const chart *c, const char **err)
 	return 0;
 }
 
+static bool has_null(const vmap *m, const char *key)
+{
+	value *l = map_getc(m, key);
+	for (uint32_t i = 0; l && l->kind == V_LIST && i < l->u.l->len; i++)
+		if (l->u.l->items[i].kind == V_NIL)
+			return true;
+	return false;
+}
+
 static int validate_metadata(arena *a, const chart *c, const char **err)
 {
 	const char *base = c->name ? strrchr(c->name, '/') : NULL;
 	if (!c->name || !*c->name)
 		*err = "validation: chart.metadata.name is required";
-	else if ((base && base[1]) || !strcmp(c->name, "..") || !strcmp(c->name, "."))
+	else if (base) /* Helm 3.17.3: name != filepath.Base(name) */
 		*err = arena_sprintf(a, "validation: chart.metadata.name \"%s\" is invalid", c->name);
 	else if (!c->version || !*c->version)
 		*err = "validation: chart.metadata.version is required";
@@ -334,14 +429,22 @@ static int validate_metadata(arena *a, const chart *c, const char **err)
 		*err = arena_sprintf(a, "validation: chart.metadata.version \"%s\" is invalid", c->version);
 	else if (c->type && *c->type && strcmp(c->type, "application") && strcmp(c->type, "library"))
 		*err = "validation: chart.metadata.type must be application or library";
+	else if (has_null(c->meta.u.m, "maintainers"))
+		*err = "validation: maintainers must not contain empty or null nodes";
+	else if (has_null(c->meta.u.m, "dependencies"))
+		*err = "validation: dependencies must not contain empty or null nodes";
 	else
 		return validate_dependencies(a, c, err);
 	return -1;
 }
 
+/* Appends f; the array grows by doubling (its capacity is the next power of two). */
 static void add_file(arena *a, chart_file **arr, size_t *n, chart_file f)
 {
-	*arr = arena_realloc(a, *arr, *n * sizeof(chart_file), (*n + 1) * sizeof(chart_file));
+	if ((*n & (*n - 1)) == 0) {
+		size_t cap = *n ? *n * 2 : 1;
+		*arr = arena_realloc(a, *arr, *n * sizeof(chart_file), cap * sizeof(chart_file));
+	}
 	(*arr)[(*n)++] = f;
 }
 
@@ -457,11 +560,8 @@ static int load_sub(arena *a, const char *parent, const struct subgroup *g, int 
 		}
 		chart_file *files;
 		size_t n;
-		if (!archive_read_chart) {
-			*err = "chart archives are not supported yet";
-			return -1;
-		}
-		if (archive_read_chart(a, g->name, g->files[0].data, g->files[0].len, &files, &n, err))
+		if (archive_read_chart_data(a, g->name, g->files[0].data, g->files[0].len, &files, &n,
+					    err))
 			return -1;
 		return load_files(a, files, n, depth + 1, out, err);
 	}
@@ -477,6 +577,23 @@ static int load_sub(arena *a, const char *parent, const struct subgroup *g, int 
 	return load_files(a, files, n, depth + 1, out, err);
 }
 
+/* Helm's loader removes a UTF-8 byte order mark from every file. */
+static const chart_file *strip_boms(arena *a, const chart_file *files, size_t n)
+{
+	chart_file *copy = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (files[i].len < 3 || memcmp(files[i].data, "\xEF\xBB\xBF", 3))
+			continue;
+		if (!copy) {
+			copy = arena_alloc(a, (n + 1) * sizeof(chart_file));
+			memcpy(copy, files, n * sizeof(chart_file));
+		}
+		copy[i].data += 3;
+		copy[i].len -= 3;
+	}
+	return copy ? copy : files;
+}
+
 static int load_files(arena *a, const chart_file *files, size_t n, int depth, chart **out,
 		      const char **err)
 {
@@ -484,6 +601,7 @@ static int load_files(arena *a, const chart_file *files, size_t n, int depth, ch
 		*err = "chart dependencies are nested too deeply";
 		return -1;
 	}
+	files = strip_boms(a, files, n);
 	chart *c = arena_alloc(a, sizeof(*c));
 	c->values = v_map_new(a).u.m;
 	struct subgroup *subs = NULL;
@@ -544,11 +662,9 @@ int chart_load_archive(arena *a, const char *path, chart **out, const char **err
 	size_t n;
 	if (read_file(a, path, MAX_TOTAL_SIZE, &data, &len, err) != 0)
 		return -1;
-	if (!archive_read_chart) {
-		*err = "chart archives are not supported yet";
-		return -1;
-	}
-	if (archive_read_chart(a, path, data, len, &files, &n, err) != 0)
+	char abs[PATH_MAX];
+	const char *what = realpath(path, abs) ? arena_strdup(a, abs) : path;
+	if (archive_read_chart(a, what, data, len, &files, &n, err) != 0)
 		return -1;
 	if (chart_load_files(a, files, n, out, err) != 0)
 		return -1;

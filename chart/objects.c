@@ -128,6 +128,69 @@ static const vclass dep_class = {
 	.json_order = dep_json_order,
 };
 
+/* ---- *chart.Maintainer ---- */
+
+static const char *const maint_json_order[] = {"name", "email", "url", NULL};
+
+static value maint_get(arena *a, const vmap *m, const char *key)
+{
+	value *v = map_getc(m, key);
+	return v && v->kind == V_STRING ? *v : v_str_static("", 0);
+	(void)a;
+}
+
+static bool maint_field(arena *a, const vobj *o, const char *name, value *out)
+{
+	const vmap *m = o->data;
+	if (!strcmp(name, "Name"))
+		*out = maint_get(a, m, "name");
+	else if (!strcmp(name, "Email"))
+		*out = maint_get(a, m, "email");
+	else if (!strcmp(name, "URL"))
+		*out = maint_get(a, m, "url");
+	else
+		return false;
+	return true;
+}
+
+static value maint_plain(arena *a, const vobj *o)
+{
+	const vmap *m = o->data;
+	value p = v_map_new(a);
+	for (const char *const *k = maint_json_order; *k; k++) {
+		value v = maint_get(a, m, *k);
+		if (v.len)
+			map_setc(a, p.u.m, *k, v);
+	}
+	return p;
+}
+
+static const fn_def maint_methods[] = {{0}};
+
+static const vclass maint_class = {
+	.gotype = "*chart.Maintainer",
+	.field = maint_field,
+	.methods = maint_methods,
+	.to_plain = maint_plain,
+	.kind = "ptr",
+	.json_order = maint_json_order,
+};
+
+/* Maintainers as []*chart.Maintainer, or NULL when Chart.yaml has none. */
+static bool maintainers(arena *a, const chart *c, value *out)
+{
+	value *l = c->meta.kind == V_MAP ? map_getc(c->meta.u.m, "maintainers") : NULL;
+	if (!l || l->kind != V_LIST)
+		return false;
+	*out = v_list_new(a, l->u.l->len);
+	out->u.l->gotype = "[]*chart.Maintainer";
+	for (uint32_t i = 0; i < l->u.l->len; i++) {
+		value it = l->u.l->items[i];
+		list_push(a, out->u.l, v_obj(a, &maint_class, it.kind == V_MAP ? it.u.m : v_map_new(a).u.m));
+	}
+	return true;
+}
+
 static value dependencies(arena *a, const chart *c)
 {
 	value l = v_list_new(a, (uint32_t)c->nmdeps);
@@ -148,6 +211,8 @@ static bool chart_field(arena *a, const vobj *o, const char *name, value *out)
 		*out = dependencies(a, co->c);
 		return true;
 	}
+	if (!strcmp(name, "Maintainers") && maintainers(a, co->c, out))
+		return true;
 	for (size_t i = 0; i < sizeof(chart_fields) / sizeof(chart_fields[0]); i++) {
 		if (strcmp(chart_fields[i].go, name))
 			continue;
@@ -177,6 +242,9 @@ static value chart_plain(arena *a, const vobj *o)
 		if (v && value_truthy(*v))
 			map_setc(a, m.u.m, chart_fields[i].json, *v);
 	}
+	value ml;
+	if (maintainers(a, co->c, &ml) && ml.u.l->len)
+		map_setc(a, m.u.m, "maintainers", ml);
 	if (co->c->has_mdeps && co->c->nmdeps)
 		map_setc(a, m.u.m, "dependencies", dependencies(a, co->c));
 	else

@@ -150,6 +150,9 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		return -1;
 	if (chart_load_dir(a, dir, &c, err) != 0)
 		return -1;
+	value *dep = map_getc(c->meta.u.m, "deprecated");
+	if (dep && dep->kind == V_BOOL && dep->u.b)
+		fputs("WARNING: This chart is deprecated\n", stderr);
 	if (c->type && !strcmp(c->type, "library")) {
 		*err = "library charts are not installable";
 		return -1;
