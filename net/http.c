@@ -1,0 +1,629 @@
+/* http.c - the one file that uses libcurl: GET into memory or into a file.
+ *
+ * Helm's HTTP getter in C: TLS options per repository, basic auth (only ever
+ * sent to the URL's own host, as curl does by default), proxies from the
+ * environment, a size cap, connect and stall timeouts. Errors read like Go's
+ * (`Get "URL": dial tcp ...`) but never carry credentials. SHA-256 is here
+ * too (FIPS 180-4), so downloads can be checked as they are written.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "../values/strbuf.h"
+#include "http.h"
+
+/* ---- SHA-256 ---- */
+
+typedef struct sha256 {
+	uint32_t h[8];
+	uint64_t n;
+	unsigned char blk[64];
+	size_t used;
+} sha256;
+
+static const uint32_t K[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha_block(sha256 *s, const unsigned char *p)
+{
+	uint32_t w[64], v[8];
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (int i = 16; i < 64; i++) {
+		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	memcpy(v, s->h, sizeof v);
+	for (int i = 0; i < 64; i++) {
+		uint32_t t1 = v[7] + (ROR(v[4], 6) ^ ROR(v[4], 11) ^ ROR(v[4], 25)) +
+			      ((v[4] & v[5]) ^ (~v[4] & v[6])) + K[i] + w[i];
+		uint32_t t2 = (ROR(v[0], 2) ^ ROR(v[0], 13) ^ ROR(v[0], 22)) +
+			      ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+		memmove(v + 1, v, 7 * sizeof v[0]);
+		v[4] += t1;
+		v[0] = t1 + t2;
+	}
+	for (int i = 0; i < 8; i++)
+		s->h[i] += v[i];
+}
+
+static void sha_init(sha256 *s)
+{
+	static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+				       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	memcpy(s->h, h0, sizeof h0);
+	s->n = 0;
+	s->used = 0;
+}
+
+static void sha_update(sha256 *s, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	s->n += len;
+	while (len) {
+		size_t k = 64 - s->used < len ? 64 - s->used : len;
+		memcpy(s->blk + s->used, p, k);
+		s->used += k, p += k, len -= k;
+		if (s->used == 64) {
+			sha_block(s, s->blk);
+			s->used = 0;
+		}
+	}
+}
+
+static const char *sha_hex(arena *a, sha256 *s)
+{
+	uint64_t bits = s->n * 8;
+	unsigned char pad[72] = {0x80};
+	size_t padn = (s->used < 56 ? 56 : 120) - s->used;
+	for (int i = 0; i < 8; i++)
+		pad[padn + i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha_update(s, pad, padn + 8);
+	char *out = arena_alloc(a, 65);
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x",
+			 (unsigned)(s->h[i / 4] >> (24 - 8 * (i % 4))) & 0xff);
+	return out;
+}
+
+const char *http_sha256_hex(arena *a, const void *data, size_t len)
+{
+	sha256 s;
+	sha_init(&s);
+	sha_update(&s, data, len);
+	return sha_hex(a, &s);
+}
+
+/* ---- URLs in messages ---- */
+
+const char *http_redact(arena *a, const char *url)
+{
+	const char *sep = strstr(url, "://");
+	if (!sep)
+		return url;
+	const char *host = sep + 3, *end = host + strcspn(host, "/?#");
+	const char *at = NULL;
+	for (const char *p = host; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return url;
+	return arena_sprintf(a, "%.*s%s", (int)(host - url), url, at + 1);
+}
+
+/* ---- the transfer ---- */
+
+typedef struct xfer {
+	char *buf; /* malloc'd, memory mode */
+	size_t len, cap, max;
+	FILE *fp; /* file mode */
+	sha256 sha;
+	bool too_big, write_failed, progress, shown;
+	char status[160]; /* the last status line's "CODE REASON" */
+	const char *name; /* for the progress line */
+} xfer;
+
+static size_t on_data(char *p, size_t size, size_t n, void *ud)
+{
+	xfer *x = ud;
+	size_t len = size * n;
+	if (x->len + len > x->max) {
+		x->too_big = true;
+		return 0;
+	}
+	if (x->fp) {
+		if (fwrite(p, 1, len, x->fp) != len) {
+			x->write_failed = true;
+			return 0;
+		}
+		sha_update(&x->sha, p, len);
+	} else {
+		if (x->len + len + 1 > x->cap) {
+			x->cap = (x->len + len + 1) * 2;
+			x->buf = xrealloc(x->buf, x->cap);
+		}
+		memcpy(x->buf + x->len, p, len);
+	}
+	x->len += len;
+	return len;
+}
+
+/* Keeps the text after "HTTP/x.y " of each status line (the last one wins). */
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+	xfer *x = ud;
+	size_t len = size * n;
+	if (len > 5 && !memcmp(p, "HTTP/", 5)) {
+		const char *sp = memchr(p, ' ', len);
+		if (sp) {
+			size_t k = len - (size_t)(sp + 1 - p);
+			while (k && (sp[k] == '\r' || sp[k] == '\n'))
+				k--;
+			if (k >= sizeof x->status)
+				k = sizeof x->status - 1;
+			memcpy(x->status, sp + 1, k);
+			x->status[k] = 0;
+		}
+	}
+	return len;
+}
+
+static int on_progress(void *ud, curl_off_t total, curl_off_t now, curl_off_t ut, curl_off_t un)
+{
+	(void)ut;
+	(void)un;
+	xfer *x = ud;
+	if (now <= 0)
+		return 0;
+	if (total > 0)
+		fprintf(stderr, "\rDownloading %s: %lld / %lld KiB", x->name, (long long)now / 1024,
+			(long long)total / 1024);
+	else
+		fprintf(stderr, "\rDownloading %s: %lld KiB", x->name, (long long)now / 1024);
+	x->shown = true;
+	return 0;
+}
+
+static long timeout_seconds(void)
+{
+	const char *s = getenv("RENDER_HTTP_TIMEOUT");
+	if (s && *s) {
+		char *end;
+		long v = strtol(s, &end, 10);
+		if (!*end && v > 0)
+			return v;
+	}
+	return 30;
+}
+
+/* Go's http.StatusText for the codes a chart repository is likely to give. */
+static const char *status_text(long code)
+{
+	static const struct {
+		long code;
+		const char *text;
+	} t[] = {
+	    {301, "Moved Permanently"},
+	    {302, "Found"},
+	    {304, "Not Modified"},
+	    {400, "Bad Request"},
+	    {401, "Unauthorized"},
+	    {403, "Forbidden"},
+	    {404, "Not Found"},
+	    {405, "Method Not Allowed"},
+	    {408, "Request Timeout"},
+	    {429, "Too Many Requests"},
+	    {500, "Internal Server Error"},
+	    {502, "Bad Gateway"},
+	    {503, "Service Unavailable"},
+	    {504, "Gateway Timeout"},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (t[i].code == code)
+			return t[i].text;
+	return "";
+}
+
+static const char *lower(arena *a, const char *s)
+{
+	char *o = arena_strdup(a, s);
+	if (*o && isupper((unsigned char)o[0]) && !isupper((unsigned char)o[1]))
+		o[0] = (char)tolower((unsigned char)o[0]);
+	return o;
+}
+
+/* "ip:port" as Go's dial errors name it (the URL's host when no address was reached). */
+static const char *host_port(arena *a, CURL *c, const char *ip, long port)
+{
+	char *host = NULL, *p = NULL, *url = NULL;
+	const char *out;
+	if (ip && *ip)
+		return arena_sprintf(a, strchr(ip, ':') ? "[%s]:%ld" : "%s:%ld", ip, port);
+	curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &url);
+	CURLU *u = curl_url();
+	if (!u || !url || curl_url_set(u, CURLUPART_URL, url, 0) ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) ||
+	    curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT))
+		out = "";
+	else
+		out = arena_sprintf(a, "%s:%s", host, p);
+	curl_free(host);
+	curl_free(p);
+	curl_url_cleanup(u);
+	return out;
+}
+
+/* The text after `Get "URL": ` for a failed transfer, in Go's words where it has them. */
+static const char *curl_reason(arena *a, CURL *c, CURLcode rc, const xfer *x, const char *errbuf)
+{
+	long oserr = 0, verify = 0, port = 0;
+	char *ip = NULL;
+	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
+	curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip);
+	curl_easy_getinfo(c, CURLINFO_PRIMARY_PORT, &port);
+	curl_easy_getinfo(c, CURLINFO_SSL_VERIFYRESULT, &verify);
+	if (x->too_big)
+		return arena_sprintf(a, "response larger than the limit of %zu bytes", x->max);
+	if (x->write_failed)
+		return arena_sprintf(a, "write: %s", strerror(errno));
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT: {
+		/* curl names the address it tried; when that is not the URL's, it was a proxy */
+		char h[256];
+		long p;
+		const char *target = host_port(a, c, ip, port), *tried = target, *via = "";
+		if (sscanf(errbuf, "Failed to connect to %255s port %ld", h, &p) == 2) {
+			tried = arena_sprintf(a, strchr(h, ':') ? "[%s]:%ld" : "%s:%ld", h, p);
+			if (strcmp(tried, target))
+				via = "proxyconnect tcp: ";
+		}
+		if (oserr)
+			return arena_sprintf(a, "%sdial tcp %s: connect: %s", via, tried,
+					     lower(a, strerror((int)oserr)));
+		break;
+	}
+	case CURLE_COULDNT_RESOLVE_HOST: {
+		const char *hp = host_port(a, c, NULL, 0), *colon = strrchr(hp, ':');
+		return arena_sprintf(a, "dial tcp: lookup %.*s: no such host",
+				     colon ? (int)(colon - hp) : 0, hp);
+	}
+	case CURLE_OPERATION_TIMEDOUT:
+		return arena_sprintf(
+		    a, "timeout: no response for %ld s (the limit is set by RENDER_HTTP_TIMEOUT)",
+		    timeout_seconds());
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+		if (verify == 18 || verify == 19 || verify == 20 || verify == 21)
+			return "tls: failed to verify certificate: x509: certificate signed by "
+			       "unknown authority";
+		if (verify == 10)
+			return "tls: failed to verify certificate: x509: certificate has expired "
+			       "or is not yet valid";
+		return arena_sprintf(a, "tls: failed to verify certificate: %s",
+				     *errbuf ? errbuf : curl_easy_strerror(rc));
+	case CURLE_PARTIAL_FILE:
+		return "unexpected EOF";
+	default:
+		break;
+	}
+	return lower(a, *errbuf ? errbuf : curl_easy_strerror(rc));
+}
+
+static void set_tls(CURL *c, const http_opts *o)
+{
+	if (o->ca_file && *o->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+	if (o->cert_file && *o->cert_file)
+		curl_easy_setopt(c, CURLOPT_SSLCERT, o->cert_file);
+	if (o->key_file && *o->key_file)
+		curl_easy_setopt(c, CURLOPT_SSLKEY, o->key_file);
+	if (o->insecure) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+}
+
+/* The outcome of a transfer: 0 for a 200, else -1 with Go's or Helm's words in *err. */
+static int result(arena *a, CURL *c, CURLcode rc, const xfer *x, const char *shown,
+		  const char *errbuf, const char **err)
+{
+	long code = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	if (rc != CURLE_OK) {
+		*err = arena_sprintf(a, "Get \"%s\": %s", shown, curl_reason(a, c, rc, x, errbuf));
+		return -1;
+	}
+	if (code == 200)
+		return 0;
+	const char *st = x->status;
+	if (!*st || !strchr(st, ' ') || !st[strcspn(st, " ") + 1])
+		st = arena_sprintf(a, "%ld %s", code, status_text(code));
+	*err = arena_sprintf(a, "failed to fetch %s : %s", shown, st);
+	return -1;
+}
+
+/* Basic auth, only when both parts are given (Helm's getter rule). curl never
+ * sends it on to another host after a redirect. */
+static void set_auth(CURL *c, const http_opts *o)
+{
+	if (o->username && *o->username && o->password && *o->password) {
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(c, CURLOPT_USERNAME, o->username);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, o->password);
+	}
+}
+
+/* curl reads http_proxy, https_proxy, all_proxy and no_proxy itself; Go also reads
+ * HTTP_PROXY for http URLs, and never sends loopback traffic through a proxy. */
+static void set_proxy(arena *a, CURL *c, const char *url)
+{
+	const char *up = getenv("HTTP_PROXY"), *np = getenv("no_proxy");
+	if (!strncmp(url, "http:", 5) && !getenv("http_proxy") && up && *up)
+		curl_easy_setopt(c, CURLOPT_PROXY, up);
+	if (!np)
+		np = getenv("NO_PROXY");
+	curl_easy_setopt(
+	    c, CURLOPT_NOPROXY,
+	    arena_sprintf(a, "%s%slocalhost,127.0.0.0/8,::1", np ? np : "", np && *np ? "," : ""));
+}
+
+/* Runs one GET; returns 0 on a 200, or -1 with *err. */
+static int transfer(arena *a, const char *url, const http_opts *o, xfer *x, const char **err)
+{
+	static bool inited;
+	if (!inited) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		inited = true;
+	}
+	const char *shown = http_redact(a, url);
+	CURL *c = curl_easy_init();
+	if (!c) {
+		*err = "cannot start an HTTP client";
+		return -1;
+	}
+	char errbuf[CURL_ERROR_SIZE] = "";
+	long secs = timeout_seconds();
+	struct curl_slist *hdr = NULL;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "Helm/3.17.3");
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, secs);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, secs);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+	if (o->accept) {
+		hdr = curl_slist_append(hdr, arena_sprintf(a, "Accept: %s", o->accept));
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	}
+	set_auth(c, o);
+	set_tls(c, o);
+	set_proxy(a, c, url);
+	if (isatty(2)) {
+		const char *slash = strrchr(shown, '/');
+		x->name = slash ? slash + 1 : shown;
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
+	CURLcode rc = curl_easy_perform(c);
+	if (x->shown)
+		fputs("\r\033[K", stderr);
+	int ret = result(a, c, rc, x, shown, errbuf, err);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+	return ret;
+}
+
+int http_get(arena *a, const char *url, const http_opts *o, char **data, size_t *len,
+	     const char **err)
+{
+	xfer x = {.max = o->max_size ? o->max_size : (size_t)256 << 20};
+	int rc = transfer(a, url, o, &x, err);
+	if (!rc) {
+		*data = arena_strndup(a, x.buf ? x.buf : "", x.len);
+		*len = x.len;
+	}
+	free(x.buf);
+	return rc;
+}
+
+int http_get_file(arena *a, const char *url, const http_opts *o, const char *dest,
+		  const char *sha256_hex, const char **err)
+{
+	/* dest plus random digits, as Go's os.CreateTemp names it */
+	static unsigned seed;
+	if (!seed)
+		seed = (unsigned)getpid() * 2654435761u ^ (unsigned)time(NULL);
+	char *tmp;
+	int fd, tries = 0;
+	do {
+		seed = seed * 1103515245u + 12345u;
+		tmp = arena_sprintf(a, "%s%u", dest, seed % 4000000000u);
+		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL, 0600);
+	} while (fd < 0 && errno == EEXIST && ++tries < 100);
+	if (fd < 0) {
+		*err = arena_sprintf(a, "open %s: %s", tmp, lower(a, strerror(errno)));
+		return -1;
+	}
+	xfer x = {.max = o->max_size ? o->max_size : (size_t)256 << 20};
+	x.fp = fdopen(fd, "wb");
+	if (!x.fp) {
+		close(fd);
+		unlink(tmp);
+		*err = arena_sprintf(a, "open %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	sha_init(&x.sha);
+	int rc = transfer(a, url, o, &x, err);
+	if (fclose(x.fp) && !rc) {
+		*err = arena_sprintf(a, "write %s: %s", tmp, strerror(errno));
+		rc = -1;
+	}
+	if (!rc && sha256_hex && *sha256_hex) {
+		const char *got = sha_hex(a, &x.sha);
+		if (strcasecmp(got, sha256_hex)) {
+			*err = arena_sprintf(a,
+					     "digest mismatch for %s: the index says sha256:%s, "
+					     "the download is sha256:%s",
+					     http_redact(a, url), sha256_hex, got);
+			rc = -1;
+		}
+	}
+	if (!rc && (chmod(tmp, 0644) || rename(tmp, dest))) {
+		*err = arena_sprintf(a, "rename %s %s: %s", tmp, dest, strerror(errno));
+		rc = -1;
+	}
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+/* ---- general requests (the Kubernetes client): any method, headers, body,
+ * TLS material in memory; every status is returned to the caller ---- */
+
+/* Go's url.Error names the method with a capital first letter only: "Get", "Patch". */
+static const char *go_method(arena *a, const char *m)
+{
+	char *o = arena_strdup(a, m);
+	for (char *p = o + 1; *o && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return o;
+}
+
+static void set_blob(CURL *c, CURLoption opt, const char *pem)
+{
+	struct curl_blob b = {.data = (void *)pem, .len = strlen(pem), .flags = CURL_BLOB_COPY};
+	curl_easy_setopt(c, opt, &b);
+}
+
+static void req_tls(CURL *c, const http_req *r)
+{
+	if (r->ca_pem && *r->ca_pem)
+		set_blob(c, CURLOPT_CAINFO_BLOB, r->ca_pem);
+	else if (r->ca_file && *r->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, r->ca_file);
+	if (r->cert_pem && *r->cert_pem)
+		set_blob(c, CURLOPT_SSLCERT_BLOB, r->cert_pem);
+	else if (r->cert_file && *r->cert_file)
+		curl_easy_setopt(c, CURLOPT_SSLCERT, r->cert_file);
+	if (r->key_pem && *r->key_pem)
+		set_blob(c, CURLOPT_SSLKEY_BLOB, r->key_pem);
+	else if (r->key_file && *r->key_file)
+		curl_easy_setopt(c, CURLOPT_SSLKEY, r->key_file);
+	if (r->insecure) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+}
+
+/* Go never proxies loopback addresses; NO_PROXY from the environment is kept. */
+static void req_proxy(arena *a, CURL *c, const http_req *r)
+{
+	if (r->proxy && *r->proxy) {
+		curl_easy_setopt(c, CURLOPT_PROXY, r->proxy);
+		return;
+	}
+	const char *np = getenv("NO_PROXY");
+	if (!np || !*np)
+		np = getenv("no_proxy");
+	curl_easy_setopt(c, CURLOPT_NOPROXY,
+			 arena_sprintf(a, "%s%slocalhost,127.0.0.1,::1", np ? np : "", np && *np ? "," : ""));
+}
+
+static void req_content_type(arena *a, CURL *c, http_resp *out)
+{
+	char *ct = NULL;
+	curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+	out->content_type = arena_strdup(a, ct ? ct : "");
+}
+
+int http_request(arena *a, const http_req *r, http_resp *out, const char **err)
+{
+	static bool inited;
+	if (!inited) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		inited = true;
+	}
+	const char *method = r->method ? r->method : "GET";
+	CURL *c = curl_easy_init();
+	if (!c) {
+		*err = "cannot start an HTTP client";
+		return -1;
+	}
+	xfer x = {.max = r->max_size ? r->max_size : (size_t)256 << 20};
+	char errbuf[CURL_ERROR_SIZE] = "";
+	long secs = r->timeout > 0 ? r->timeout : timeout_seconds();
+	struct curl_slist *hdr = NULL;
+	for (size_t i = 0; r->headers && r->headers[i]; i++)
+		hdr = curl_slist_append(hdr, r->headers[i]);
+	hdr = curl_slist_append(hdr, "Expect:");
+	curl_easy_setopt(c, CURLOPT_URL, r->url);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_USERAGENT, r->user_agent ? r->user_agent : "Helm/3.17.3");
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, secs);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, secs);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (r->body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+	} else if (!strcmp(method, "GET")) {
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
+	req_tls(c, r);
+	req_proxy(a, c, r);
+	CURLcode rc = curl_easy_perform(c);
+	int ret = 0;
+	if (rc != CURLE_OK) {
+		*err = arena_sprintf(a, "%s \"%s\": %s", go_method(a, method), http_redact(a, r->url),
+				     curl_reason(a, c, rc, &x, errbuf));
+		ret = -1;
+	} else {
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+		req_content_type(a, c, out);
+		out->body = arena_strndup(a, x.buf ? x.buf : "", x.len);
+		out->len = x.len;
+	}
+	free(x.buf);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+	return ret;
+}
