@@ -18,9 +18,10 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 CSTD := -std=c11 -D_GNU_SOURCE
 OPT ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libcurl and libarchive are opened with dlopen on first use (net/http.c,
-# chart/archive.c): their headers come from pkg-config, but they are not linked.
-LAZY_PKGS := libcurl libarchive
+# libcurl, libarchive and libcrypto are opened with dlopen on first use
+# (net/http.c, chart/archive.c, functions/crypto.c): their headers come from
+# pkg-config, but they are not linked.
+LAZY_PKGS := libcurl libarchive libcrypto
 PKG_LIBS = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null) -lcrypt -lpthread -lm -ldl
 
 # Every folder of C sources (a folder that does not exist yet adds nothing).

@@ -14,6 +14,191 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+
+/* libcrypto is opened on first use: most renders call no crypto function and
+ * should not pay for loading it. Every OpenSSL function below (including the
+ * ones OpenSSL's macros expand to) is a pointer of this table, filled once. */
+#define CRYPTO_SONAME "libcrypto.so.3"
+#define CRYPTO_FUNCS(X) \
+	X(ASN1_IA5STRING_new) \
+	X(ASN1_OCTET_STRING_free) \
+	X(ASN1_STRING_set) \
+	X(BIO_ctrl) \
+	X(BIO_free) \
+	X(BIO_new) \
+	X(BIO_new_mem_buf) \
+	X(BIO_s_mem) \
+	X(BN_free) \
+	X(BN_lshift) \
+	X(BN_new) \
+	X(BN_rand_range) \
+	X(BN_to_ASN1_INTEGER) \
+	X(BN_value_one) \
+	X(EVP_CIPHER_CTX_free) \
+	X(EVP_CIPHER_CTX_new) \
+	X(EVP_CIPHER_CTX_set_padding) \
+	X(EVP_CipherInit_ex) \
+	X(EVP_CipherUpdate) \
+	X(EVP_Digest) \
+	X(EVP_EncodeBlock) \
+	X(EVP_PBE_scrypt) \
+	X(EVP_PKEY_CTX_free) \
+	X(EVP_PKEY_CTX_new_from_name) \
+	X(EVP_PKEY_CTX_new_from_pkey) \
+	X(EVP_PKEY_CTX_set_dsa_paramgen_bits) \
+	X(EVP_PKEY_CTX_set_dsa_paramgen_q_bits) \
+	X(EVP_PKEY_Q_keygen) \
+	X(EVP_PKEY_free) \
+	X(EVP_PKEY_get_base_id) \
+	X(EVP_PKEY_keygen) \
+	X(EVP_PKEY_keygen_init) \
+	X(EVP_PKEY_paramgen) \
+	X(EVP_PKEY_paramgen_init) \
+	X(EVP_aes_256_cbc) \
+	X(EVP_sha1) \
+	X(EVP_sha256) \
+	X(EVP_sha512) \
+	X(GENERAL_NAMES_free) \
+	X(GENERAL_NAME_new) \
+	X(GENERAL_NAME_set0_value) \
+	X(HMAC) \
+	X(OPENSSL_sk_new_null) \
+	X(OPENSSL_sk_num) \
+	X(OPENSSL_sk_push) \
+	X(PEM_read_bio_PrivateKey) \
+	X(PEM_read_bio_X509) \
+	X(PEM_write_bio_PrivateKey) \
+	X(PEM_write_bio_PrivateKey_traditional) \
+	X(PEM_write_bio_X509) \
+	X(X509V3_EXT_conf_nid) \
+	X(X509V3_set_ctx) \
+	X(X509_EXTENSION_free) \
+	X(X509_NAME_add_entry_by_txt) \
+	X(X509_NAME_free) \
+	X(X509_NAME_new) \
+	X(X509_add1_ext_i2d) \
+	X(X509_add_ext) \
+	X(X509_free) \
+	X(X509_get0_subject_key_id) \
+	X(X509_get_serialNumber) \
+	X(X509_get_subject_name) \
+	X(X509_getm_notAfter) \
+	X(X509_getm_notBefore) \
+	X(X509_gmtime_adj) \
+	X(X509_new) \
+	X(X509_set_issuer_name) \
+	X(X509_set_pubkey) \
+	X(X509_set_subject_name) \
+	X(X509_set_version) \
+	X(X509_sign) \
+	X(X509_time_adj_ex) \
+	X(a2i_IPADDRESS)
+
+static struct crypto_api {
+#define X(name) __typeof__(name) *name;
+	CRYPTO_FUNCS(X)
+#undef X
+} crypto_fns;
+static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
+
+static void crypto_load(void)
+{
+	void *h = dlopen(CRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
+	const char *missing = h ? NULL : dlerror();
+#define X(name)                                                                                \
+	if (h && !missing && !(*(void **)&crypto_fns.name = dlsym(h, #name)))                    \
+		missing = #name;
+	CRYPTO_FUNCS(X)
+#undef X
+	if (missing) {
+		fprintf(stderr, "Error: cannot load %s: %s\n", CRYPTO_SONAME, missing);
+		exit(1);
+	}
+}
+
+static const struct crypto_api *crypto_api(void)
+{
+	pthread_once(&crypto_once, crypto_load);
+	return &crypto_fns;
+}
+
+/* from here on, each OpenSSL name calls through the table */
+#define ASN1_IA5STRING_new crypto_api()->ASN1_IA5STRING_new
+#define ASN1_OCTET_STRING_free crypto_api()->ASN1_OCTET_STRING_free
+#define ASN1_STRING_set crypto_api()->ASN1_STRING_set
+#define BIO_ctrl crypto_api()->BIO_ctrl
+#define BIO_free crypto_api()->BIO_free
+#define BIO_new crypto_api()->BIO_new
+#define BIO_new_mem_buf crypto_api()->BIO_new_mem_buf
+#define BIO_s_mem crypto_api()->BIO_s_mem
+#define BN_free crypto_api()->BN_free
+#define BN_lshift crypto_api()->BN_lshift
+#define BN_new crypto_api()->BN_new
+#define BN_rand_range crypto_api()->BN_rand_range
+#define BN_to_ASN1_INTEGER crypto_api()->BN_to_ASN1_INTEGER
+#define BN_value_one crypto_api()->BN_value_one
+#define EVP_CIPHER_CTX_free crypto_api()->EVP_CIPHER_CTX_free
+#define EVP_CIPHER_CTX_new crypto_api()->EVP_CIPHER_CTX_new
+#define EVP_CIPHER_CTX_set_padding crypto_api()->EVP_CIPHER_CTX_set_padding
+#define EVP_CipherInit_ex crypto_api()->EVP_CipherInit_ex
+#define EVP_CipherUpdate crypto_api()->EVP_CipherUpdate
+#define EVP_Digest crypto_api()->EVP_Digest
+#define EVP_EncodeBlock crypto_api()->EVP_EncodeBlock
+#define EVP_PBE_scrypt crypto_api()->EVP_PBE_scrypt
+#define EVP_PKEY_CTX_free crypto_api()->EVP_PKEY_CTX_free
+#define EVP_PKEY_CTX_new_from_name crypto_api()->EVP_PKEY_CTX_new_from_name
+#define EVP_PKEY_CTX_new_from_pkey crypto_api()->EVP_PKEY_CTX_new_from_pkey
+#define EVP_PKEY_CTX_set_dsa_paramgen_bits crypto_api()->EVP_PKEY_CTX_set_dsa_paramgen_bits
+#define EVP_PKEY_CTX_set_dsa_paramgen_q_bits crypto_api()->EVP_PKEY_CTX_set_dsa_paramgen_q_bits
+#define EVP_PKEY_Q_keygen crypto_api()->EVP_PKEY_Q_keygen
+#define EVP_PKEY_free crypto_api()->EVP_PKEY_free
+#define EVP_PKEY_get_base_id crypto_api()->EVP_PKEY_get_base_id
+#define EVP_PKEY_keygen crypto_api()->EVP_PKEY_keygen
+#define EVP_PKEY_keygen_init crypto_api()->EVP_PKEY_keygen_init
+#define EVP_PKEY_paramgen crypto_api()->EVP_PKEY_paramgen
+#define EVP_PKEY_paramgen_init crypto_api()->EVP_PKEY_paramgen_init
+#define EVP_aes_256_cbc crypto_api()->EVP_aes_256_cbc
+#define EVP_sha1 crypto_api()->EVP_sha1
+#define EVP_sha256 crypto_api()->EVP_sha256
+#define EVP_sha512 crypto_api()->EVP_sha512
+#define GENERAL_NAMES_free crypto_api()->GENERAL_NAMES_free
+#define GENERAL_NAME_new crypto_api()->GENERAL_NAME_new
+#define GENERAL_NAME_set0_value crypto_api()->GENERAL_NAME_set0_value
+#define HMAC crypto_api()->HMAC
+#define OPENSSL_sk_new_null crypto_api()->OPENSSL_sk_new_null
+#define OPENSSL_sk_num crypto_api()->OPENSSL_sk_num
+#define OPENSSL_sk_push crypto_api()->OPENSSL_sk_push
+#define PEM_read_bio_PrivateKey crypto_api()->PEM_read_bio_PrivateKey
+#define PEM_read_bio_X509 crypto_api()->PEM_read_bio_X509
+#define PEM_write_bio_PrivateKey crypto_api()->PEM_write_bio_PrivateKey
+#define PEM_write_bio_PrivateKey_traditional crypto_api()->PEM_write_bio_PrivateKey_traditional
+#define PEM_write_bio_X509 crypto_api()->PEM_write_bio_X509
+#define X509V3_EXT_conf_nid crypto_api()->X509V3_EXT_conf_nid
+#define X509V3_set_ctx crypto_api()->X509V3_set_ctx
+#define X509_EXTENSION_free crypto_api()->X509_EXTENSION_free
+#define X509_NAME_add_entry_by_txt crypto_api()->X509_NAME_add_entry_by_txt
+#define X509_NAME_free crypto_api()->X509_NAME_free
+#define X509_NAME_new crypto_api()->X509_NAME_new
+#define X509_add1_ext_i2d crypto_api()->X509_add1_ext_i2d
+#define X509_add_ext crypto_api()->X509_add_ext
+#define X509_free crypto_api()->X509_free
+#define X509_get0_subject_key_id crypto_api()->X509_get0_subject_key_id
+#define X509_get_serialNumber crypto_api()->X509_get_serialNumber
+#define X509_get_subject_name crypto_api()->X509_get_subject_name
+#define X509_getm_notAfter crypto_api()->X509_getm_notAfter
+#define X509_getm_notBefore crypto_api()->X509_getm_notBefore
+#define X509_gmtime_adj crypto_api()->X509_gmtime_adj
+#define X509_new crypto_api()->X509_new
+#define X509_set_issuer_name crypto_api()->X509_set_issuer_name
+#define X509_set_pubkey crypto_api()->X509_set_pubkey
+#define X509_set_subject_name crypto_api()->X509_set_subject_name
+#define X509_set_version crypto_api()->X509_set_version
+#define X509_sign crypto_api()->X509_sign
+#define X509_time_adj_ex crypto_api()->X509_time_adj_ex
+#define a2i_IPADDRESS crypto_api()->a2i_IPADDRESS
 #include <string.h>
 #include <sys/random.h>
 
