@@ -30,7 +30,8 @@ typedef struct chart {
 	const char *name, *version, *api_version, *type;
 	vmap *values;     /* values.yaml (empty map when absent) */
 	const chart_file *raw_values; /* values.yaml as written, or NULL */
-	value schema;     /* values.schema.json, V_NIL when absent */
+	value schema;     /* values.schema.json, V_NIL when absent or not JSON */
+	const char *schema_err; /* why values.schema.json is not JSON (Helm reports it when validating) */
 	chart_file *templates;
 	size_t ntemplates;
 	chart_file *files; /* everything else, for .Files */

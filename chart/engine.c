@@ -158,6 +158,7 @@ int engine_render(arena *a, const chart *c, vmap *values, const render_opts *o, 
 	helm_host *host = arena_alloc(a, sizeof(*host));
 	host->a = a;
 	host->lint_mode = o->lint_mode;
+	host->log = o->log;
 	host->strict = o->strict;
 	host->funcs = functions_table();
 	host->include_depth = v_map_new(a).u.m;

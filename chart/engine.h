@@ -3,6 +3,7 @@
 #ifndef RENDER_ENGINE_H
 #define RENDER_ENGINE_H
 
+#include "../values/strbuf.h"
 #include "chart.h"
 #include "objects.h"
 
@@ -12,6 +13,7 @@ typedef struct render_opts {
 	int revision;
 	capabilities caps;
 	bool strict, lint_mode;
+	strbuf *log; /* Helm's log lines from the functions (lint mode), or NULL */
 } render_opts;
 
 typedef struct rendered {

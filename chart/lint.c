@@ -1282,6 +1282,7 @@ static int render_for_lint(struct linter *l, chart **tp, rendered **files, size_
 		.namespace = l->o->namespace,
 		.caps = l->o->caps,
 		.lint_mode = true,
+		.log = l->log,
 	};
 	*tp = t;
 	*files = NULL;

@@ -7,6 +7,7 @@
  */
 #include "chart.h"
 #include "archive.h"
+#include "lint.h"
 
 
 #include <dirent.h>
@@ -101,6 +102,95 @@ static int name_cmp(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+/* filepath.Abs: path made absolute against the working folder, cleaned of "./". */
+static const char *abs_path(arena *a, const char *path)
+{
+	char cwd[PATH_MAX];
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return path;
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (!strcmp(path, "."))
+		return arena_strdup(a, cwd);
+	return arena_sprintf(a, "%s/%s", cwd, path);
+}
+
+/* filepath.Clean of an absolute path: "." and ".." resolved lexically. */
+static const char *clean_path(arena *a, const char *p)
+{
+	char *out = arena_alloc(a, strlen(p) + 2);
+	size_t n = 0;
+	for (const char *s = p; *s;) {
+		while (*s == '/')
+			s++;
+		const char *e = strchrnul(s, '/');
+		size_t len = (size_t)(e - s);
+		if (len == 1 && s[0] == '.') {
+		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else if (len) {
+			out[n++] = '/';
+			memcpy(out + n, s, len);
+			n += len;
+		}
+		s = e;
+	}
+	if (!n)
+		out[n++] = '/';
+	out[n] = 0;
+	return out;
+}
+
+/* Go's text for an errno: the C library's, lowercased ("no such file or directory"). */
+static const char *go_strerror(arena *a, int e)
+{
+	char *t = arena_strdup(a, strerror(e));
+	if (t[0] >= 'A' && t[0] <= 'Z')
+		t[0] = (char)(t[0] - 'A' + 'a');
+	return t;
+}
+
+/* Helm's sympath.Walk follows links and says so (log.Printf, walk.go:75);
+ * a link that leads nowhere is an error. */
+static int note_symlink(struct walk *w, const char *full)
+{
+	const char *shown = abs_path(w->a, full);
+	char target[PATH_MAX];
+	if (!realpath(full, target)) {
+		char link[PATH_MAX];
+		ssize_t n = readlink(full, link, sizeof(link) - 1);
+		link[n > 0 ? n : 0] = 0;
+		const char *dir = arena_strndup(w->a, shown, (size_t)(strrchr(shown, '/') - shown));
+		const char *to = link[0] == '/' ? link : arena_sprintf(w->a, "%s/%s", dir, link);
+		/* EvalSymlinks names the first component that does not exist */
+		char *t = (char *)clean_path(w->a, to);
+		int e = ENOENT;
+		struct stat st;
+		for (char *p = t + 1;; p++) {
+			if (*p != '/' && *p)
+				continue;
+			char c = *p;
+			*p = 0;
+			if (lstat(t, &st) != 0) {
+				e = errno;
+				break;
+			}
+			if (!c)
+				break;
+			*p = c;
+		}
+		w->err = arena_sprintf(w->a, "error evaluating symlink %s: lstat %s: %s", shown, t,
+				       go_strerror(w->a, e));
+		return -1;
+	}
+	fprintf(stderr, "walk.go:75: found symbolic link in path: %s resolves to %s. Contents of linked file included and used\n",
+		shown, target);
+	return 0;
+}
+
 static int walk_dir(struct walk *w, const char *rel)
 {
 	const char *path = rel[0] ? arena_sprintf(w->a, "%s/%s", w->root, rel) : w->root;
@@ -128,6 +218,8 @@ static int walk_dir(struct walk *w, const char *rel)
 		const char *r = rel[0] ? arena_sprintf(w->a, "%s/%s", rel, names[i]) : names[i];
 		const char *full = arena_sprintf(w->a, "%s/%s", w->root, r);
 		struct stat st;
+		if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode) && note_symlink(w, full) != 0)
+			return -1;
 		if (stat(full, &st) != 0)
 			continue;
 		bool isdir = S_ISDIR(st.st_mode);
@@ -193,6 +285,16 @@ static const char *meta_str(const chart *c, const char *key)
 	return v && v->kind == V_STRING ? v->u.s : NULL;
 }
 
+/* A scalar as its Go text; an integral number prints as the integer yaml.v2
+ * would have read (`version: 1000000` is "1000000", not "1e+06"). */
+static void print_scalar(strbuf *sb, value v)
+{
+	if (v.kind == V_FLOAT && v.u.f == (double)(int64_t)v.u.f && v.u.f > -9.2e18 && v.u.f < 9.2e18)
+		sb_addf(sb, "%lld", (long long)v.u.f);
+	else
+		go_print_value(sb, v);
+}
+
 /* sigs.k8s.io/yaml into a string field: a scalar YAML resolved as a bool or a
  * number becomes its Go printing (`name: y` is "true", `version: 1.10` is "1.1"). */
 static void stringify(arena *a, vmap *m, const char *key)
@@ -206,7 +308,7 @@ static void stringify(arena *a, vmap *m, const char *key)
 	}
 	strbuf sb;
 	sb_init(&sb, a);
-	go_print_value(&sb, *v);
+	print_scalar(&sb, *v);
 	*v = v_str(a, sb.buf ? sb.buf : "", sb.len);
 }
 
@@ -221,7 +323,7 @@ static void stringify_list(arena *a, vmap *m, const char *key)
 			continue;
 		strbuf sb;
 		sb_init(&sb, a);
-		go_print_value(&sb, *it);
+		print_scalar(&sb, *it);
 		*it = v_str(a, sb.buf ? sb.buf : "", sb.len);
 	}
 }
@@ -348,7 +450,19 @@ static void typed_metadata(arena *a, vmap *m)
 static int load_metadata(arena *a, chart *c, const chart_file *f, const char **err)
 {
 	const char *e;
-	if (yaml_load_map(a, f->data, f->len, &c->meta, &e) != 0) {
+	if (yaml_load(a, f->data, f->len, &c->meta, &e) != 0) {
+		*err = arena_sprintf(a, "cannot load Chart.yaml: %s", e);
+		return -1;
+	}
+	if (c->meta.kind == V_NIL)
+		c->meta = v_map_new(a);
+	if (c->meta.kind != V_MAP) {
+		*err = arena_sprintf(a, "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type chart.Metadata",
+				     c->meta.kind == V_LIST ? "array" : c->meta.kind == V_STRING ? "string"
+				     : c->meta.kind == V_BOOL ? "bool" : "number");
+		return -1;
+	}
+	if ((e = lint_metadata_type_error(a, c->meta))) {
 		*err = arena_sprintf(a, "cannot load Chart.yaml: %s", e);
 		return -1;
 	}
@@ -515,11 +629,8 @@ static int classify(arena *a, chart *c, const chart_file *files, size_t n, struc
 			c->values = v.u.m;
 			c->raw_values = &files[i];
 		} else if (!strcmp(f.name, "values.schema.json")) {
-			const char *e;
-			if (json_parse(a, f.data, f.len, &c->schema, &e) != 0) {
-				*err = arena_sprintf(a, "cannot load values.schema.json: %s", e);
-				return -1;
-			}
+			if (json_parse_first(a, f.data, f.len, &c->schema, &c->schema_err) != 0)
+				c->schema = v_nil();
 		} else if (!strcmp(f.name, "requirements.yaml") || !strcmp(f.name, "requirements.lock")) {
 			if (f.name[13] == 'y') {
 				reqs = &files[i];

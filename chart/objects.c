@@ -12,6 +12,7 @@
 
 #include "../renderer/funcs.h"
 #include "../values/strbuf.h"
+#include "../functions/semver.h"
 #include "../values/yaml.h"
 
 /* ---- .Chart ---- */
@@ -320,29 +321,15 @@ void capabilities_add_api(arena *a, capabilities *caps, const char *gv)
 /* Helm parses --kube-version with Masterminds semver (NewVersion: loose, "v" optional). */
 int capabilities_set_kube_version(arena *a, capabilities *caps, const char *v, const char **err)
 {
-	const char *s = v[0] == 'v' ? v + 1 : v;
-	unsigned long maj = 0, min = 0, pat = 0;
-	char *end;
-	int parts = 0;
-	if (*s >= '0' && *s <= '9') {
-		maj = strtoul(s, &end, 10);
-		parts = 1;
-		if (*end == '.' && end[1] >= '0' && end[1] <= '9') {
-			min = strtoul(end + 1, &end, 10);
-			parts = 2;
-			if (*end == '.' && end[1] >= '0' && end[1] <= '9') {
-				pat = strtoul(end + 1, &end, 10);
-				parts = 3;
-			}
-		}
-	}
-	if (!parts || (*end && *end != '-' && *end != '+')) {
-		*err = arena_sprintf(a, "invalid kube version '%s': Invalid Semantic Version", v);
+	const char *canon, *e;
+	uint64_t maj, min;
+	if (semver_parse(a, v, &canon, &maj, &min, &e) != 0) {
+		*err = arena_sprintf(a, "invalid kube version '%s': %s", v, e);
 		return -1;
 	}
-	caps->kube_version = arena_sprintf(a, "v%lu.%lu.%lu%s", maj, min, pat, end);
-	caps->kube_major = arena_sprintf(a, "%lu", maj);
-	caps->kube_minor = arena_sprintf(a, "%lu", min);
+	caps->kube_version = arena_sprintf(a, "v%s", canon);
+	caps->kube_major = arena_sprintf(a, "%llu", (unsigned long long)maj);
+	caps->kube_minor = arena_sprintf(a, "%llu", (unsigned long long)min);
 	return 0;
 }
 

@@ -12,7 +12,9 @@
 
 static void validate_tree(arena *a, const chart *c, vmap *values, strbuf *sb)
 {
-	if (c->schema.kind != V_NIL) {
+	if (c->schema_err) {
+		sb_addf(sb, "%s:\n%s", c->name, c->schema_err);
+	} else if (c->schema.kind != V_NIL) {
 		strbuf e;
 		sb_init(&e, a);
 		if (schema_validate(a, c->schema, (value){.kind = V_MAP, .u.m = values}, &e) != 0) {

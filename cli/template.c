@@ -169,7 +169,8 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		.revision = 1,
 	};
 	capabilities_default(a, &ro.caps);
-	if (o->kube_version && capabilities_set_kube_version(a, &ro.caps, o->kube_version, err) != 0)
+	if (o->kube_version && *o->kube_version &&
+	    capabilities_set_kube_version(a, &ro.caps, o->kube_version, err) != 0)
 		return -1;
 	for (size_t i = 0; i < o->api_versions.n; i++)
 		capabilities_add_api(a, &ro.caps, o->api_versions.v[i]);

@@ -27,6 +27,7 @@ extern const fn_def fn_family_semver[];
 extern const fn_def fn_family_dates[];
 extern const fn_def fn_family_paths[];
 extern const fn_def fn_family_helm[];
+extern const fn_def fn_family_toml[];
 
 /* Helm's per-render state that its own functions need (fnctx.host points here). */
 typedef struct helm_host {
@@ -36,6 +37,7 @@ typedef struct helm_host {
 	const fn_table *funcs;  /* for tpl's fresh template sets */
 	tset *reference;        /* every template of the chart tree, for tpl */
 	bool strict;            /* missingkey=error */
+	strbuf *log;            /* Helm's log lines (lint mode's required/fail), or NULL */
 } helm_host;
 
 /* Helm's engine error clean-ups (pkg/engine/engine.go), shared with the chart engine. */

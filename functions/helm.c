@@ -83,8 +83,12 @@ static value fn_required(fnctx *c, value *argv, int argc)
 	(void)argc;
 	value v = argv[1];
 	if (v.kind == V_NIL || (v.kind == V_STRING && v.len == 0)) {
-		if (host_of(c)->lint_mode)
+		if (host_of(c)->lint_mode) {
+			if (host_of(c)->log)
+				sb_addf(host_of(c)->log, "engine.go:206: [INFO] Missing required value: %s\n",
+					argv[0].u.s);
 			return v_str_static("", 0);
+		}
 		fn_fail(c, WARN_START "%s" WARN_END, argv[0].u.s);
 	}
 	return v;
@@ -93,8 +97,11 @@ static value fn_required(fnctx *c, value *argv, int argc)
 static value fn_fail_helm(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
-	if (host_of(c)->lint_mode)
+	if (host_of(c)->lint_mode) {
+		if (host_of(c)->log)
+			sb_addf(host_of(c)->log, "engine.go:227: [INFO] Fail: %s\n", argv[0].u.s);
 		return v_str_static("", 0);
+	}
 	fn_fail(c, WARN_START "%s" WARN_END, argv[0].u.s);
 }
 
@@ -273,16 +280,9 @@ const char *helm_exec_error(arena *a, const char *filename, const terror *err)
 	const char *e = s ? strstr(s + strlen(WARN_START), WARN_END) : NULL;
 	if (!s || !e)
 		return msg;
-	/* the regexp (.*) is greedy: up to the last end marker on the same line */
-	for (const char *x = e; (x = strstr(x + 1, WARN_END));) {
-		const char *nl = memchr(s, '\n', (size_t)(x - s));
-		if (nl)
-			break;
+	/* the regexp ((?s).*) is greedy and crosses lines: up to the last end marker */
+	for (const char *x = e; (x = strstr(x + 1, WARN_END));)
 		e = x;
-	}
-	const char *nl = memchr(s, '\n', (size_t)(e - s));
-	if (nl)
-		return msg;
 	s += strlen(WARN_START);
 	return arena_sprintf(a, "execution error at (%.*s): %.*s", (int)(t2 - t1 - 2), t1 + 2,
 			     (int)(e - s), s);

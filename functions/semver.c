@@ -566,3 +566,15 @@ bool semver_valid(arena *a, const char *version)
 	semver v;
 	return sv_parse(a, version, strlen(version), &v) == NULL;
 }
+
+int semver_parse(arena *a, const char *version, const char **canonical, uint64_t *major,
+		 uint64_t *minor, const char **err)
+{
+	semver v;
+	if ((*err = sv_parse(a, version, strlen(version), &v)))
+		return -1;
+	*canonical = sv_string(a, &v);
+	*major = v.major;
+	*minor = v.minor;
+	return 0;
+}

@@ -4,6 +4,7 @@
 #define RENDER_SEMVER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../values/arena.h"
 
@@ -15,5 +16,10 @@ int semver_check(arena *a, const char *cons, const char *version, bool *ok, cons
 
 /* Masterminds' NewVersion accepts version ("1.2", "v1.2.3-rc.1+b"). */
 bool semver_valid(arena *a, const char *version);
+
+/* NewVersion then String(): *canonical is "1.2.3-pre+meta" (no "v"). Returns 0,
+ * or -1 with *err set to Masterminds' message. */
+int semver_parse(arena *a, const char *version, const char **canonical, uint64_t *major,
+		 uint64_t *minor, const char **err);
 
 #endif

@@ -339,6 +339,57 @@ int json_parse(arena *a, const char *text, size_t len, value *out, const char **
 	return 0;
 }
 
+static bool json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The length of the first JSON value in text (after leading space), without
+ * checking it: the decoder's parse of that value reports its own errors. */
+static size_t first_value_end(const char *text, size_t len)
+{
+	size_t i = 0;
+	while (i < len && json_space(text[i]))
+		i++;
+	int depth = 0;
+	bool in_str = false;
+	for (; i < len; i++) {
+		char c = text[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"' && (in_str = false, depth == 0))
+				return i + 1;
+			continue;
+		}
+		if (c == '"')
+			in_str = true;
+		else if (c == '{' || c == '[')
+			depth++;
+		else if ((c == '}' || c == ']') && --depth <= 0)
+			return i + 1;
+		else if (depth == 0 && (json_space(c) || c == ',' || c == ':'))
+			return i;
+	}
+	return len;
+}
+
+int json_parse_first(arena *a, const char *text, size_t len, value *out, const char **err)
+{
+	size_t i = 0;
+	while (i < len && json_space(text[i]))
+		i++;
+	if (i == len) {
+		*err = "EOF";
+		return -1;
+	}
+	if (json_parse(a, text, first_value_end(text, len), out, err) == 0)
+		return 0;
+	if (!strcmp(*err, "unexpected end of JSON input"))
+		*err = "unexpected EOF";
+	return -1;
+}
+
 /* ---- emitting ---- */
 
 typedef struct jemit {

@@ -16,6 +16,10 @@
  * ("invalid character 'x' looking for beginning of value", "unexpected end of JSON input"...). */
 int json_parse(arena *a, const char *text, size_t len, value *out, const char **err);
 
+/* json.NewDecoder(r).Decode: the first JSON value of text; what follows it is
+ * not read. Empty input is "EOF", a value cut short "unexpected EOF". */
+int json_parse_first(arena *a, const char *text, size_t len, value *out, const char **err);
+
 /* json.Marshal(v). Returns 0, or -1 with *err ("json: unsupported value: NaN"...). */
 int json_emit(strbuf *out, value v, const char **err);
 /* json.MarshalIndent(v, "", "  ") (toPrettyJson). */
