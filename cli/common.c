@@ -14,8 +14,10 @@ int read_whole_file(arena *a, const char *path, const char **data, size_t *len, 
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	if (!f) {
-		*err = arena_sprintf(a, "open %s: %s", path,
-				     errno == ENOENT ? "no such file or directory" : strerror(errno));
+		char *why = arena_strdup(a, strerror(errno)); /* Go's texts are lowercase */
+		if (why[0] >= 'A' && why[0] <= 'Z')
+			why[0] = (char)(why[0] - 'A' + 'a');
+		*err = arena_sprintf(a, "open %s: %s", path, why);
 		return -1;
 	}
 	strbuf sb;
@@ -28,7 +30,7 @@ int read_whole_file(arena *a, const char *path, const char **data, size_t *len, 
 	if (f != stdin)
 		fclose(f);
 	if (bad) {
-		*err = arena_sprintf(a, "read %s: %s", path, strerror(EISDIR));
+		*err = arena_sprintf(a, "read %s: is a directory", path);
 		return -1;
 	}
 	*data = sb_str(&sb);
