@@ -7,6 +7,7 @@
  */
 #include "chart.h"
 #include "archive.h"
+#include "ignore.h"
 #include "lint.h"
 
 
@@ -39,37 +40,9 @@ struct walk {
 	const char *root;
 	chart_file *files;
 	size_t n, cap, total;
-	const char **ignore; /* .helmignore patterns */
-	size_t nignore;
+	const ignore_rules *ignore; /* .helmignore and Helm's default rule */
 	const char *err;
 };
-
-static bool ignored(const struct walk *w, const char *rel, bool isdir)
-{
-	const char *base = strrchr(rel, '/');
-	base = base ? base + 1 : rel;
-	if (strncmp(rel, "templates/.", 11) == 0 && strchr(rel + 10, '/') == NULL && rel[11])
-		return true;
-	for (size_t i = 0; i < w->nignore; i++) {
-		const char *p = w->ignore[i];
-		size_t pl = strlen(p);
-		char pat[1024];
-		bool dironly = pl && p[pl - 1] == '/';
-		if (dironly && !isdir)
-			continue;
-		snprintf(pat, sizeof(pat), "%.*s", (int)(dironly ? pl - 1 : pl), p);
-		if (pat[0] == '/') {
-			if (fnmatch(pat + 1, rel, FNM_PATHNAME) == 0)
-				return true;
-		} else if (strchr(pat, '/')) {
-			if (fnmatch(pat, rel, FNM_PATHNAME) == 0)
-				return true;
-		} else if (fnmatch(pat, base, 0) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
 
 static int read_file(arena *a, const char *path, size_t max, const char **data, size_t *len,
 		     const char **err)
@@ -157,7 +130,7 @@ static const char *go_strerror(arena *a, int e)
  * a link that leads nowhere is an error. */
 static int note_symlink(struct walk *w, const char *full)
 {
-	const char *shown = abs_path(w->a, full);
+	const char *shown = clean_path(w->a, abs_path(w->a, full));
 	char target[PATH_MAX];
 	if (!realpath(full, target)) {
 		char link[PATH_MAX];
@@ -223,15 +196,18 @@ static int walk_dir(struct walk *w, const char *rel)
 		if (stat(full, &st) != 0)
 			continue;
 		bool isdir = S_ISDIR(st.st_mode);
-		if (ignored(w, r, isdir))
+		if (ignore_match(w->ignore, r, isdir))
 			continue;
 		if (isdir) {
 			if (walk_dir(w, r) != 0)
 				return -1;
 			continue;
 		}
-		if (!S_ISREG(st.st_mode))
-			continue;
+		if (!S_ISREG(st.st_mode)) {
+			w->err = arena_sprintf(w->a, "cannot load irregular file %s as it has file mode type bits set",
+					       clean_path(w->a, abs_path(w->a, full)));
+			return -1;
+		}
 		if (w->n >= MAX_FILES) {
 			w->err = arena_sprintf(w->a, "chart '%s' has too many files", w->root);
 			return -1;
@@ -255,28 +231,21 @@ static int walk_dir(struct walk *w, const char *rel)
 	return 0;
 }
 
-static void load_helmignore(struct walk *w)
+static int load_helmignore(struct walk *w)
 {
-	const char *data;
+	const char *data = NULL, *err;
 	size_t len;
-	const char *err;
 	const char *p = arena_sprintf(w->a, "%s/.helmignore", w->root);
-	if (access(p, R_OK) != 0 || read_file(w->a, p, MAX_FILE_SIZE, &data, &len, &err) != 0)
-		return;
-	w->ignore = arena_alloc(w->a, (len / 2 + 2) * sizeof(char *));
-	for (const char *s = data; *s;) {
-		const char *e = strchr(s, '\n');
-		size_t n = e ? (size_t)(e - s) : strlen(s);
-		char *line = arena_strndup(w->a, s, n);
-		while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
-			line[--n] = 0;
-		char *t = line;
-		while (*t == ' ' || *t == '\t')
-			t++;
-		if (*t && *t != '#' && *t != '!')
-			w->ignore[w->nignore++] = t;
-		s = e ? e + 1 : s + n;
+	if (access(p, F_OK) == 0 && read_file(w->a, p, MAX_FILE_SIZE, &data, &len, &err) != 0) {
+		w->err = err;
+		return -1;
 	}
+	w->ignore = ignore_parse(w->a, data, &err);
+	if (!w->ignore) {
+		w->err = err;
+		return -1;
+	}
+	return 0;
 }
 
 static const char *meta_str(const chart *c, const char *key)
@@ -754,8 +723,7 @@ int chart_load_dir(arena *a, const char *dir, chart **out, const char **err)
 	if (!S_ISDIR(st.st_mode))
 		return chart_load_archive(a, dir, out, err);
 	struct walk w = {.a = a, .root = dir};
-	load_helmignore(&w);
-	if (walk_dir(&w, "") != 0) {
+	if (load_helmignore(&w) != 0 || walk_dir(&w, "") != 0) {
 		*err = w.err;
 		return -1;
 	}
