@@ -90,101 +90,13 @@ static const struct curl_api *curl_api(void)
 #define curl_url_get curl_api()->curl_url_get
 #define curl_url_set curl_api()->curl_url_set
 
+#include "../values/hash.h"
 #include "../values/strbuf.h"
 #include "http.h"
 
-/* ---- SHA-256 ---- */
-
-typedef struct sha256 {
-	uint32_t h[8];
-	uint64_t n;
-	unsigned char blk[64];
-	size_t used;
-} sha256;
-
-static const uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
-static void sha_block(sha256 *s, const unsigned char *p)
-{
-	uint32_t w[64], v[8];
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (int i = 16; i < 64; i++) {
-		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-	}
-	memcpy(v, s->h, sizeof v);
-	for (int i = 0; i < 64; i++) {
-		uint32_t t1 = v[7] + (ROR(v[4], 6) ^ ROR(v[4], 11) ^ ROR(v[4], 25)) +
-			      ((v[4] & v[5]) ^ (~v[4] & v[6])) + K[i] + w[i];
-		uint32_t t2 = (ROR(v[0], 2) ^ ROR(v[0], 13) ^ ROR(v[0], 22)) +
-			      ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-		memmove(v + 1, v, 7 * sizeof v[0]);
-		v[4] += t1;
-		v[0] = t1 + t2;
-	}
-	for (int i = 0; i < 8; i++)
-		s->h[i] += v[i];
-}
-
-static void sha_init(sha256 *s)
-{
-	static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-				       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-	memcpy(s->h, h0, sizeof h0);
-	s->n = 0;
-	s->used = 0;
-}
-
-static void sha_update(sha256 *s, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	s->n += len;
-	while (len) {
-		size_t k = 64 - s->used < len ? 64 - s->used : len;
-		memcpy(s->blk + s->used, p, k);
-		s->used += k, p += k, len -= k;
-		if (s->used == 64) {
-			sha_block(s, s->blk);
-			s->used = 0;
-		}
-	}
-}
-
-static const char *sha_hex(arena *a, sha256 *s)
-{
-	uint64_t bits = s->n * 8;
-	unsigned char pad[72] = {0x80};
-	size_t padn = (s->used < 56 ? 56 : 120) - s->used;
-	for (int i = 0; i < 8; i++)
-		pad[padn + i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha_update(s, pad, padn + 8);
-	char *out = arena_alloc(a, 65);
-	for (int i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x",
-			 (unsigned)(s->h[i / 4] >> (24 - 8 * (i % 4))) & 0xff);
-	return out;
-}
-
 const char *http_sha256_hex(arena *a, const void *data, size_t len)
 {
-	sha256 s;
-	sha_init(&s);
-	sha_update(&s, data, len);
-	return sha_hex(a, &s);
+	return sha256_hex(a, data, len);
 }
 
 /* ---- URLs in messages ---- */
@@ -210,10 +122,12 @@ typedef struct xfer {
 	char *buf; /* malloc'd, memory mode */
 	size_t len, cap, max;
 	FILE *fp; /* file mode */
-	sha256 sha;
+	sha_ctx sha;
 	bool too_big, write_failed, progress, shown;
 	char status[160]; /* the last status line's "CODE REASON" */
 	const char *name; /* for the progress line */
+	char *hdrs;       /* malloc'd response headers (http_request) */
+	size_t hlen, hcap;
 } xfer;
 
 static size_t on_data(char *p, size_t size, size_t n, void *ud)
@@ -555,7 +469,7 @@ int http_get_file(arena *a, const char *url, const http_opts *o, const char *des
 		*err = arena_sprintf(a, "open %s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	sha_init(&x.sha);
+	sha256_init(&x.sha);
 	int rc = transfer(a, url, o, &x, err);
 	if (fclose(x.fp) && !rc) {
 		*err = arena_sprintf(a, "write %s: %s", tmp, strerror(errno));
@@ -639,6 +553,24 @@ static void req_content_type(arena *a, CURL *c, http_resp *out)
 	out->content_type = arena_strdup(a, ct ? ct : "");
 }
 
+/* Keeps the header lines of the last response (a redirect or 100 restarts them). */
+static size_t on_req_header(char *p, size_t size, size_t n, void *ud)
+{
+	xfer *x = ud;
+	size_t len = size * n;
+	if (len > 5 && !memcmp(p, "HTTP/", 5))
+		x->hlen = 0;
+	else if (x->hlen + len < 64 * 1024) {
+		if (x->hlen + len + 1 > x->hcap) {
+			x->hcap = (x->hlen + len + 1) * 2;
+			x->hdrs = xrealloc(x->hdrs, x->hcap);
+		}
+		memcpy(x->hdrs + x->hlen, p, len);
+		x->hlen += len;
+	}
+	return len;
+}
+
 int http_request(arena *a, const http_req *r, http_resp *out, const char **err)
 {
 	static bool inited;
@@ -674,10 +606,14 @@ int http_request(arena *a, const http_req *r, http_resp *out, const char **err)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
 	} else if (!strcmp(method, "GET")) {
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	} else if (!strcmp(method, "HEAD")) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_req_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
 	req_tls(c, r);
 	req_proxy(a, c, r);
 	CURLcode rc = curl_easy_perform(c);
@@ -691,8 +627,10 @@ int http_request(arena *a, const http_req *r, http_resp *out, const char **err)
 		req_content_type(a, c, out);
 		out->body = arena_strndup(a, x.buf ? x.buf : "", x.len);
 		out->len = x.len;
+		out->headers = arena_strndup(a, x.hdrs ? x.hdrs : "", x.hlen);
 	}
 	free(x.buf);
+	free(x.hdrs);
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(c);
 	return ret;
