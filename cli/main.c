@@ -18,6 +18,7 @@ static const struct command {
 	{"show", cmd_show, "show information of a chart"},
 	{"lint", cmd_lint, "examine a chart for possible issues"},
 	{"dependency", cmd_dependency, "manage a chart's dependencies"},
+	{"dep", cmd_dependency, "manage a chart's dependencies (alias of dependency)"},
 	{"repo", cmd_repo, "add, list, remove, update, and index chart repositories"},
 	{"pull", cmd_pull, "download a chart from a repository and (optionally) unpack it in local directory"},
 	{"package", cmd_package, "package a chart directory into a chart archive"},
@@ -29,6 +30,12 @@ static const struct command {
 	{"status", cmd_status, "display the status of the named release"},
 	{"get", cmd_get, "download extended information of a named release"},
 	{"__kube", cmd_kubedebug, "(internal) raw Kubernetes API requests, not for use"},
+	{"install", cmd_install, "install a chart"},
+	{"upgrade", cmd_upgrade, "upgrade a release"},
+	{"rollback", cmd_rollback, "roll back a release to a previous revision"},
+	{"uninstall", cmd_uninstall, "uninstall a release"},
+	{"push", cmd_push, "push a chart to remote"},
+	{"registry", cmd_registry, "login to or logout from a registry"},
 };
 
 #define RENDER_VERSION "0.1.0"
@@ -53,7 +60,13 @@ static int usage(FILE *f)
 
 /* A command runs on a thread with a large stack (reserved, not used, until a
  * deep template needs it), under a memory cap: RENDER_MEMORY_LIMIT_MB, 4096 by default. */
+#ifdef __SANITIZE_ADDRESS__
+/* AddressSanitizer warns when a longjmp unwinds more than 64 MiB of stack; a
+ * deep template then stops a little earlier, with the same error. */
+#define COMMAND_STACK ((size_t)60 << 20)
+#else
 #define COMMAND_STACK ((size_t)512 << 20)
+#endif
 
 struct job {
 	const struct command *cmd;
