@@ -98,10 +98,18 @@ test-asan: bin/render-asan
 
 FUZZ_SECONDS ?= 10
 FUZZ_TARGETS := $(patsubst fuzz/%.c,bin/fuzz-%,$(wildcard fuzz/fuzz_*.c))
-bin/fuzz-%: fuzz/%.c $(LIB_SRCS)
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined
+# The library is compiled once for every target (instrumented for the fuzzer, not linked with it).
+FUZZ_OBJS := $(LIB_SRCS:%.c=build-fuzz/%.o)
+build-fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(FUZZ_OBJS:.o=.d)
+
+bin/fuzz-%: fuzz/%.c $(FUZZ_OBJS)
 	@mkdir -p bin
-	clang $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		$(PKG_CFLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS)
+	clang $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
@@ -121,4 +129,4 @@ format-check:
 	clang-format --dry-run --Werror $(SRCS) $(wildcard */*.h) $(wildcard fuzz/*.c)
 
 clean:
-	rm -rf build build-asan bin
+	rm -rf build build-asan build-fuzz bin

@@ -226,13 +226,26 @@ static value f_hassuffix(fnctx *c, value *argv, int argc)
 	return v_bool(s.len >= p.len && memcmp(s.u.s + s.len - p.len, p.u.s, p.len) == 0);
 }
 
-/* strings.Repeat, with Go's panic for a negative count and our size cap. */
-static void repeat_into(fnctx *c, strbuf *sb, const char *s, size_t n, int64_t count)
+/* strings.Repeat's panics (a negative count, an int overflow, a length over Go's
+ * 1<<48 allocation limit), then our size cap. */
+static void repeat_check(fnctx *c, size_t n, int64_t count)
 {
+	if (count == 0 || count == 1)
+		return;
 	if (count < 0)
 		fn_fail(c, "strings: negative Repeat count");
+	if (n > 0 && (uint64_t)count > (uint64_t)INT64_MAX / n)
+		fn_fail(c, "strings: Repeat output length overflow");
+	if (n > 0 && (uint64_t)count * n > (uint64_t)1 << 48)
+		fn_fail(c, "runtime error: makeslice: len out of range");
 	if (n > 0 && (uint64_t)count > ARGS_MAX_BYTES / n)
 		arg_check_bytes(c, ARGS_MAX_BYTES + 1);
+}
+
+/* strings.Repeat, with Go's panics and our size cap. */
+static void repeat_into(fnctx *c, strbuf *sb, const char *s, size_t n, int64_t count)
+{
+	repeat_check(c, n, count);
 	for (int64_t i = 0; i < count && n > 0; i++)
 		sb_add(sb, s, n);
 }
@@ -528,8 +541,7 @@ static value f_cat(fnctx *c, value *argv, int argc)
 
 static value indent(fnctx *c, int64_t spaces, value s, bool nl)
 {
-	if (spaces < 0)
-		fn_fail(c, "strings: negative Repeat count");
+	repeat_check(c, 1, spaces);
 	uint64_t lines = 1;
 	for (size_t i = 0; i < s.len; i++)
 		lines += s.u.s[i] == '\n';

@@ -156,10 +156,20 @@ static value bi_gt(fnctx *c, value *argv, int argc)
 	return v_bool(!(r || eq_one(c, argv[0], argv[1])));
 }
 
+/* The type Go's indirect() leaves for an error message: pointers are dereferenced. */
+static const char *indirect_type(value v)
+{
+	const char *t = value_gotype(v);
+	return v.kind == V_OBJ && t[0] == '*' ? t + 1 : t;
+}
+
 static value bi_len(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
 	value v = argv[0];
+	if (v.kind == V_OBJ && v.u.o->cls->to_plain && v.u.o->cls->kind &&
+	    (!strcmp(v.u.o->cls->kind, "map") || !strcmp(v.u.o->cls->kind, "slice")))
+		v = v.u.o->cls->to_plain(c->a, v.u.o); /* Go maps and slices with methods */
 	switch (v.kind) {
 	case V_STRING:
 		return v_int(v.len);
@@ -172,7 +182,7 @@ static value bi_len(fnctx *c, value *argv, int argc)
 			fn_fail(c, "len of nil pointer");
 		fn_fail(c, "reflect: call of reflect.Value.Type on zero Value");
 	default:
-		fn_fail(c, "len of type %s", value_gotype(v));
+		fn_fail(c, "len of type %s", indirect_type(v));
 	}
 }
 
@@ -207,6 +217,9 @@ static value bi_index(fnctx *c, value *argv, int argc)
 	for (int i = 1; i < argc; i++) {
 		if (it.kind == V_NIL)
 			fn_fail(c, "index of nil pointer");
+		if (it.kind == V_OBJ && it.u.o->cls->to_plain && it.u.o->cls->kind &&
+		    (!strcmp(it.u.o->cls->kind, "map") || !strcmp(it.u.o->cls->kind, "slice")))
+			it = it.u.o->cls->to_plain(c->a, it.u.o); /* Go maps and slices with methods */
 		if (it.kind == V_LIST) {
 			int64_t x = index_arg(c, argv[i], it.u.l->len);
 			if (x == it.u.l->len)
@@ -220,7 +233,7 @@ static value bi_index(fnctx *c, value *argv, int argc)
 		} else if (it.kind == V_MAP) {
 			it = index_map(c, it.u.m, argv[i]);
 		} else {
-			fn_fail(c, "can't index it of type %s", value_gotype(it));
+			fn_fail(c, "can't index item of type %s", indirect_type(it));
 		}
 	}
 	return it;
@@ -359,10 +372,19 @@ static value bi_js(fnctx *c, value *argv, int argc)
 			sb_adds(&sb, "\\u003D");
 			break;
 		default:
-			if (ch < ' ')
+			if (ch < ' ') {
 				sb_addf(&sb, "\\u%04X", ch);
-			else
+			} else if (ch >= 0x80) { /* runes Go deems unprintable: \u2028 */
+				int32_t r;
+				int w = go_rune_at(s + i, n - i, &r);
+				if (go_is_print(r))
+					sb_add(&sb, s + i, (size_t)w);
+				else
+					sb_addf(&sb, "\\u%04X", (unsigned)r);
+				i += (size_t)w - 1;
+			} else {
 				sb_addc(&sb, (char)ch);
+			}
 		}
 	}
 	return v_str(c->a, sb_str(&sb), sb.len);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../values/gofmt.h"
+#include "../values/yaml.h"
 #include "internal.h"
 
 #define MAX_EXEC_DEPTH 100000
@@ -180,6 +181,8 @@ static const char *param_type(char c)
 		return "int";
 	case 'I':
 		return "int64";
+	case 'u':
+		return "uint32";
 	case 'f':
 		return "float64";
 	case 'b':
@@ -226,6 +229,8 @@ static bool assignable(value v, char c)
 		return v.kind == V_INT;
 	case 'I':
 		return v.kind == V_INT64;
+	case 'u':
+		return false; /* no template value is a uint32 */
 	case 'f':
 		return v.kind == V_FLOAT;
 	case 'b':
@@ -304,6 +309,10 @@ static value eval_literal(struct texec *x, const node *n, char c)
 		if (n->type == N_NUMBER && n->is_int)
 			return c == 'i' ? v_int(n->i) : v_int64(n->i);
 		xerrorf(x, "expected integer; found %s", node_text(x->a, n));
+	case 'u': /* reflect's SetUint truncates to 32 bits */
+		if (n->type == N_NUMBER && (n->is_uint || (n->is_int && n->i >= 0)))
+			return v_int((int64_t)(uint32_t)n->i);
+		xerrorf(x, "expected unsigned integer; found %s", node_text(x->a, n));
 	case 's':
 		if (n->type == N_STRING)
 			return v_str_static(n->text, n->tlen);
@@ -480,6 +489,109 @@ static const fn_def *find_method(const vclass *cls, const char *name)
 	return NULL;
 }
 
+/* ---- chartutil.Values: a map type with methods, which Go looks up before keys ---- */
+
+static bool is_table(value v)
+{
+	return v.kind == V_MAP &&
+	       (strcmp(v.u.m->gotype, GT_MAP) == 0 || strcmp(v.u.m->gotype, GT_VALUES) == 0);
+}
+
+static value values_of(arena *a, value v) /* a Values holding v's entries */
+{
+	value t = v_map_new(a);
+	t.u.m = map_copy(a, v.u.m);
+	t.u.m->gotype = GT_VALUES;
+	return t;
+}
+
+/* Walks name's dotted parts; on a part that is no table, *bad is it. */
+static value values_table(fnctx *c, value v, const char *name, const char **bad)
+{
+	*bad = NULL;
+	for (const char *p = name;; p++) {
+		const char *e = strchr(p, '.');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		value *t = map_get(v.u.m, p, n);
+		if (!t || !is_table(*t)) {
+			*bad = arena_strndup(c->a, p, n);
+			return v;
+		}
+		v = *t;
+		if (!e)
+			return v;
+		p = e;
+	}
+}
+
+static value vm_as_map(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	return argv[0].u.m->len ? argv[0] : v_map_new(c->a);
+}
+
+static value vm_yaml(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	strbuf sb;
+	sb_init(&sb, c->a);
+	const char *err;
+	if (yaml_emit(&sb, argv[0], &err) != 0)
+		fn_fail(c, "%s", err);
+	return v_str(c->a, sb.buf ? sb.buf : "", sb.len);
+}
+
+static value vm_table(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	const char *bad;
+	value t = values_table(c, argv[0], argv[1].u.s, &bad);
+	if (bad)
+		fn_fail(c, "\"%s\" is not a table", bad);
+	return values_of(c->a, t);
+}
+
+static value vm_path_value(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	const char *path = argv[1].u.s, *dot = strrchr(path, '.');
+	if (!*path)
+		fn_fail(c, "YAML path cannot be empty");
+	const char *key = dot ? dot + 1 : path, *bad = NULL;
+	value t = argv[0];
+	if (dot)
+		t = values_table(c, t, arena_strndup(c->a, path, (size_t)(dot - path)), &bad);
+	value *v = bad ? NULL : map_getc(t.u.m, key);
+	if (!v || (v->kind == V_MAP && strcmp(v->u.m->gotype, GT_MAP) == 0))
+		fn_fail(c, "\"%s\" is not a value", key);
+	return *v;
+}
+
+static value vm_encode(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	fn_fail_raw(c, "wrong type for value; expected io.Writer; got %s", value_gotype(argv[1]));
+}
+
+static const fn_def values_methods[] = {
+	{"AsMap", vm_as_map, "o"},
+	{"Encode", vm_encode, "ov"},
+	{"PathValue", vm_path_value, "os"},
+	{"Table", vm_table, "os"},
+	{"YAML", vm_yaml, "o"},
+	{0},
+};
+
+static const fn_def *find_values_method(value v, const char *name)
+{
+	if (v.kind != V_MAP || strcmp(v.u.m->gotype, GT_VALUES) != 0)
+		return NULL;
+	for (const fn_def *d = values_methods; d->name; d++)
+		if (strcmp(d->name, name) == 0)
+			return d;
+	return NULL;
+}
+
 static xv eval_map_field(struct texec *x, const vmap *m, const char *name, bool has_args)
 {
 	if (has_args)
@@ -518,6 +630,9 @@ static xv eval_field(struct texec *x, xv dot, const char *name, const node *at,
 			return plain(out);
 		}
 	}
+	const fn_def *vm = find_values_method(recv.v, name);
+	if (vm)
+		return eval_call(x, dot, vm, false, at, name, args, nargs, final, &recv.v);
 	if (recv.v.kind == V_MAP)
 		return eval_map_field(x, recv.v.u.m, name, has_args);
 	xerrorf(x, "can't evaluate field %s in type %s", name, type_name(recv));

@@ -26,5 +26,9 @@ void go_sprintln(strbuf *out, const value *args, int n);
 void go_sprintf(strbuf *out, const char *fmt, size_t fmtlen, const value *args, int n);
 /* strconv.Quote, as %q prints a string. */
 void go_quote(strbuf *out, const char *s, size_t n);
+/* utf8.DecodeRune of s (n > 0 bytes): the rune in *r (U+FFFD when invalid), its width. */
+int go_rune_at(const char *s, size_t n, int32_t *r);
+/* unicode.IsPrint (and strconv.IsPrint): letters, marks, numbers, punctuation, symbols, ' '. */
+bool go_is_print(int32_t r);
 
 #endif

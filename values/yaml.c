@@ -389,7 +389,7 @@ static int resolve_int(const char *plain, resolved *r, int *base)
 	if (plain[0] == '-' ? u <= (uint64_t)INT64_MAX + 1 : u <= (uint64_t)INT64_MAX) {
 		r->tag = R_INT;
 		r->i = plain[0] == '-' ? (int64_t)(0 - u) : (int64_t)u;
-		r->f = plain[0] == '-' ? -(double)u : (double)u;
+		r->f = plain[0] == '-' && u ? -(double)u : (double)u; /* -0 is the int 0 */
 		return 0;
 	}
 	if (plain[0] != '-' && plain[0] != '+') {
@@ -732,6 +732,8 @@ static void dec_map_into(dctx *c, ynode *n, vmap *m)
 		if (c->err || !k.s)
 			return;
 		value v = dec_node(c, n->kids[i + 1]);
+		if (k.type && map_get(m, k.s, strlen(k.s)))
+			c->conv_err = NULL; /* a duplicate key: Go reports its last value */
 		if (k.type)
 			key_error(c, k.type, k.shown, v);
 		map_set(c->a, m, k.s, strlen(k.s), v);
@@ -836,6 +838,7 @@ typedef struct yemit {
 	yaml_emitter_t em;
 	arena *a;
 	const char **err;
+	bool via_json; /* toYaml: strings pass through encoding/json and yaml.v2's reader */
 } yemit;
 
 static int write_out(void *data, unsigned char *buf, size_t size)
@@ -930,9 +933,77 @@ static const char *valid_utf8(arena *a, const char *s, size_t n, size_t *outn)
 	return sb_str(&q);
 }
 
-static int emit_string(yemit *y, const char *s, size_t n)
+/* yaml.v2's reader refuses these runes, which encoding/json writes raw. */
+static bool json_yaml_refused(uint32_t r)
+{
+	return r == 0x7F || (r >= 0x80 && r <= 0x9F && r != 0x85) || r == 0xFFFE || r == 0xFFFF;
+}
+
+/* The string yaml.v2 reads back from the JSON of s: a raw NEL (U+0085) is a line break
+ * inside the double-quoted scalar, folded with the raw spaces around it as the
+ * scanner does. Keys cannot span lines: -1. Other refused runes: -1. */
+static int json_yaml_trip(yemit *y, const char *s, size_t n, bool key, const char **out,
+			  size_t *outn)
+{
+	bool nel = false;
+	for (size_t i = 0; i < n;) { /* s is valid UTF-8 here */
+		unsigned char c = (unsigned char)s[i];
+		size_t w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+		uint32_t r = w == 1 ? c : w == 2 ? c & 0x1Fu : w == 3 ? c & 0x0Fu : c & 0x07u;
+		for (size_t k = 1; k < w && i + k < n; k++)
+			r = (r << 6) | ((unsigned char)s[i + k] & 0x3Fu);
+		if (r == 0x85)
+			nel = true;
+		else if (json_yaml_refused(r))
+			goto refused;
+		i += w;
+	}
+	*out = s;
+	*outn = n;
+	if (!nel)
+		return 0;
+	if (key)
+		goto refused;
+	strbuf b;
+	sb_init(&b, y->a);
+	for (size_t i = 0; i < n;) {
+		while (i < n && s[i] != ' ' && !((unsigned char)s[i] == 0xC2 && i + 1 < n &&
+						 (unsigned char)s[i + 1] == 0x85))
+			sb_add(&b, s + i++, 1);
+		size_t spaces = 0, breaks = 0;
+		while (i < n) {
+			if (s[i] == ' ') {
+				if (!breaks)
+					spaces++;
+				i++;
+			} else if ((unsigned char)s[i] == 0xC2 && i + 1 < n &&
+				   (unsigned char)s[i + 1] == 0x85) {
+				breaks++;
+				i += 2;
+			} else {
+				break;
+			}
+		}
+		if (breaks == 1)
+			sb_add(&b, " ", 1);
+		for (size_t k = 1; k < breaks; k++)
+			sb_add(&b, "\n", 1);
+		for (size_t k = 0; !breaks && k < spaces; k++)
+			sb_add(&b, " ", 1);
+	}
+	*out = b.buf ? b.buf : "";
+	*outn = b.len;
+	return 0;
+refused:
+	*y->err = "yaml: control characters are not allowed";
+	return -1;
+}
+
+static int emit_string(yemit *y, const char *s, size_t n, bool key)
 {
 	s = valid_utf8(y->a, s, n, &n);
+	if (y->via_json && json_yaml_trip(y, s, n, key, &s, &n))
+		return -1;
 	resolved r;
 	resolve_plain(y->a, s, n, &r);
 	bool plain = r.tag == R_STR && !is_base60_float(s, n);
@@ -1074,7 +1145,7 @@ static int emit_map(yemit *y, const vmap *m, int depth)
 	if (emit_event(y, &e))
 		return -1;
 	for (uint32_t i = 0; i < m->len; i++)
-		if (emit_string(y, k[i].e->key, k[i].e->klen) ||
+		if (emit_string(y, k[i].e->key, k[i].e->klen, true) ||
 		    emit_node(y, k[i].e->val, depth + 1))
 			return -1;
 	yaml_mapping_end_event_initialize(&e);
@@ -1115,7 +1186,7 @@ static int emit_node(yemit *y, value v, int depth)
 	case V_FLOAT:
 		return emit_float(y, v.u.f);
 	case V_STRING:
-		return emit_string(y, v.u.s, v.len);
+		return emit_string(y, v.u.s, v.len, false);
 	case V_LIST:
 		return emit_list(y, v.u.l, depth);
 	case V_MAP:
@@ -1148,7 +1219,7 @@ int yaml_emit(strbuf *out, value v, const char **err)
 {
 	strbuf tmp;
 	sb_init(&tmp, out->a);
-	yemit y = {.a = out->a, .err = err};
+	yemit y = {.a = out->a, .err = err, .via_json = true};
 	yaml_emitter_initialize(&y.em);
 	yaml_emitter_set_output(&y.em, write_out, &tmp);
 	yaml_emitter_set_unicode(&y.em, 1);
@@ -1243,10 +1314,43 @@ static bool v3_is_block(value v)
 	return (v.kind == V_MAP && v.u.m->len) || (v.kind == V_LIST && v.u.l->len);
 }
 
+/* yaml.v3 allows tabs in a literal block, libyaml does not: a multi-line string with
+ * tabs is rendered with a letter it lacks in their place (tabs and letters weigh the
+ * same in the style choice), and the tabs are put back if a literal block came out. */
+static int v3_tabbed_literal(yemit *y, value v, enum sctx ctx, strbuf *out)
+{
+	const char *s = v.u.s;
+	if (ctx == S_KEY || !memchr(s, '\n', v.len) || !memchr(s, '\t', v.len))
+		return 1;
+	static const char letters[] = "qzjxkvwyQZJXKVWY";
+	const char *l = letters;
+	while (*l && memchr(s, *l, v.len))
+		l++;
+	if (!*l)
+		return 1;
+	char *t = arena_alloc(y->a, v.len + 1);
+	for (uint32_t i = 0; i < v.len; i++)
+		t[i] = s[i] == '\t' ? *l : s[i];
+	t[v.len] = 0;
+	strbuf r;
+	sb_init(&r, y->a);
+	if (render_scalar(y, v_str(y->a, t, v.len), ctx, &r) || !r.len || r.buf[0] != '|')
+		return 1;
+	for (size_t i = 0; i < r.len; i++)
+		if (r.buf[i] == *l)
+			r.buf[i] = '\t';
+	sb_add(out, r.buf, r.len);
+	return 0;
+}
+
 static int v3_scalar(yemit *y, strbuf *out, value v, int ind, enum sctx ctx)
 {
 	strbuf s;
 	sb_init(&s, y->a);
+	if (v.kind == V_STRING && v3_tabbed_literal(y, v, ctx, &s) == 0) {
+		put_lines(out, &s, ctx == S_ITEM ? ind - 2 : ind);
+		return 0;
+	}
 	if (v.kind == V_FLOAT) {
 		if (isnan(v.u.f) || isinf(v.u.f))
 			sb_adds(out, isnan(v.u.f) ? ".nan" : v.u.f > 0 ? ".inf" : "-.inf");
