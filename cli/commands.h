@@ -19,6 +19,12 @@ int cmd_history(arena *a, int argc, char **argv);
 int cmd_status(arena *a, int argc, char **argv);
 int cmd_get(arena *a, int argc, char **argv);
 int cmd_kubedebug(arena *a, int argc, char **argv); /* hidden: __kube */
+int cmd_install(arena *a, int argc, char **argv);
+int cmd_upgrade(arena *a, int argc, char **argv);
+int cmd_rollback(arena *a, int argc, char **argv);
+int cmd_uninstall(arena *a, int argc, char **argv);
+int cmd_push(arena *a, int argc, char **argv);
+int cmd_registry(arena *a, int argc, char **argv);
 
 /* Helm's statusPrinter (status.c), shared by `status` and `get all`. */
 #include <stdbool.h>

@@ -73,8 +73,9 @@ const char *storage_driver_error(const storage *s)
 	return s->driver_err;
 }
 
-/* Decodes each item of a SecretList; bad records are skipped. */
-static void decode_items(storage *s, value list, release ***out, size_t *n)
+/* Decodes each item of a SecretList; bad records are skipped. Returns the
+ * number of items, decoded or not. */
+static size_t decode_items(storage *s, value list, release ***out, size_t *n)
 {
 	value *items = list.kind == V_MAP ? map_getc(list.u.m, "items") : NULL;
 	size_t cnt = items && items->kind == V_LIST ? items->u.l->len : 0;
@@ -91,6 +92,7 @@ static void decode_items(storage *s, value list, release ***out, size_t *n)
 	}
 	*out = v;
 	*n = k;
+	return cnt;
 }
 
 int storage_list(storage *s, const char *selector, release ***out, size_t *n, const char **err)
@@ -117,8 +119,7 @@ int storage_history(storage *s, const char *name, release ***out, size_t *n, con
 		*err = st ? arena_sprintf(s->a, "query: failed to query with labels: %s", e) : e;
 		return -1;
 	}
-	decode_items(s, list, out, n);
-	if (!*n) {
+	if (!decode_items(s, list, out, n)) { /* records that do not decode count as found */
 		*err = "release: not found";
 		return -1;
 	}
@@ -157,6 +158,10 @@ int storage_last(storage *s, const char *name, release **out, const char **err)
 	size_t n;
 	if (storage_history(s, name, &v, &n, err))
 		return -1;
+	if (!n) {
+		*err = arena_sprintf(s->a, "no revision for release \"%s\"", name);
+		return -1;
+	}
 	release *best = v[0];
 	for (size_t i = 1; i < n; i++)
 		if (v[i]->version > best->version)

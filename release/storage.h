@@ -1,7 +1,8 @@
 /* storage.h - Helm's Secrets storage driver (pkg/storage/driver/secrets.go):
  * releases kept as helm.sh/release.v1 Secrets labelled owner=helm, name=NAME,
- * status=..., version=N, read back with release/record.h. Also the small
- * printing helpers the release commands share (Go time formats, uitable).
+ * status=..., version=N (or ConfigMaps with HELM_DRIVER=configmap), read back
+ * with release/record.h. Also the small printing helpers the release commands
+ * share (Go time formats and layouts, uitable).
  */
 #ifndef RENDER_STORAGE_H
 #define RENDER_STORAGE_H
@@ -32,14 +33,16 @@ storage *storage_new(arena *a, kube_client *k, const char *ns);
 int storage_list(storage *s, const char *selector, release ***out, size_t *n, const char **err);
 
 /* The records of release name (owner=helm,name=NAME), in the server's order.
- * None: -1 with "release: not found". */
+ * No Secret at all: -1 with "release: not found"; Secrets that do not decode
+ * give 0 with *n == 0, as Helm. */
 int storage_history(storage *s, const char *name, release ***out, size_t *n, const char **err);
 
 /* Revision version of name: "release: not found" when there is no such Secret,
  * "get: failed to get \"KEY\": MSG" on other errors. */
 int storage_get(storage *s, const char *name, int64_t version, release **out, const char **err);
 
-/* The highest revision of name (Helm's storage.Last). */
+/* The highest revision of name (Helm's storage.Last); none decodes:
+ * "no revision for release \"NAME\"". */
 int storage_last(storage *s, const char *name, release **out, const char **err);
 
 /* Helm's releaseContent: the named release at version (<= 0: the last),

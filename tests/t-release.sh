@@ -11,6 +11,7 @@ KUBECTL=$(dirname "$HELM")/kubectl
 [ -x "$HELM" ] && [ -x "$KUBECTL" ] || { echo "t-release: no helm/kubectl at $HELM"; exit 1; }
 
 tmp=$(mktemp -d)
+export KUBECACHEDIR="$tmp/kube-cache" # client discovery caches stay in the run's folder
 server_pid=
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
