@@ -44,6 +44,7 @@ typedef struct chart {
 	chart_dep **mdeps;
 	size_t nmdeps;
 	bool has_mdeps;
+	bool processed; /* went through deps_process: mdeps is what .Chart.Dependencies shows */
 } chart;
 
 /* Loads a chart folder, or a chart archive when dir is a file, with its

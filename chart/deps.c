@@ -70,6 +70,7 @@ static chart *clone_tree(arena *a, const chart *c, chart *parent)
 	n->mdeps = NULL;
 	n->nmdeps = 0;
 	n->has_mdeps = false;
+	n->processed = true;
 	value *deps = c->meta.kind == V_MAP ? map_getc(c->meta.u.m, "dependencies") : NULL;
 	if (deps && deps->kind == V_LIST) {
 		n->has_mdeps = true;

@@ -59,7 +59,12 @@ static int read_file(arena *a, const char *path, size_t max, const char **data, 
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		if (sb.len + n > max) {
 			fclose(f);
-			*err = arena_sprintf(a, "file '%s' is too large (over %zu bytes)", path, max);
+			const char *base = strrchr(path, '/');
+			if (max == MAX_FILE_SIZE) /* Helm's loader names the file by its base name */
+				*err = arena_sprintf(a, "chart file \"%s\" is larger than the maximum file size %zu",
+						     base ? base + 1 : path, max);
+			else
+				*err = arena_sprintf(a, "file '%s' is too large (over %zu bytes)", path, max);
 			return -1;
 		}
 		sb_add(&sb, buf, n);

@@ -8,8 +8,10 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "../values/gofmt.h"
 #include "../values/json.h"
 #include "../values/yaml.h"
 
@@ -157,10 +159,52 @@ static void sort_by_kind(arena *a, manifest *m, size_t n)
 		m[i] = x[i].m;
 }
 
-static const char *str_at(value v, const char *key)
+/* A string field of SimpleHead: numbers and booleans become their text, as
+ * sigs.k8s.io/yaml converts them for a string target. */
+static const char *str_at(arena *a, value v, const char *key)
 {
 	value *x = v.kind == V_MAP ? map_getc(v.u.m, key) : NULL;
-	return x && x->kind == V_STRING ? x->u.s : "";
+	if (!x || x->kind == V_NIL || x->kind == V_LIST || x->kind == V_MAP)
+		return "";
+	if (x->kind == V_STRING)
+		return x->u.s;
+	strbuf sb;
+	sb_init(&sb, a);
+	go_print_value(&sb, *x);
+	return sb_str(&sb);
+}
+
+/* json.Unmarshal into releaseutil.SimpleHead: the first type error, in the
+ * sorted key order the YAML-to-JSON step gives, or NULL. */
+static const char *head_type_error(arena *a, value head)
+{
+	/* fields of the anonymous metadata struct are named from "" (".metadata.name") */
+	static const char pre[] = "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct field %s of type %s";
+	static const char *const top[] = {"apiVersion", "kind"};
+	for (int i = 0; i < 2; i++) {
+		value *x = map_getc(head.u.m, top[i]);
+		if (x && (x->kind == V_LIST || x->kind == V_MAP))
+			return arena_sprintf(a, pre, json_type_name(*x),
+					     arena_sprintf(a, "SimpleHead.%s", top[i]), "string");
+	}
+	value *m = map_getc(head.u.m, "metadata");
+	if (!m || m->kind == V_NIL)
+		return NULL;
+	if (m->kind != V_MAP)
+		return arena_sprintf(a, pre, json_type_name(*m), "SimpleHead.metadata",
+				     "struct { Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }");
+	value *an = map_getc(m->u.m, "annotations");
+	if (an && an->kind != V_NIL && an->kind != V_MAP)
+		return arena_sprintf(a, pre, json_type_name(*an), ".metadata.annotations", "map[string]string");
+	for (uint32_t i = 0; an && an->kind == V_MAP && i < an->u.m->len; i++) {
+		value v = an->u.m->e[i].val;
+		if (v.kind == V_LIST || v.kind == V_MAP)
+			return arena_sprintf(a, pre, json_type_name(v), ".metadata.annotations", "string");
+	}
+	value *name = map_getc(m->u.m, "name");
+	if (name && (name->kind == V_LIST || name->kind == V_MAP))
+		return arena_sprintf(a, pre, json_type_name(*name), ".metadata.name", "string");
+	return NULL;
 }
 
 static bool is_hook_event(const char *e)
@@ -181,8 +225,14 @@ static bool parse_hook(arena *a, const char *events, manifest *m)
 		char *t = (char *)trim(a, tok, strlen(tok), &n);
 		for (char *p = t; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
-		if (!is_hook_event(t))
+		if (!is_hook_event(t)) {
+			/* Helm's log.Printf, from the manifest sorter */
+			strbuf q;
+			sb_init(&q, a);
+			go_quote(&q, events, strlen(events));
+			fprintf(stderr, "manifest_sorter.go:190: info: skipping unknown hook: %s\n", sb_str(&q));
 			return false;
+		}
 		if (!strcmp(t, "test") || !strcmp(t, "test-success"))
 			m->test_hook = true;
 	}
@@ -210,6 +260,8 @@ static int sort_file(arena *a, const rendered *f, manifest_set *out, const char 
 			e = arena_sprintf(a, "error unmarshaling JSON: while decoding JSON: json: cannot "
 					     "unmarshal %s into Go value of type releaseutil.SimpleHead",
 					  json_type_name(head));
+		else if (!e && head.kind == V_MAP)
+			e = head_type_error(a, head);
 		if (e) {
 			*err = arena_sprintf(a, "YAML parse error on %s: %s", f->name, e);
 			return -1;
@@ -221,8 +273,8 @@ static int sort_file(arena *a, const rendered *f, manifest_set *out, const char 
 		manifest m = {
 			.path = f->name,
 			.content = docs[i],
-			.kind = str_at(head, "kind"),
-			.name = str_at(meta, "name"),
+			.kind = str_at(a, head, "kind"),
+			.name = str_at(a, meta, "name"),
 		};
 		value *hook = ann && ann->kind == V_MAP ? map_getc(ann->u.m, "helm.sh/hook") : NULL;
 		if (!hook || hook->kind != V_STRING) {

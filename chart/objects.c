@@ -208,7 +208,7 @@ static bool chart_field(arena *a, const vobj *o, const char *name, value *out)
 		*out = v_bool(co->c->parent == NULL);
 		return true;
 	}
-	if (!strcmp(name, "Dependencies") && co->c->has_mdeps) {
+	if (!strcmp(name, "Dependencies") && (co->c->has_mdeps || co->c->processed)) {
 		*out = dependencies(a, co->c);
 		return true;
 	}
@@ -576,6 +576,13 @@ static bool glob_match(const char *p, const char *s)
 				alt = e + 1;
 			}
 			return false;
+		}
+		if (*p == '\\' && p[1]) { /* an escaped character matches itself */
+			if (p[1] != *s)
+				return false;
+			p++;
+			s++;
+			continue;
 		}
 		if (!*s)
 			return false;
