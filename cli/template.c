@@ -9,17 +9,22 @@
 #include <unistd.h>
 
 #include "../chart/pipeline.h"
+#include "../functions/functions.h"
+#include "../renderer/template.h"
+#include "../net/oci.h"
 #include "../values/strbuf.h"
 #include "commands.h"
 #include "common.h"
+#include "dependency.h"
 
 struct template_opts {
 	values_opts vo;
 	const char *namespace, *kube_version, *output_dir, *name_template;
 	strlist api_versions, show_only;
 	bool include_crds, skip_crds, no_hooks, skip_tests, is_upgrade, release_name_dir;
-	bool generate_name, validate, debug, dry_run_dummy, devel, skip_schema;
+	bool generate_name, validate, debug, dry_run_dummy, devel, skip_schema, dep_update;
 	const char *version, *description, *post_renderer, *dry_run, *repo, *timeout;
+	oci_opts oci; /* oci:// charts */
 };
 
 static bool valid_release_name(const char *s)
@@ -60,14 +65,70 @@ static bool has_manifest_ext(const char *n)
 	       (l > 5 && !strcmp(n + l - 5, ".json"));
 }
 
-static void add_crds(arena *a, strbuf *sb, const chart *c)
+/* writeToFile: "---\n# Source: NAME\nDATA\n" into DIR/NAME, appended to it or
+ * truncating it, and a "wrote" line for the log. */
+static int write_out_file(arena *a, const char *dir, const char *name, const char *data,
+			  bool append, strbuf *log, const char **err)
 {
-	for (size_t i = 0; i < c->nfiles; i++)
-		if (!strncmp(c->files[i].name, "crds/", 5) && has_manifest_ext(c->files[i].name))
-			add_doc(sb, arena_sprintf(a, "%s/%s", chart_full_path(a, c), c->files[i].name),
-				c->files[i].data);
+	const char *path = arena_sprintf(a, "%s/%s", dir, name);
+	char *tmp = arena_strdup(a, path);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
+				*err = arena_sprintf(a, "mkdir %s: %s", tmp, strerror(errno));
+				return -1;
+			}
+			*p = '/';
+		}
+	FILE *f = fopen(path, append ? "a" : "w");
+	if (!f) {
+		*err = arena_sprintf(a, "open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "---\n# Source: %s\n%s\n", name, data);
+	if (fclose(f) != 0) {
+		*err = arena_sprintf(a, "write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	sb_addf(log, "wrote %s\n", path);
+	return 0;
+}
+
+/* Where documents go: the output, or files under --output-dir (the first write of
+ * a file in a run truncates it, later ones append, as Helm's fileWritten map). */
+struct sink {
+	strbuf *out, *log;
+	const char *dir;
+	vmap *written;
+};
+
+static int sink_doc(arena *a, struct sink *s, const char *path, const char *content, bool append,
+		    const char **err)
+{
+	if (!s->dir) {
+		add_doc(s->out, path, content);
+		return 0;
+	}
+	if (write_out_file(a, s->dir, path, content, append, s->log, err) != 0)
+		return -1;
+	map_setc(a, s->written, path, v_bool(true));
+	return 0;
+}
+
+static int add_crds(arena *a, struct sink *s, const chart *c, const char **err)
+{
+	for (size_t i = 0; i < c->nfiles; i++) {
+		if (strncmp(c->files[i].name, "crds/", 5) || !has_manifest_ext(c->files[i].name))
+			continue;
+		const char *path = arena_sprintf(a, "%s/%s", chart_full_path(a, c), c->files[i].name);
+		if (sink_doc(a, s, path, c->files[i].data, map_getc(s->written, path) != NULL, err))
+			return -1;
+	}
 	for (size_t i = 0; i < c->ndeps; i++)
-		add_crds(a, sb, c->deps[i]);
+		if (add_crds(a, s, c->deps[i], err) != 0)
+			return -1;
+	return 0;
 }
 
 static const char *trim_space(arena *a, const char *s, size_t n)
@@ -112,49 +173,30 @@ static int show_only(arena *a, const char *all, const strlist *pats, strbuf *out
 	return 0;
 }
 
-static int write_out_file(arena *a, const char *dir, const char *name, const char *data,
-			  strbuf *log, const char **err)
-{
-	const char *path = arena_sprintf(a, "%s/%s", dir, name);
-	char *tmp = arena_strdup(a, path);
-	for (char *p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
-				*err = arena_sprintf(a, "mkdir %s: %s", tmp, strerror(errno));
-				return -1;
-			}
-			*p = '/';
-		}
-	struct stat st;
-	FILE *f = fopen(path, stat(path, &st) == 0 ? "a" : "w");
-	if (!f) {
-		*err = arena_sprintf(a, "open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	fprintf(f, "---\n# Source: %s\n%s\n", name, data);
-	if (fclose(f) != 0) {
-		*err = arena_sprintf(a, "write %s: %s", path, strerror(errno));
-		return -1;
-	}
-	sb_addf(log, "wrote %s\n", path);
-	return 0;
-}
 
 static int render_chart(arena *a, struct template_opts *o, const char *name, const char *dir,
 			strbuf *out, const char **err)
 {
 	vmap *user;
 	chart *c;
-	if (values_from_flags(a, &o->vo, dir, &user, err) != 0)
+	if (!strncmp(dir, "oci://", 6) &&
+	    oci_fetch_chart(a, dir, o->version && *o->version ? o->version : o->devel ? ">0.0.0-0" : "", &o->oci, &dir, err))
 		return -1;
-	if (chart_load_dir(a, dir, &c, err) != 0)
+	if (dependency_locate(a, &dir, o->version, o->repo, o->devel, err) != 0 ||
+	    values_from_flags(a, &o->vo, dir, &user, err) != 0)
+		return -1;
+	if (chart_load_dir(a, dir, &c, err) != 0 ||
+	    (o->dep_update && dependency_ensure(a, dir, &c, err) != 0))
 		return -1;
 	value *dep = map_getc(c->meta.u.m, "deprecated");
 	if (dep && dep->kind == V_BOOL && dep->u.b)
 		fputs("WARNING: This chart is deprecated\n", stderr);
 	if (c->type && !strcmp(c->type, "library")) {
 		*err = "library charts are not installable";
+		return -1;
+	}
+	if (!*name) {
+		*err = "release name \"\": no name provided";
 		return -1;
 	}
 	if (!valid_release_name(name)) {
@@ -192,18 +234,19 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 	strbuf rel, log;
 	sb_init(&rel, a);
 	sb_init(&log, a);
-	if (o->include_crds && !o->skip_crds && !o->output_dir)
-		add_crds(a, &rel, c);
+	/* Helm's template prints CRDs with --include-crds even when --skip-crds is given;
+	 * under --output-dir they go to the folder itself, never the release-name one */
+	struct sink sk = {.out = &rel, .log = &log, .dir = o->output_dir, .written = v_map_new(a).u.m};
+	if (o->include_crds && add_crds(a, &sk, c, err) != 0)
+		return -1;
 	const char *outdir = o->output_dir;
 	if (outdir && o->release_name_dir)
 		outdir = arena_sprintf(a, "%s/%s", outdir, name);
+	sk.dir = outdir;
 	for (size_t i = 0; i < ms.ngeneric; i++) {
-		if (outdir) {
-			if (write_out_file(a, outdir, ms.generic[i].path, ms.generic[i].content, &log, err))
-				return -1;
-		} else {
-			add_doc(&rel, ms.generic[i].path, ms.generic[i].content);
-		}
+		const char *p = ms.generic[i].path;
+		if (sink_doc(a, &sk, p, ms.generic[i].content, map_getc(sk.written, p) != NULL, err))
+			return -1;
 	}
 	strbuf all;
 	sb_init(&all, a);
@@ -212,8 +255,11 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 	for (size_t i = 0; !o->no_hooks && i < ms.nhooks; i++) {
 		if (o->skip_tests && ms.hooks[i].test_hook)
 			continue;
-		if (outdir) {
-			if (write_out_file(a, outdir, ms.hooks[i].path, ms.hooks[i].content, &log, err))
+		if (outdir) { /* hooks append to any file already there */
+			struct stat st;
+			const char *p = arena_sprintf(a, "%s/%s", outdir, ms.hooks[i].path);
+			if (write_out_file(a, outdir, ms.hooks[i].path, ms.hooks[i].content,
+					   stat(p, &st) == 0, &log, err))
 				return -1;
 		} else {
 			add_doc(&all, ms.hooks[i].path, ms.hooks[i].content);
@@ -223,6 +269,22 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 	if (o->show_only.n)
 		return show_only(a, sb_str(&all), &o->show_only, out, err);
 	sb_add(out, all.buf, all.len);
+	return 0;
+}
+
+/* --name-template: action.TemplateName, a template run with no data. */
+static int name_from_template(arena *a, const char *text, const char **name, const char **err)
+{
+	tset *set = tset_new(a, functions_table());
+	terror te;
+	strbuf sb;
+	sb_init(&sb, a);
+	if (tset_parse(set, "name-template", text, strlen(text), &te) != 0 ||
+	    tset_exec(set, "name-template", v_nil(), &sb, &te) != 0) {
+		*err = te.msg;
+		return -1;
+	}
+	*name = sb_str(&sb);
 	return 0;
 }
 
@@ -253,6 +315,8 @@ int cmd_template(arena *a, int argc, char **argv)
 		{"post-renderer", 0, FLAG_STRING, &o.post_renderer},
 		{"dry-run", 0, FLAG_STRING, &o.dry_run},
 		{"repo", 0, FLAG_STRING, &o.repo},
+		OCI_FLAGS(o.oci),
+		{"dependency-update", 0, FLAG_BOOL, &o.dep_update},
 		{"timeout", 0, FLAG_STRING, &o.timeout},
 		{0},
 	};
@@ -270,10 +334,17 @@ int cmd_template(arena *a, int argc, char **argv)
 	} else if (pos.n == 2) {
 		name = pos.v[0];
 		dir = pos.v[1];
+		if (o.generate_name)
+			return cli_error("cannot set --generate-name and also specify a name");
+		if (o.name_template && *o.name_template)
+			return cli_error("cannot set --name-template and also specify a name");
 	} else {
 		return cli_error(arena_sprintf(a, "expected at most two arguments, unexpected arguments: %s",
 					       pos.v[2]));
 	}
+	if (pos.n < 2 && o.name_template && *o.name_template &&
+	    name_from_template(a, o.name_template, &name, &err) != 0)
+		return cli_error(err);
 	strbuf out;
 	sb_init(&out, a);
 	if (render_chart(a, &o, name, dir, &out, &err) != 0)
