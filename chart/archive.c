@@ -124,6 +124,7 @@ static const struct archive_api *archive_api(void)
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../functions/functions.h"
 #include "../values/gofmt.h"
 #include "../values/strbuf.h"
 
@@ -192,49 +193,6 @@ int archive_check_gzip(arena *a, const char *what, const void *data, size_t len,
 	return -1;
 }
 
-/* Go's path.Clean, in place into a new arena string. */
-static char *path_clean(arena *a, const char *p)
-{
-	size_t n = strlen(p);
-	if (n == 0)
-		return arena_strdup(a, ".");
-	char *out = arena_alloc(a, n + 2);
-	bool rooted = p[0] == '/';
-	size_t r = 0, w = 0, dotdot = 0;
-	if (rooted) {
-		out[w++] = '/';
-		r = dotdot = 1;
-	}
-	while (r < n) {
-		if (p[r] == '/') {
-			r++;
-		} else if (p[r] == '.' && (r + 1 == n || p[r + 1] == '/')) {
-			r++;
-		} else if (p[r] == '.' && p[r + 1] == '.' && (r + 2 == n || p[r + 2] == '/')) {
-			r += 2;
-			if (w > dotdot) {
-				w--;
-				while (w > dotdot && out[w] != '/')
-					w--;
-			} else if (!rooted) {
-				if (w > 0)
-					out[w++] = '/';
-				out[w++] = '.';
-				out[w++] = '.';
-				dotdot = w;
-			}
-		} else {
-			if ((rooted && w != 1) || (!rooted && w != 0))
-				out[w++] = '/';
-			for (; r < n && p[r] != '/'; r++)
-				out[w++] = p[r];
-		}
-	}
-	if (w == 0)
-		out[w++] = '.';
-	out[w] = 0;
-	return out;
-}
 
 /* Helm's name checks: the first component goes, the rest must stay inside. */
 static int chart_name(arena *a, const char *raw, const char **name, const char **err)
@@ -250,7 +208,7 @@ static int chart_name(arena *a, const char *raw, const char **name, const char *
 		*err = "chart illegally contains absolute paths";
 		return -1;
 	}
-	n = path_clean(a, n);
+	n = (char *)go_path_clean(a, n, strlen(n));
 	if (!strcmp(n, ".")) {
 		*err = arena_sprintf(
 		    a, "chart illegally contains content outside the base directory: %s",

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../functions/functions.h"
 #include "../functions/semver.h"
 #include "../values/gofmt.h"
 #include "../values/json.h"
@@ -93,33 +94,10 @@ static const char *abs_path(arena *a, const char *path)
 	return arena_sprintf(a, "%s/%s", cwd, path);
 }
 
-/* filepath.Clean of an absolute path: "." and ".." resolved lexically. */
-static const char *clean_path(arena *a, const char *p)
+
+static const char *clean(arena *a, const char *p)
 {
-	char *out = arena_alloc(a, strlen(p) + 2);
-	size_t n = 0;
-	for (const char *s = p; *s;) {
-		while (*s == '/')
-			s++;
-		const char *e = strchrnul(s, '/');
-		size_t len = (size_t)(e - s);
-		if (len == 1 && s[0] == '.') {
-		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
-			while (n > 0 && out[n - 1] != '/')
-				n--;
-			if (n > 0)
-				n--;
-		} else if (len) {
-			out[n++] = '/';
-			memcpy(out + n, s, len);
-			n += len;
-		}
-		s = e;
-	}
-	if (!n)
-		out[n++] = '/';
-	out[n] = 0;
-	return out;
+	return go_path_clean(a, p, strlen(p));
 }
 
 /* Go's text for an errno: the C library's, lowercased ("no such file or directory"). */
@@ -135,7 +113,7 @@ static const char *go_strerror(arena *a, int e)
  * a link that leads nowhere is an error. */
 static int note_symlink(struct walk *w, const char *full)
 {
-	const char *shown = clean_path(w->a, abs_path(w->a, full));
+	const char *shown = clean(w->a, abs_path(w->a, full));
 	char target[PATH_MAX];
 	if (!realpath(full, target)) {
 		char link[PATH_MAX];
@@ -144,7 +122,7 @@ static int note_symlink(struct walk *w, const char *full)
 		const char *dir = arena_strndup(w->a, shown, (size_t)(strrchr(shown, '/') - shown));
 		const char *to = link[0] == '/' ? link : arena_sprintf(w->a, "%s/%s", dir, link);
 		/* EvalSymlinks names the first component that does not exist */
-		char *t = (char *)clean_path(w->a, to);
+		char *t = arena_strdup(w->a, clean(w->a, to));
 		int e = ENOENT;
 		struct stat st;
 		for (char *p = t + 1;; p++) {
@@ -210,7 +188,7 @@ static int walk_dir(struct walk *w, const char *rel)
 		}
 		if (!S_ISREG(st.st_mode)) {
 			w->err = arena_sprintf(w->a, "cannot load irregular file %s as it has file mode type bits set",
-					       clean_path(w->a, abs_path(w->a, full)));
+					       clean(w->a, abs_path(w->a, full)));
 			return -1;
 		}
 		if (w->n >= MAX_FILES) {

@@ -14,6 +14,7 @@
 
 #include "../chart/archive.h"
 #include "../chart/lint.h"
+#include "../functions/functions.h"
 #include "../functions/semver.h"
 #include "../net/kube.h"
 #include "../net/kubeconfig.h"
@@ -29,51 +30,15 @@ struct lint_cli {
 	bool strict, with_subcharts, quiet, skip_schema;
 };
 
-/* Go's filepath.Clean. */
-static const char *path_clean(arena *a, const char *p)
+static const char *clean(arena *a, const char *p)
 {
-	if (!*p)
-		return ".";
-	bool rooted = *p == '/';
-	size_t n = strlen(p);
-	char *out = arena_alloc(a, n + 2);
-	size_t w = 0, dotdot = 0;
-	if (rooted)
-		out[w++] = '/', dotdot = 1;
-	for (size_t r = rooted; r < n;) {
-		if (p[r] == '/') {
-			r++;
-		} else if (p[r] == '.' && (r + 1 == n || p[r + 1] == '/')) {
-			r++;
-		} else if (p[r] == '.' && p[r + 1] == '.' && (r + 2 == n || p[r + 2] == '/')) {
-			r += 2;
-			if (w > dotdot) {
-				w--;
-				while (w > dotdot && out[w] != '/')
-					w--;
-			} else if (!rooted) {
-				if (w > 0)
-					out[w++] = '/';
-				out[w++] = '.';
-				out[w++] = '.';
-				dotdot = w;
-			}
-		} else {
-			if ((rooted && w != 1) || (!rooted && w != 0))
-				out[w++] = '/';
-			while (r < n && p[r] != '/')
-				out[w++] = p[r++];
-		}
-	}
-	if (w == 0)
-		out[w++] = '.';
-	out[w] = 0;
-	return out;
+	return go_path_clean(a, p, strlen(p));
 }
+
 
 static const char *path_join(arena *a, const char *dir, const char *name)
 {
-	return path_clean(a, arena_sprintf(a, "%s/%s", dir, name));
+	return clean(a, arena_sprintf(a, "%s/%s", dir, name));
 }
 
 static const char *path_dir(arena *a, const char *p)
@@ -81,16 +46,16 @@ static const char *path_dir(arena *a, const char *p)
 	const char *slash = strrchr(p, '/');
 	if (!slash)
 		return ".";
-	return path_clean(a, arena_strndup(a, p, (size_t)(slash - p + 1)));
+	return clean(a, arena_strndup(a, p, (size_t)(slash - p + 1)));
 }
 
 static const char *path_abs(arena *a, const char *p)
 {
 	if (*p == '/')
-		return path_clean(a, p);
+		return clean(a, p);
 	char cwd[4096];
 	if (!getcwd(cwd, sizeof(cwd)))
-		return path_clean(a, p);
+		return clean(a, p);
 	return path_join(a, cwd, p);
 }
 

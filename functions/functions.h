@@ -40,6 +40,9 @@ typedef struct helm_host {
 	strbuf *log;            /* Helm's log lines (lint mode's required/fail), or NULL */
 } helm_host;
 
+/* Go's path.Clean (filepath.Clean on Unix) of the n bytes at p: "a/./b/../c" is "a/c". */
+const char *go_path_clean(arena *a, const char *p, size_t n);
+
 /* Helm's engine error clean-ups (pkg/engine/engine.go), shared with the chart engine. */
 const char *helm_parse_error(arena *a, const char *filename, const terror *err);
 const char *helm_exec_error(arena *a, const char *filename, const terror *err);

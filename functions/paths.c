@@ -50,6 +50,11 @@ static value path_clean(arena *a, const char *p, size_t n)
 	return v_str(a, out, w);
 }
 
+const char *go_path_clean(arena *a, const char *p, size_t n)
+{
+	return path_clean(a, p, n).u.s;
+}
+
 static value fn_clean(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
