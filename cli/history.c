@@ -10,6 +10,7 @@
 #include "../values/yaml.h"
 #include "commands.h"
 #include "common.h"
+#include "table.h"
 
 static int by_revision_desc(const void *p, const void *q)
 {

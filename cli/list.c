@@ -14,6 +14,7 @@
 #include "../values/yaml.h"
 #include "commands.h"
 #include "common.h"
+#include "table.h"
 
 enum {
 	S_DEPLOYED = 1 << 0,

@@ -22,6 +22,7 @@
 #include "../values/yaml.h"
 #include "commands.h"
 #include "common.h"
+#include "table.h"
 
 #pragma weak archive_read_chart
 
@@ -174,21 +175,16 @@ fail:
 
 /* ---- list ---- */
 
-/* gosuri/uitable as Helm uses it: cells padded to the column width, tab-separated. */
 static void print_table(arena *a, const repo_file *f)
 {
-	size_t w0 = 4, w1 = 3;
-	for (size_t i = 0; i < f->n; i++) {
-		size_t l0 = strlen(f->v[i].name), l1 = strlen(http_redact(a, f->v[i].url));
-		w0 = l0 > w0 ? l0 : w0;
-		w1 = l1 > w1 ? l1 : w1;
-	}
+	uitable t;
+	uitable_init(&t, a, 2, 0);
+	uitable_row(&t, (const char *[]){"NAME", "URL"});
+	for (size_t i = 0; i < f->n; i++)
+		uitable_row(&t, (const char *[]){f->v[i].name, http_redact(a, f->v[i].url)});
 	strbuf sb;
 	sb_init(&sb, a);
-	sb_addf(&sb, "%-*s\t%-*s\n", (int)w0, "NAME", (int)w1, "URL");
-	for (size_t i = 0; i < f->n; i++)
-		sb_addf(&sb, "%-*s\t%-*s\n", (int)w0, f->v[i].name, (int)w1,
-			http_redact(a, f->v[i].url));
+	uitable_write(&t, &sb);
 	write_stdout(sb.buf, sb.len);
 }
 

@@ -1,78 +1,74 @@
-/* table.c - uitable's layout: each column as wide as its widest cell (in runes),
- * every cell padded on the right, cells joined by a tab, rows by a newline. */
+/* table.c - uitable's layout: widths in runes, long cells cut with "..."
+ * (runewidth.Truncate), every cell padded, the last column too. */
 #include "table.h"
 
 #include <string.h>
 
-void table_init(table *t, arena *a, size_t ncols, size_t max_col_width)
+void uitable_init(uitable *t, arena *a, size_t ncols, size_t max_width)
 {
-	memset(t, 0, sizeof(*t));
+	memset(t, 0, sizeof *t);
 	t->a = a;
 	t->ncols = ncols;
-	t->max_col_width = max_col_width;
+	t->max_width = max_width;
 }
 
-void table_add(table *t, const char *const *cells)
+void uitable_row(uitable *t, const char *const *cells)
 {
 	if (t->nrows == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 8;
-		t->cells = arena_realloc(t->a, t->cells, t->cap * t->ncols * sizeof(char *),
-					 nc * t->ncols * sizeof(char *));
+		size_t nc = t->cap ? t->cap * 2 : 16;
+		t->rows = arena_realloc(t->a, t->rows, t->cap * sizeof *t->rows, nc * sizeof *t->rows);
 		t->cap = nc;
 	}
-	memcpy(t->cells + t->nrows * t->ncols, cells, t->ncols * sizeof(char *));
-	t->nrows++;
+	const char **row = arena_alloc(t->a, t->ncols * sizeof *row);
+	memcpy(row, cells, t->ncols * sizeof *row);
+	t->rows[t->nrows++] = row;
 }
 
-/* Runes in s (UTF-8 continuation bytes do not count); wide characters count as one. */
-static size_t runes(const char *s)
+/* Display width in runes (UTF-8 continuation bytes do not count). */
+static size_t width(const char *s)
 {
-	size_t n = 0;
+	size_t w = 0;
 	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
 }
 
-/* The byte length of the first n runes of s. */
-static size_t rune_bytes(const char *s, size_t n)
+/* s cut to max runes, the last three being "..." (runewidth.Truncate). */
+static const char *cut(arena *a, const char *s, size_t max)
 {
-	size_t i = 0;
-	for (; s[i] && n; n--)
-		for (i++; ((unsigned char)s[i] & 0xC0) == 0x80; i++)
-			;
-	return i;
-}
-
-static const char *cut(const table *t, const char *s)
-{
-	size_t w = t->max_col_width;
-	if (!w || runes(s) <= w)
+	if (!max || width(s) <= max)
 		return s;
-	if (w <= 3)
-		return arena_strndup(t->a, s, rune_bytes(s, w));
-	return arena_sprintf(t->a, "%.*s...", (int)rune_bytes(s, w - 3), s);
+	size_t keep = max > 3 ? max - 3 : 0, w = 0;
+	const char *p = s;
+	for (; *p; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80) {
+			if (w == keep)
+				break;
+			w++;
+		}
+	}
+	return arena_sprintf(a, "%.*s...", (int)(p - s), s);
 }
 
-void table_print(const table *t, strbuf *out)
+void uitable_write(uitable *t, strbuf *out)
 {
-	size_t *width = arena_alloc(t->a, (t->ncols + 1) * sizeof(size_t));
-	const char **c = arena_alloc(t->a, (t->nrows * t->ncols + 1) * sizeof(char *));
-	for (size_t i = 0; i < t->nrows * t->ncols; i++) {
-		c[i] = cut(t, t->cells[i] ? t->cells[i] : "");
-		size_t w = runes(c[i]);
-		if (w > width[i % t->ncols])
-			width[i % t->ncols] = w;
-	}
+	size_t *wid = arena_alloc(t->a, (t->ncols + 1) * sizeof *wid);
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t c = 0; c < t->ncols; c++) {
+			t->rows[r][c] = cut(t->a, t->rows[r][c] ? t->rows[r][c] : "", t->max_width);
+			size_t w = width(t->rows[r][c]);
+			if (w > wid[c])
+				wid[c] = w;
+		}
 	for (size_t r = 0; r < t->nrows; r++) {
-		if (r)
-			sb_addc(out, '\n');
-		for (size_t k = 0; k < t->ncols; k++) {
-			const char *s = c[r * t->ncols + k];
-			if (k)
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (c)
 				sb_addc(out, '\t');
-			sb_adds(out, s);
-			for (size_t p = runes(s); p < width[k]; p++)
+			sb_adds(out, t->rows[r][c]);
+			for (size_t w = width(t->rows[r][c]); w < wid[c]; w++)
 				sb_addc(out, ' ');
 		}
+		sb_addc(out, '\n');
 	}
 }

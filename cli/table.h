@@ -1,21 +1,24 @@
-/* table.h - text tables as Helm prints them (gosuri/uitable: columns padded to
- * their widest cell, joined by a tab, cells over MaxColWidth cut with "..."). */
+/* table.h - text tables as Helm prints them with gosuri/uitable: cells padded
+ * to their column's width, columns joined by a tab, every row ended by '\n'. */
 #ifndef RENDER_CLI_TABLE_H
 #define RENDER_CLI_TABLE_H
 
 #include "../values/strbuf.h"
 
-typedef struct table {
+/* gosuri/uitable as Helm uses it: cells padded to their column's width with
+ * spaces, columns joined by a tab, every row ended by '\n'. max_width > 0
+ * cuts longer cells to max_width with "...". */
+typedef struct uitable {
 	arena *a;
-	size_t ncols, nrows, cap;
-	const char **cells; /* nrows * ncols */
-	size_t max_col_width; /* 0: no limit */
-} table;
+	const char ***rows;
+	size_t nrows, ncols, cap;
+	size_t max_width;
+} uitable;
 
-void table_init(table *t, arena *a, size_t ncols, size_t max_col_width);
-/* Adds one row of ncols cells (copied pointers; the strings must outlive the table). */
-void table_add(table *t, const char *const *cells);
-/* Appends the table, rows separated by "\n", without a final newline (as uitable's String). */
-void table_print(const table *t, strbuf *out);
+void uitable_init(uitable *t, arena *a, size_t ncols, size_t max_width);
+/* Adds a row of ncols cells (copied by reference). */
+void uitable_row(uitable *t, const char *const *cells);
+/* Appends the table to out. */
+void uitable_write(uitable *t, strbuf *out);
 
 #endif

@@ -2,7 +2,7 @@
  * releases kept as helm.sh/release.v1 Secrets labelled owner=helm, name=NAME,
  * status=..., version=N (or ConfigMaps with HELM_DRIVER=configmap), read back
  * with release/record.h. Also the small printing helpers the release commands
- * share (Go time formats and layouts, uitable).
+ * share (Go time formats and layouts).
  */
 #ifndef RENDER_STORAGE_H
 #define RENDER_STORAGE_H
@@ -65,20 +65,5 @@ const char *rel_time_layout(arena *a, rel_time t, const char *layout);
 /* t.Format(time.ANSIC): "Sun Dec  6 01:02:03 2026". */
 const char *rel_time_ansic(arena *a, rel_time t);
 
-/* gosuri/uitable as Helm uses it: cells padded to their column's width with
- * spaces, columns joined by a tab, every row ended by '\n'. max_width > 0
- * cuts longer cells to max_width with "...". */
-typedef struct uitable {
-	arena *a;
-	const char ***rows;
-	size_t nrows, ncols, cap;
-	size_t max_width;
-} uitable;
-
-void uitable_init(uitable *t, arena *a, size_t ncols, size_t max_width);
-/* Adds a row of ncols cells (copied by reference). */
-void uitable_row(uitable *t, const char *const *cells);
-/* Appends the table to out. */
-void uitable_write(uitable *t, strbuf *out);
 
 #endif
