@@ -8,12 +8,15 @@
 #include <unistd.h>
 
 #include "../chart/chart.h"
+#include "../chart/package.h"
+#include "../net/oci.h"
 #include "../values/gofmt.h"
 #include "../values/json.h"
 #include "../values/strbuf.h"
 #include "../values/yaml.h"
 #include "commands.h"
 #include "common.h"
+#include "dependency.h"
 
 enum show_part { SHOW_CHART = 1, SHOW_VALUES = 2, SHOW_README = 4, SHOW_CRDS = 8 };
 
@@ -28,81 +31,9 @@ static const struct show_kind {
 	{"crds", SHOW_CRDS},
 };
 
-/* The JSON fields of chart.Metadata, chart.Maintainer and chart.Dependency;
- * `keep` marks the fields without omitempty. */
-struct field {
-	const char *name;
-	bool keep;
-};
-
-static const struct field metadata_fields[] = {
-	{"name", 0}, {"home", 0}, {"sources", 0}, {"version", 0}, {"description", 0},
-	{"keywords", 0}, {"maintainers", 0}, {"icon", 0}, {"apiVersion", 0}, {"condition", 0},
-	{"tags", 0}, {"appVersion", 0}, {"deprecated", 0}, {"annotations", 0},
-	{"kubeVersion", 0}, {"dependencies", 0}, {"type", 0}, {NULL, 0},
-};
-static const struct field maintainer_fields[] = {
-	{"name", 0}, {"email", 0}, {"url", 0}, {NULL, 0},
-};
-static const struct field dependency_fields[] = {
-	{"name", 1}, {"version", 0}, {"repository", 1}, {"condition", 0}, {"tags", 0},
-	{"enabled", 0}, {"import-values", 0}, {"alias", 0}, {NULL, 0},
-};
-
-/* encoding/json's omitempty: false, "", empty list or map, nil. */
-static bool json_empty(value v)
-{
-	switch (v.kind) {
-	case V_NIL:
-		return true;
-	case V_BOOL:
-		return !v.u.b;
-	case V_STRING:
-		return v.len == 0;
-	case V_LIST:
-		return v.u.l->len == 0;
-	case V_MAP:
-		return v.u.m->len == 0;
-	default:
-		return false;
-	}
-}
-
-static value struct_of(arena *a, value in, const struct field *fields);
-
-/* A list of structs (maintainers, dependencies) keeps each item's known fields. */
-static value struct_list(arena *a, value in, const struct field *fields)
-{
-	if (in.kind != V_LIST)
-		return in;
-	value out = v_list_new(a, in.u.l->len);
-	for (uint32_t i = 0; i < in.u.l->len; i++)
-		list_push(a, out.u.l, struct_of(a, list_get(in.u.l, i), fields));
-	return out;
-}
-
-static value struct_of(arena *a, value in, const struct field *fields)
-{
-	value out = v_map_new(a);
-	for (const struct field *f = fields; f->name; f++) {
-		value *v = in.kind == V_MAP ? map_getc(in.u.m, f->name) : NULL;
-		value x = v ? *v : v_nil();
-		if (!strcmp(f->name, "maintainers"))
-			x = struct_list(a, x, maintainer_fields);
-		else if (!strcmp(f->name, "dependencies"))
-			x = struct_list(a, x, dependency_fields);
-		if (f->keep && x.kind == V_NIL)
-			x = v_str_static("", 0);
-		if (!f->keep && json_empty(x))
-			continue;
-		map_setc(a, out.u.m, f->name, x);
-	}
-	return out;
-}
-
 static int show_chart(arena *a, const chart *c, strbuf *out, const char **err)
 {
-	if (yaml_emit(out, struct_of(a, c->meta, metadata_fields), err) != 0)
+	if (chart_metadata_yaml(a, c->meta, out, err) != 0)
 		return -1;
 	sb_addc(out, '\n');
 	return 0;
@@ -268,8 +199,10 @@ int cmd_show(arena *a, int argc, char **argv)
 		return cli_error(arena_sprintf(a, "unknown command \"%s\" for \"helm show\"", argv[0]));
 	const char *version = NULL, *repo = NULL, *jsonpath = NULL;
 	bool devel = false;
+	oci_opts oci = {0};
 	const flag_def defs[] = {
 		{"version", 0, FLAG_STRING, &version},
+		OCI_FLAGS(oci),
 		{"repo", 0, FLAG_STRING, &repo},
 		{"jsonpath", 0, FLAG_STRING, &jsonpath},
 		{"devel", 0, FLAG_BOOL, &devel},
@@ -282,6 +215,11 @@ int cmd_show(arena *a, int argc, char **argv)
 	if (pos.n != 1)
 		return cli_error(arena_sprintf(a, "\"helm show %s\" requires 1 argument\n\nUsage:  helm show %s [CHART] [flags]",
 					       k->name, k->name));
+	if (!strncmp(pos.v[0], "oci://", 6) &&
+	    oci_fetch_chart(a, pos.v[0], version && *version ? version : devel ? ">0.0.0-0" : "", &oci, &pos.v[0], &err))
+		return cli_error(err);
+	if (dependency_locate(a, &pos.v[0], version, repo, devel, &err) != 0)
+		return cli_error(err);
 	strbuf out;
 	sb_init(&out, a);
 	if (jsonpath && k->parts == SHOW_VALUES) {
