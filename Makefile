@@ -6,9 +6,11 @@
 #   make bench    Helm and render on the same charts, with the ratio of time and memory
 
 PKGS := yaml-0.1 libpcre2-8 jansson libarchive libcurl zlib libcrypto
-# Debian packages that provide the above, plus the tools the tests use.
+# Debian packages that provide the above, plus the tools and servers the tests use
+# (nginx as a chart repository, docker-registry as an OCI registry).
 DEBS := gcc make pkg-config libyaml-dev libpcre2-dev libjansson-dev libarchive-dev \
-	libcurl4-openssl-dev zlib1g-dev libssl-dev libcrypt-dev unzip
+	libcurl4-openssl-dev zlib1g-dev libssl-dev libcrypt-dev unzip \
+	curl openssl nginx docker-registry apache2-utils json-schema-test-suite
 # Tools that may come from outside Debian (node from nodesource, python from pyenv):
 # installed from Debian only when the command is missing.
 TOOLS := clang:clang python3:python3 npm:npm
@@ -83,13 +85,18 @@ bin/schema_suite: tests/schema_suite.c $(filter build/values/%.o,$(OBJS))
 	@mkdir -p bin
 	$(CC) $(CSTD) $(WARN) $(OPT) $(PKG_CFLAGS) $^ $(PKG_LIBS) -o $@
 
-# Every tests/t-*.sh, with RENDER, RENDER_ASAN and HELM in its environment; each exits non-zero on failure.
+# Every tests/t-*.sh, with RENDER, RENDER_ASAN and HELM in its environment; each exits non-zero
+# on failure. Two run at a time (TEST_JOBS); each one's output goes to build/tests/NAME.log and
+# is printed after it ends, whole when it failed, its last line otherwise.
 TEST_SCRIPTS := $(sort $(wildcard tests/t-*.sh))
+TEST_JOBS ?= 2
 test-scripts: bin/render bin/render-asan
-	@helm="$$(tests/setup-helm.sh)"; failed=""; for t in $(TEST_SCRIPTS); do \
-		echo "== $$t"; RENDER=$(CURDIR)/bin/render RENDER_ASAN=$(CURDIR)/bin/render-asan HELM="$$helm" \
-			bash $$t || failed="$$failed $$t"; \
-	done; if [ -n "$$failed" ]; then echo "test scripts failed:$$failed"; exit 1; fi; \
+	@mkdir -p build/tests; rm -f build/tests/failed; helm="$$(tests/setup-helm.sh)"; \
+	printf '%s\n' $(TEST_SCRIPTS) | RENDER=$(CURDIR)/bin/render RENDER_ASAN=$(CURDIR)/bin/render-asan HELM="$$helm" \
+		xargs -P $(TEST_JOBS) -I{} sh -c 'log=build/tests/$$(basename {} .sh).log; start=$$(date +%s); \
+			if bash {} >$$log 2>&1; then echo "ok   {} ($$(( $$(date +%s) - start ))s): $$(tail -1 $$log)"; \
+			else echo "FAIL {}"; cat $$log; echo "FAIL {}" >> build/tests/failed; fi'; \
+	if [ -s build/tests/failed ]; then echo "test scripts failed:"; cat build/tests/failed; rm -f build/tests/failed; exit 1; fi; \
 	echo "test scripts: $(words $(TEST_SCRIPTS)) passed"
 
 test-asan: bin/render-asan

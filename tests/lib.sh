@@ -12,7 +12,8 @@ need_debs() {
 	local sudo=""
 	[ "$(id -u)" = 0 ] || sudo=sudo
 	echo "installing:$missing"
-	$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+	# scripts run two at a time: one apt-get at a time
+	(flock 9; $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null) 9>/tmp/render-tests-apt.lock
 }
 
 pass() { TESTS_PASSED=$((TESTS_PASSED + 1)); }
