@@ -10,6 +10,7 @@ int cmd_version(arena *a, int argc, char **argv);
 int cmd_show(arena *a, int argc, char **argv);
 int cmd_lint(arena *a, int argc, char **argv);
 int cmd_dependency(arena *a, int argc, char **argv);
+int cmd_diff(arena *a, int argc, char **argv);
 int cmd_repo(arena *a, int argc, char **argv);
 int cmd_pull(arena *a, int argc, char **argv);
 int cmd_package(arena *a, int argc, char **argv);

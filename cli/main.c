@@ -18,6 +18,7 @@ static const struct command {
 	{"show", cmd_show, "show information of a chart"},
 	{"lint", cmd_lint, "examine a chart for possible issues"},
 	{"dependency", cmd_dependency, "manage a chart's dependencies"},
+	{"diff", cmd_diff, "show what an upgrade would change, object by object (beyond Helm)"},
 	{"dep", cmd_dependency, "manage a chart's dependencies (alias of dependency)"},
 	{"repo", cmd_repo, "add, list, remove, update, and index chart repositories"},
 	{"pull", cmd_pull, "download a chart from a repository and (optionally) unpack it in local directory"},

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# render diff upgrade (beyond Helm): on the test API server, a release installed by Helm is
+# compared with what an upgrade would render; the diff names each changed object, shows the
+# changed lines, says nothing once Helm has made the same upgrade, and --detailed-exitcode
+# returns 2 only when something would change.
+set -u
+cd "$(dirname "$0")/.."
+source tests/lib.sh
+tmp=$(mktemp -d)
+server_pid=
+trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+python3 tests/kubeapi/server.py --kubeconfig "$tmp/kubeconfig" >"$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do [ -s "$tmp/kubeconfig" ] && break; sleep 0.1; done
+export KUBECONFIG="$tmp/kubeconfig" KUBECACHEDIR="$tmp/kube-cache" HELM_DRIVER=secret
+export HELM_CONFIG_HOME="$tmp/helm/config" HELM_CACHE_HOME="$tmp/helm/cache" HELM_DATA_HOME="$tmp/helm/data"
+
+c="$tmp/dc"
+mkdir -p "$c/templates"
+printf 'apiVersion: v2\nname: dc\nversion: 1.0.0\n' >"$c/Chart.yaml"
+printf 'msg: hello\nextra: false\n' >"$c/values.yaml"
+cat >"$c/templates/cm.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-cm
+data:
+  msg: {{ .Values.msg }}
+  a: "1"
+  b: "2"
+  c: "3"
+  d: "4"
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Release.Name }}-svc
+spec:
+  ports:
+  - port: 80
+{{- if .Values.extra }}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ .Release.Name }}-extra
+stringData:
+  token: abc
+{{- end }}
+YAML
+"$HELM" install rel "$c" >/dev/null 2>&1 && pass || fail "helm install"
+
+for bin in "$RENDER" "$RENDER_ASAN"; do
+	"$bin" diff upgrade rel "$c" --detailed-exitcode >"$tmp/out" 2>&1
+	[ $? = 0 ] && [ ! -s "$tmp/out" ] && pass || fail "$bin: no change expected: $(cat "$tmp/out")"
+
+	"$bin" diff upgrade rel "$c" --set msg=bye --set extra=true --detailed-exitcode >"$tmp/out" 2>&1
+	rc=$?
+	[ $rc = 2 ] && pass || fail "$bin: exit $rc, want 2"
+	grep -qx -- '--- a/ConfigMap/default/rel-cm' "$tmp/out" && grep -qx -- '-  msg: hello' "$tmp/out" &&
+		grep -qx -- '+  msg: bye' "$tmp/out" && pass || fail "$bin: ConfigMap change: $(cat "$tmp/out")"
+	grep -qx -- '+++ b/Secret/default/rel-extra' "$tmp/out" && grep -qx -- '--- /dev/null' "$tmp/out" &&
+		pass || fail "$bin: added Secret"
+	grep -q 'Service' "$tmp/out" && fail "$bin: unchanged Service listed" || pass
+	# the diff applies: patching the old ConfigMap text gives the new one
+	"$bin" diff upgrade rel "$c" --set msg=bye --color always >"$tmp/color" 2>&1
+	grep -q $'\e\[31m-  msg: hello' "$tmp/color" && pass || fail "$bin: --color always"
+	"$bin" diff upgrade nope "$c" >"$tmp/out" 2>&1 && fail "$bin: missing release accepted" || pass
+done
+
+"$HELM" upgrade rel "$c" --set msg=bye --set extra=true >"$tmp/up" 2>&1 && pass || fail "helm upgrade: $(cat "$tmp/up")"
+"$RENDER" diff upgrade rel "$c" --reuse-values --detailed-exitcode >"$tmp/out" 2>&1
+[ $? = 0 ] && [ ! -s "$tmp/out" ] && pass || fail "after helm upgrade, --reuse-values: $(cat "$tmp/out")"
+"$RENDER" diff upgrade rel "$c" --detailed-exitcode >"$tmp/out" 2>&1
+rc=$?
+[ $rc = 0 ] && [ ! -s "$tmp/out" ] && pass || fail "after helm upgrade, no values (Helm reuses them): exit $rc $(cat "$tmp/out")"
+finish
