@@ -410,6 +410,8 @@ static const char *kube_to_string(arena *a, const vobj *o)
 	return ((const capabilities *)o->data)->kube_version;
 }
 
+static const char *const kube_fields[] = {"Version", "Major", "Minor", NULL};
+
 static const vclass kube_class = {
 	.gotype = "chartutil.KubeVersion",
 	.field = kube_field,
@@ -417,6 +419,9 @@ static const vclass kube_class = {
 	.to_plain = kube_plain,
 	.to_string = kube_to_string,
 	.kind = "struct",
+	.json_order = kube_fields,
+	.go_fields = kube_fields,
+	.ptr_stringer = true, /* func (kv *KubeVersion) String() */
 };
 
 static const struct {
@@ -448,20 +453,17 @@ static value helmver_plain(arena *a, const vobj *o)
 	return m;
 }
 
-static const char *helmver_to_string(arena *a, const vobj *o)
-{
-	(void)o;
-	return arena_sprintf(a, "{%s %s %s %s}", helm_version[0].val, helm_version[1].val,
-			     helm_version[2].val, helm_version[3].val);
-}
+static const char *const helmver_go[] = {"Version", "GitCommit", "GitTreeState", "GoVersion", NULL};
+static const char *const helmver_json[] = {"version", "git_commit", "git_tree_state", "go_version", NULL};
 
 static const vclass helmver_class = {
 	.gotype = "version.BuildInfo",
 	.field = helmver_field,
 	.methods = no_methods,
 	.to_plain = helmver_plain,
-	.to_string = helmver_to_string,
 	.kind = "struct",
+	.json_order = helmver_json,
+	.go_fields = helmver_go,
 };
 
 static bool caps_field(arena *a, const vobj *o, const char *name, value *out)
@@ -487,12 +489,16 @@ static value caps_plain(arena *a, const vobj *o)
 	return m;
 }
 
+static const char *const caps_fields[] = {"KubeVersion", "APIVersions", "HelmVersion", NULL};
+
 static const vclass caps_class = {
 	.gotype = "*chartutil.Capabilities",
 	.field = caps_field,
 	.methods = no_methods,
 	.to_plain = caps_plain,
 	.kind = "ptr",
+	.json_order = caps_fields,
+	.go_fields = caps_fields,
 };
 
 value obj_capabilities(arena *a, const capabilities *caps)

@@ -500,6 +500,7 @@ void go_quote(strbuf *out, const char *s, size_t n)
 
 typedef struct pfmt {
 	strbuf *out;
+	bool addressable; /* text/template printing a field: pointer-receiver String() applies */
 	bool plus, minus, sharp, space, zero, plus_v, sharp_v;
 	bool wid_present, prec_present;
 	int wid, prec;
@@ -891,10 +892,33 @@ static void print_map(pfmt *f, value v, char verb, int depth)
 	sb_addc(f->out, f->sharp_v ? '}' : ']');
 }
 
+/* fmt's struct printing: "{a b c}", "&{...}" for a pointer printed at the top. */
+static void print_struct(pfmt *f, value v, char verb, int depth)
+{
+	const vclass *cls = v.u.o->cls;
+	bool ptr = cls->kind && !strcmp(cls->kind, "ptr");
+	if (ptr && depth == 0 && !f->addressable)
+		sb_addc(f->out, '&');
+	sb_addc(f->out, '{');
+	for (const char *const *name = cls->go_fields; *name; name++) {
+		value x = v_nil();
+		if (name != cls->go_fields)
+			sb_addc(f->out, ' ');
+		if (cls->field && cls->field(f->out->a, v.u.o, *name, &x))
+			print_value(f, x, verb, depth + 1);
+	}
+	sb_addc(f->out, '}');
+}
+
 static void print_obj(pfmt *f, value v, char verb, int depth)
 {
 	const vclass *cls = v.u.o->cls;
-	if (cls->to_string && !f->sharp_v && strchr("vsxXq", verb)) {
+	bool stringer = cls->to_string && (!cls->ptr_stringer || (f->addressable && depth == 0));
+	if (cls->go_fields && !stringer && !f->sharp_v && verb == 'v') {
+		print_struct(f, v, verb, depth);
+		return;
+	}
+	if (stringer && !f->sharp_v && strchr("vsxXq", verb)) {
 		const char *s = cls->to_string(f->out->a, v.u.o);
 		print_string(f, v_str_static(s, strlen(s)), verb);
 		return;
@@ -973,10 +997,13 @@ void go_print_value(strbuf *out, value v)
 
 void go_print_template(strbuf *out, value v)
 {
-	if (v.kind == V_NIL)
+	if (v.kind == V_NIL) {
 		sb_adds(out, "<no value>");
-	else
-		go_print_value(out, v);
+		return;
+	}
+	/* printableValue: pointers are dereferenced, and a field's pointer methods apply */
+	pfmt f = {.out = out, .addressable = true};
+	print_value(&f, v, 'v', 0);
 }
 
 void go_sprint(strbuf *out, const value *args, int n)

@@ -96,6 +96,12 @@ typedef struct vclass {
 	/* For structs: the JSON field names in declaration order, NULL-terminated;
 	 * encoding/json prints to_plain's keys in this order. NULL: sorted (a map). */
 	const char *const *json_order;
+	/* For structs: the Go field names in declaration order, NULL-terminated, read
+	 * through field(): fmt prints "{v1 v2 ...}" ("&{...}" for a pointer). */
+	const char *const *go_fields;
+	/* String() is declared on the pointer: the template's printing of an
+	 * addressable field uses to_string, fmt's %v of the value prints the struct. */
+	bool ptr_stringer;
 } vclass;
 
 typedef struct vobj {
