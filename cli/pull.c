@@ -6,12 +6,14 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../chart/archive.h"
+#include "../net/oci.h"
 #include "../net/repo.h"
 #include "../values/yaml.h"
 #include "commands.h"
@@ -22,7 +24,7 @@
 typedef struct pull_opts {
 	const char *version, *dest, *untardir, *repo_url, *username, *password, *ca_file,
 	    *cert_file, *key_file;
-	const char *keyring, *repo_config, *repo_cache, *ns, *kube_context;
+	const char *keyring, *repo_config, *repo_cache, *ns, *kube_context, *registry_config;
 	bool devel, untar, pass_credentials, insecure, plain_http, prov, verify, debug;
 } pull_opts;
 
@@ -289,26 +291,17 @@ static int expand(arena *a, const char *dir, const chart_file *files, size_t n, 
 	return 0;
 }
 
-static int untar(arena *a, const pull_opts *o, const char *ref, const target *t, const char **err)
+/* Unpacks a downloaded archive (what names it in errors) under --untardir. */
+static int untar_data(arena *a, const pull_opts *o, const char *ref, const char *what,
+		      const char *data, size_t len, const char **err)
 {
-	char *data;
-	size_t len;
-	if (http_get(a, t->url, &t->http, &data, &len, err))
-		return -1;
-	if (*t->digest && strcasecmp(http_sha256_hex(a, data, len), t->digest)) {
-		*err = arena_sprintf(
-		    a,
-		    "digest mismatch for %s: the index says sha256:%s, the download is sha256:%s",
-		    http_redact(a, t->url), t->digest, http_sha256_hex(a, data, len));
-		return -1;
-	}
 	if (!archive_read_chart) {
 		*err = "reading chart archives is not available in this build";
 		return -1;
 	}
 	chart_file *files;
 	size_t n;
-	if (archive_read_chart(a, base_name(t->url), data, len, &files, &n, err))
+	if (archive_read_chart(a, what, data, len, &files, &n, err))
 		return -1;
 	const char *ud = o->untardir[0] == '/' ? o->untardir : path_join(a, o->dest, o->untardir);
 	const char *check = strcmp(ud, ".") ? path_join(a, ud, base_name(ref)) : base_name(ref);
@@ -327,6 +320,76 @@ static int untar(arena *a, const pull_opts *o, const char *ref, const target *t,
 	return expand(a, ud, files, n, err);
 }
 
+static int untar(arena *a, const pull_opts *o, const char *ref, const target *t, const char **err)
+{
+	char *data;
+	size_t len;
+	if (http_get(a, t->url, &t->http, &data, &len, err))
+		return -1;
+	if (*t->digest && strcasecmp(http_sha256_hex(a, data, len), t->digest)) {
+		*err = arena_sprintf(
+		    a,
+		    "digest mismatch for %s: the index says sha256:%s, the download is sha256:%s",
+		    http_redact(a, t->url), t->digest, http_sha256_hex(a, data, len));
+		return -1;
+	}
+	return untar_data(a, o, ref, base_name(t->url), data, len, err);
+}
+
+/* oci://host/path/chart[:tag]: pulled with every digest checked, then written as
+ * NAME-VERSION.tgz (the name and tag of the reference) or unpacked. */
+static int write_new(arena *a, const char *dest, const char *data, size_t len, const char **err);
+
+static int pull_oci(arena *a, const pull_opts *o, const char *ref, const char **err)
+{
+	oci_opts oo = {.ca_file = o->ca_file,
+		       .cert_file = o->cert_file,
+		       .key_file = o->key_file,
+		       .username = o->username,
+		       .password = o->password,
+		       .registry_config = o->registry_config,
+		       .insecure = o->insecure,
+		       .plain_http = o->plain_http};
+	oci_chart ch;
+	if (oci_pull(a, ref, o->version, &oo, &ch, err))
+		return -1;
+	oci_print_result("Pulled", ch.ref, ch.digest);
+	const char *file = oci_file_name(a, ch.ref);
+	const char *data = ch.data;
+	size_t len = ch.len;
+	if (!o->untar && write_new(a, path_join(a, o->dest, file), data, len, err))
+		return -1;
+	if (o->prov) { /* Helm pulls again for the provenance layer; a missing one only warns */
+		oo.with_prov = true;
+		if (oci_pull(a, ref, o->version, &oo, &ch, err)) {
+			printf("WARNING: Verification not found for %s: %s\n", ref, *err);
+		} else {
+			oci_print_result("Pulled", ch.ref, ch.digest);
+			if (!o->untar &&
+			    write_new(a, path_join(a, o->dest, arena_sprintf(a, "%s.prov", file)),
+				      ch.prov, ch.prov_len, err))
+				return -1;
+		}
+	}
+	return o->untar ? untar_data(a, o, ref, file, data, len, err) : 0;
+}
+
+/* Writes data to dest through a temporary file renamed into place. */
+static int write_new(arena *a, const char *dest, const char *data, size_t len, const char **err)
+{
+	const char *tmp = arena_sprintf(a, "%s.partXXXXXX", dest);
+	int fd = mkstemp((char *)tmp);
+	FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) || chmod(tmp, 0644) ||
+	    rename(tmp, dest)) {
+		*err = arena_sprintf(a, "open %s: %s", dest, repo_strerror(a, errno));
+		if (fd >= 0)
+			unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 static int pull_one(arena *a, const pull_opts *o, const char *ref, const char **err)
 {
 	target t = {.http = {.username = o->username,
@@ -339,10 +402,8 @@ static int pull_one(arena *a, const pull_opts *o, const char *ref, const char **
 			     .max_size = (size_t)100 << 20},
 		    .pass_credentials = o->pass_credentials,
 		    .digest = ""};
-	if (!strncmp(ref, "oci://", 6)) {
-		*err = "oci:// charts are not supported by render yet";
-		return -1;
-	}
+	if (!strncmp(ref, "oci://", 6))
+		return pull_oci(a, o, ref, err);
 	if (*o->repo_url) {
 		if (resolve_repo_flag(a, o, ref, &t, err))
 			return -1;
@@ -390,6 +451,7 @@ int cmd_pull(arena *a, int argc, char **argv)
 	    {"debug", 0, FLAG_BOOL, &o.debug},
 	    {"namespace", 'n', FLAG_STRING, &o.ns},
 	    {"kube-context", 0, FLAG_STRING, &o.kube_context},
+	    {"registry-config", 0, FLAG_STRING, &o.registry_config},
 	    {0},
 	};
 	strlist pos = {0};
@@ -400,7 +462,7 @@ int cmd_pull(arena *a, int argc, char **argv)
 		return cli_error(
 		    "\"helm pull\" requires at least 1 argument\n\nUsage:  helm pull [chart URL | "
 		    "repo/chartname] [...] [flags]");
-	if (o.verify || o.prov)
+	if (o.verify || (o.prov && strncmp(pos.v[0], "oci://", 6)))
 		return cli_error("--verify and --prov are not supported by render");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!*o.version && o.devel)

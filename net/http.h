@@ -67,7 +67,7 @@ typedef struct http_resp {
 } http_resp;
 
 /* Sends r and fills out with any status: a non-2xx answer is not an error here.
- * A "HEAD" request reads no body. 
+ * A "HEAD" request reads no body.
  * Returns -1 with *err only when no answer came ("Get \"URL\": dial tcp ..."). */
 int http_request(arena *a, const http_req *r, http_resp *out, const char **err);
 
