@@ -693,3 +693,153 @@ const char *repo_now(arena *a)
 	}
 	return arena_sprintf(a, "%s%s%s", date, frac, zone);
 }
+
+/* ---- chart references (ChartPathOptions.LocateChart) ---- */
+
+/* The first download URL of a chart version, or NULL. */
+static const char *first_url(vmap *cv)
+{
+	value *u = map_getc(cv, "urls");
+	if (!u || u->kind != V_LIST || !u->u.l->len || u->u.l->items[0].kind != V_STRING)
+		return NULL;
+	return u->u.l->items[0].u.s;
+}
+
+/* The digest the index gives, when it is a SHA-256 in hex (Helm checks none). */
+static const char *hex_digest(vmap *cv)
+{
+	const char *d = str_field(cv, "digest");
+	return strlen(d) == 64 && strspn(d, "0123456789abcdefABCDEF") == 64 ? d : "";
+}
+
+/* repo.FindChartInAuthAndTLSAndPassRepoURL: name in the repository at o->repo_url. */
+static int locate_in_url(arena *a, const char *name, const repo_locate_opts *o,
+			 const char **url, const char **digest, const char **err)
+{
+	repo_entry e = {.name = "", .url = o->repo_url, .username = o->username ? o->username : "",
+			.password = o->password ? o->password : "",
+			.cert_file = o->cert_file ? o->cert_file : "",
+			.key_file = o->key_file ? o->key_file : "",
+			.ca_file = o->ca_file ? o->ca_file : "", .insecure = o->insecure};
+	value idx;
+	const char *e2;
+	if (repo_download_index(a, &e, NULL, NULL, &idx, &e2)) {
+		*err = arena_sprintf(
+		    a, "looks like \"%s\" is not a valid chart repository or cannot be reached: %s",
+		    http_redact(a, o->repo_url), e2);
+		return -1;
+	}
+	const char *what = *o->version ? arena_sprintf(a, "chart \"%s\" version \"%s\"", name, o->version)
+				       : arena_sprintf(a, "chart \"%s\"", name);
+	vmap *cv = repo_index_get(a, idx, name, o->version, &e2);
+	if (!cv) {
+		*err = arena_sprintf(a, "%s not found in %s repository", what,
+				     http_redact(a, o->repo_url));
+		return -1;
+	}
+	if (!first_url(cv)) {
+		*err = arena_sprintf(a, "%s has no downloadable URLs", what);
+		return -1;
+	}
+	*url = repo_resolve_url(a, o->repo_url, first_url(cv));
+	*digest = hex_digest(cv);
+	return 0;
+}
+
+/* ChartDownloader.ResolveChartVersion for "repo/chart": the cached index of repo. */
+static int locate_in_repo(arena *a, const char *ref, const repo_locate_opts *o, http_opts *h,
+			  const char **url, const char **digest, const char **err)
+{
+	repo_file f;
+	if (repo_file_load(a, repo_config_file(a, o->repo_config), &f, NULL, err))
+		return -1;
+	const char *slash = strchr(ref, '/');
+	if (!slash) {
+		*err = arena_sprintf(a, "non-absolute URLs should be in form of repo_name/path_to_chart, got: %s", ref);
+		return -1;
+	}
+	const char *rname = arena_strndup(a, ref, (size_t)(slash - ref)), *cname = slash + 1;
+	repo_entry *e = repo_file_get(&f, rname);
+	if (!e) {
+		*err = arena_sprintf(a, "repo %s not found", rname);
+		return -1;
+	}
+	if (!*e->url) {
+		*err = arena_sprintf(a, "no URL found for repository %s", rname);
+		return -1;
+	}
+	value idx;
+	const char *e2;
+	const char *path = arena_sprintf(a, "%s/%s-index.yaml", repo_cache_dir(a, o->repo_cache), rname);
+	if (repo_index_load(a, path, &idx, &e2)) {
+		*err = arena_sprintf(a, "no cached repo found. (try 'helm repo update'): %s", e2);
+		return -1;
+	}
+	vmap *cv = repo_index_get(a, idx, cname, o->version, &e2);
+	if (!cv) {
+		*err = arena_sprintf(a, "chart \"%s\" matching %s not found in %s index. (try 'helm repo update'): %s",
+				     cname, o->version, rname, e2);
+		return -1;
+	}
+	if (!first_url(cv)) {
+		*err = arena_sprintf(a, "chart \"%s\" has no downloadable URLs", ref);
+		return -1;
+	}
+	*url = repo_resolve_url(a, e->url, first_url(cv));
+	*digest = hex_digest(cv);
+	*h = repo_http_opts(e);
+	return 0;
+}
+
+int repo_locate_chart(arena *a, const char *name, const repo_locate_opts *o, const char **path,
+		      const char **err)
+{
+	struct stat st;
+	if (!stat(name, &st)) {
+		*path = name;
+		return 0;
+	}
+	if (name[0] == '/' || name[0] == '.') {
+		*err = arena_sprintf(a, "path \"%s\" not found", name);
+		return -1;
+	}
+	if (!strncmp(name, "oci://", 6)) {
+		*err = "oci:// charts are not supported by render yet";
+		return -1;
+	}
+	const char *url = name, *digest = "";
+	http_opts h = {.username = o->username, .password = o->password, .ca_file = o->ca_file,
+		       .cert_file = o->cert_file, .key_file = o->key_file, .insecure = o->insecure};
+	const char *scheme = repo_url_scheme(a, name);
+	if (o->repo_url && *o->repo_url) {
+		if (locate_in_url(a, name, o, &url, &digest, err))
+			return -1;
+	} else if (!scheme || !*scheme) {
+		if (locate_in_repo(a, name, o, &h, &url, &digest, err))
+			return -1;
+	} else if (strcasecmp(scheme, "http") && strcasecmp(scheme, "https")) {
+		*err = arena_sprintf(a, "scheme \"%s\" not supported", scheme);
+		return -1;
+	}
+	h.accept = "application/gzip,application/octet-stream";
+	h.max_size = (size_t)100 << 20;
+	const char *cache = repo_cache_dir(a, o->repo_cache);
+	size_t n = strcspn(url, "?#");
+	const char *base = url + n;
+	while (base > url && base[-1] != '/')
+		base--;
+	if (base == url + n || (base[0] == '.' && (base + 1 == url + n ||
+						   (base[1] == '.' && base + 2 == url + n)))) {
+		*err = arena_sprintf(a, "invalid chart URL format: %s", http_redact(a, url));
+		return -1;
+	}
+	if (mkdirs(a, cache)) {
+		*err = arena_sprintf(a, "mkdir %s: %s", cache, repo_strerror(a, errno));
+		return -1;
+	}
+	const char *dest = arena_sprintf(a, "%s/%.*s", cache, (int)(url + n - base), base);
+	if (http_get_file(a, url, &h, dest, digest, err))
+		return -1;
+	*path = dest;
+	return 0;
+}

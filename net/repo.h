@@ -86,4 +86,22 @@ const char *repo_strerror(arena *a, int e);
 /* Go's time.Now() as RFC 3339 with nanoseconds, as encoding/json writes it. */
 const char *repo_now(arena *a);
 
+/* Where a chart named on the command line comes from (ChartPathOptions). */
+typedef struct repo_locate_opts {
+	const char *version;                 /* constraint, "" for the newest stable */
+	const char *repo_url;                /* --repo, or NULL */
+	const char *repo_config, *repo_cache; /* NULL: the defaults */
+	const char *username, *password, *ca_file, *cert_file, *key_file;
+	bool insecure;
+} repo_locate_opts;
+
+/* ChartPathOptions.LocateChart: name itself when it exists on disk; else the
+ * chart "repo/chart" (cached index), NAME in the repository at o->repo_url, or
+ * an absolute URL, downloaded into the repository cache as Helm does it (and,
+ * unlike Helm, checked against the index's digest). *path is the file. Errors
+ * are Helm's: `path "./x" not found`, "repo x not found", "non-absolute URLs
+ * should be in form of repo_name/path_to_chart, got: x"... */
+int repo_locate_chart(arena *a, const char *name, const repo_locate_opts *o, const char **path,
+		      const char **err);
+
 #endif
