@@ -64,6 +64,7 @@ static void curl_load(void)
 		fprintf(stderr, "Error: cannot load %s: %s\n", CURL_SONAME, missing);
 		exit(1);
 	}
+	curl_fns.curl_global_init(CURL_GLOBAL_DEFAULT); /* once per process, before any thread uses it */
 }
 
 static const struct curl_api *curl_api(void)
@@ -377,11 +378,6 @@ static void set_proxy(arena *a, CURL *c, const char *url)
 /* Runs one GET; returns 0 on a 200, or -1 with *err. */
 static int transfer(arena *a, const char *url, const http_opts *o, xfer *x, const char **err)
 {
-	static bool inited;
-	if (!inited) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		inited = true;
-	}
 	const char *shown = http_redact(a, url);
 	CURL *c = curl_easy_init();
 	if (!c) {
@@ -573,11 +569,6 @@ static size_t on_req_header(char *p, size_t size, size_t n, void *ud)
 
 int http_request(arena *a, const http_req *r, http_resp *out, const char **err)
 {
-	static bool inited;
-	if (!inited) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		inited = true;
-	}
 	const char *method = r->method ? r->method : "GET";
 	CURL *c = curl_easy_init();
 	if (!c) {
