@@ -81,7 +81,7 @@ size_t manifest_split(arena *a, const char *text, const char ***docs)
 	size_t n;
 	const char *s = trim(a, text, strlen(text), &n);
 	const char **out = NULL;
-	size_t count = 0, cap = 0, pos = 0, st, en;
+	size_t count = 0, cap = 0, pos = 0, st = 0, en = 0;
 	for (;;) {
 		bool found = next_sep(s, n, pos, &st, &en);
 		size_t piece_end = found ? st : n;
