@@ -385,19 +385,19 @@ static const semver *recv(value v)
 static value m_major(fnctx *c, value *argv, int argc)
 {
 	(void)c, (void)argc;
-	return v_int64((int64_t)recv(argv[0])->major);
+	return v_uint64(recv(argv[0])->major);
 }
 
 static value m_minor(fnctx *c, value *argv, int argc)
 {
 	(void)c, (void)argc;
-	return v_int64((int64_t)recv(argv[0])->minor);
+	return v_uint64(recv(argv[0])->minor);
 }
 
 static value m_patch(fnctx *c, value *argv, int argc)
 {
 	(void)c, (void)argc;
-	return v_int64((int64_t)recv(argv[0])->patch);
+	return v_uint64(recv(argv[0])->patch);
 }
 
 static value m_prerelease(fnctx *c, value *argv, int argc)

@@ -229,7 +229,7 @@ static value bi_index(fnctx *c, value *argv, int argc)
 			int64_t x = index_arg(c, argv[i], it.len);
 			if (x == it.len)
 				fn_fail(c, "reflect: string index out of range");
-			it = v_int((unsigned char)it.u.s[x]);
+			it = v_uint8((uint8_t)it.u.s[x]);
 		} else if (it.kind == V_MAP) {
 			it = index_map(c, it.u.m, argv[i]);
 		} else {

@@ -205,7 +205,7 @@ const char *value_gotype(value v)
 	case V_INT:
 		return "int";
 	case V_INT64:
-		return "int64";
+		return v.len == VINT_UINT64 ? "uint64" : v.len == VINT_UINT8 ? "uint8" : "int64";
 	case V_FLOAT:
 		return "float64";
 	case V_STRING:
@@ -230,7 +230,7 @@ const char *value_kind(value v)
 	case V_INT:
 		return "int";
 	case V_INT64:
-		return "int64";
+		return v.len == VINT_UINT64 ? "uint64" : v.len == VINT_UINT8 ? "uint8" : "int64";
 	case V_FLOAT:
 		return "float64";
 	case V_STRING:

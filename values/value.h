@@ -114,6 +114,14 @@ static inline value v_nil(void) { return (value){.kind = V_NIL}; }
 static inline value v_bool(bool b) { return (value){.kind = V_BOOL, .u.b = b}; }
 static inline value v_int(int64_t i) { return (value){.kind = V_INT, .u.i = i}; }
 static inline value v_int64(int64_t i) { return (value){.kind = V_INT64, .u.i = i}; }
+/* Go's other integer types, where a Helm object gives them (semver's Major is a
+ * uint64, indexing a string gives a uint8): V_INT64 with the type in len. */
+enum { VINT_UINT64 = 1, VINT_UINT8 = 2 };
+static inline value v_uint64(uint64_t i)
+{
+	return (value){.kind = V_INT64, .len = VINT_UINT64, .u.i = (int64_t)i};
+}
+static inline value v_uint8(uint8_t i) { return (value){.kind = V_INT64, .len = VINT_UINT8, .u.i = i}; }
 static inline value v_float(double f) { return (value){.kind = V_FLOAT, .u.f = f}; }
 value v_str(arena *a, const char *s, size_t n);
 value v_cstr(arena *a, const char *s);
