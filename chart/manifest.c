@@ -248,45 +248,64 @@ static void push(arena *a, manifest **arr, size_t *n, manifest m)
 	(*arr)[(*n)++] = m;
 }
 
+/* One document's head, read in a scratch arena (its parse tree is thrown away;
+ * only the kind, name and hook fields are kept in a). Returns 0, 1 when the
+ * document is a hook Helm skips, or -1 with *err. */
+static int read_head(arena *a, arena *s, const rendered *f, const char *doc, manifest *m,
+		     const char **err)
+{
+	value head = v_nil();
+	const char *e = NULL;
+	if (yaml_load(s, doc, strlen(doc), &head, &e) == 0 && head.kind != V_MAP && head.kind != V_NIL)
+		e = arena_sprintf(s, "error unmarshaling JSON: while decoding JSON: json: cannot "
+				     "unmarshal %s into Go value of type releaseutil.SimpleHead",
+				  json_type_name(head));
+	else if (!e && head.kind == V_MAP)
+		e = head_type_error(s, head);
+	if (e) {
+		*err = arena_sprintf(a, "YAML parse error on %s: %s", f->name, e);
+		return -1;
+	}
+	value meta = head.kind == V_MAP && map_getc(head.u.m, "metadata")
+			     ? *map_getc(head.u.m, "metadata")
+			     : v_nil();
+	value *ann = meta.kind == V_MAP ? map_getc(meta.u.m, "annotations") : NULL;
+	*m = (manifest){
+		.path = f->name,
+		.content = doc,
+		.kind = arena_strdup(a, str_at(s, head, "kind")),
+		.name = arena_strdup(a, str_at(s, meta, "name")),
+	};
+	value *hook = ann && ann->kind == V_MAP ? map_getc(ann->u.m, "helm.sh/hook") : NULL;
+	if (!hook || hook->kind != V_STRING)
+		return 0;
+	if (!parse_hook(a, hook->u.s, m))
+		return 1;
+	m->hook = true;
+	value *w = map_getc(ann->u.m, "helm.sh/hook-weight");
+	m->weight = w && w->kind == V_STRING ? atoi(w->u.s) : 0;
+	return 0;
+}
+
 static int sort_file(arena *a, const rendered *f, manifest_set *out, const char **err)
 {
 	const char **docs;
 	size_t nd = manifest_split(a, f->content, &docs);
+	size_t max;
+	arena_limit_fn fn;
+	void *ud;
+	arena_get_limit(a, &max, &fn, &ud);
 	for (size_t i = 0; i < nd; i++) {
-		value head = v_nil();
-		const char *e = NULL;
-		if (yaml_load(a, docs[i], strlen(docs[i]), &head, &e) == 0 && head.kind != V_MAP &&
-		    head.kind != V_NIL)
-			e = arena_sprintf(a, "error unmarshaling JSON: while decoding JSON: json: cannot "
-					     "unmarshal %s into Go value of type releaseutil.SimpleHead",
-					  json_type_name(head));
-		else if (!e && head.kind == V_MAP)
-			e = head_type_error(a, head);
-		if (e) {
-			*err = arena_sprintf(a, "YAML parse error on %s: %s", f->name, e);
+		arena *s = arena_new();
+		if (max)
+			arena_set_limit(s, max, fn, ud);
+		manifest m;
+		int rc = read_head(a, s, f, docs[i], &m, err);
+		arena_free(s);
+		if (rc < 0)
 			return -1;
-		}
-		value meta = head.kind == V_MAP && map_getc(head.u.m, "metadata")
-				     ? *map_getc(head.u.m, "metadata")
-				     : v_nil();
-		value *ann = meta.kind == V_MAP ? map_getc(meta.u.m, "annotations") : NULL;
-		manifest m = {
-			.path = f->name,
-			.content = docs[i],
-			.kind = str_at(a, head, "kind"),
-			.name = str_at(a, meta, "name"),
-		};
-		value *hook = ann && ann->kind == V_MAP ? map_getc(ann->u.m, "helm.sh/hook") : NULL;
-		if (!hook || hook->kind != V_STRING) {
-			push(a, &out->generic, &out->ngeneric, m);
-			continue;
-		}
-		if (!parse_hook(a, hook->u.s, &m))
-			continue;
-		m.hook = true;
-		value *w = map_getc(ann->u.m, "helm.sh/hook-weight");
-		m.weight = w && w->kind == V_STRING ? atoi(w->u.s) : 0;
-		push(a, &out->hooks, &out->nhooks, m);
+		if (rc == 0)
+			push(a, m.hook ? &out->hooks : &out->generic, m.hook ? &out->nhooks : &out->ngeneric, m);
 	}
 	return 0;
 }
