@@ -15,6 +15,7 @@
 
 #include "../values/gofmt.h"
 #include "args.h"
+#include "unicat.h"
 
 static char lower(char c)
 {
@@ -436,24 +437,21 @@ bool uni_is_upper(int32_t r)
 {
 	if (r < 0x80)
 		return r >= 'A' && r <= 'Z';
-	locale_t l = utf8_locale();
-	return l && !uni_is_title(r) && iswupper_l((wint_t)r, l);
+	return unicat_is(UC_UPPER, r);
 }
 
 bool uni_is_lower(int32_t r)
 {
 	if (r < 0x80)
 		return r >= 'a' && r <= 'z';
-	locale_t l = utf8_locale();
-	return l && !uni_is_title(r) && iswlower_l((wint_t)r, l);
+	return unicat_is(UC_LOWER, r);
 }
 
 bool uni_is_letter(int32_t r)
 {
 	if (r < 0x80)
 		return (r | 0x20) >= 'a' && (r | 0x20) <= 'z';
-	locale_t l = utf8_locale();
-	return l && iswalpha_l((wint_t)r, l);
+	return unicat_is(UC_LETTER, r);
 }
 
 bool uni_is_digit(int32_t r)
@@ -465,9 +463,7 @@ bool uni_is_number(int32_t r)
 {
 	if (r < 0x80)
 		return uni_is_digit(r);
-	locale_t l = utf8_locale();
-	return r == 0xB2 || r == 0xB3 || r == 0xB9 || (r >= 0xBC && r <= 0xBE) ||
-	       (l && iswalnum_l((wint_t)r, l) && !iswalpha_l((wint_t)r, l));
+	return unicat_is(UC_NUMBER, r);
 }
 
 /* Go's punctuation (category P): ASCII symbols such as $ + < = > ^ ` | ~ are not punctuation. */
@@ -475,8 +471,7 @@ bool uni_is_punct(int32_t r)
 {
 	if (r < 0x80)
 		return r > ' ' && r < 0x7F && strchr("!\"#%&'()*,-./:;?@[\\]_{}", r) != NULL;
-	locale_t l = utf8_locale();
-	return l && iswpunct_l((wint_t)r, l) && !strchr("\xA2\xA3\xA4\xA5\xA6\xA8\xA9\xAC\xAE\xAF\xB0\xB1\xB4\xB8\xD7\xF7", r < 0x100 ? r : 1);
+	return unicat_is(UC_PUNCT, r);
 }
 
 int32_t uni_to_upper(int32_t r)

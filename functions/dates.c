@@ -659,13 +659,15 @@ static const struct {
 	{"m", 60000000000LL}, {"h", 3600000000000LL},
 };
 
-/* Go's time.ParseDuration; returns NULL or the error text. */
+/* Go's time.ParseDuration, in its integer arithmetic (up to 1<<63 ns, the fraction
+ * through a float64); returns NULL or the error text. */
 static const char *parse_duration(arena *a, const char *s, size_t n, int64_t *out)
 {
 	const char *orig = s, *end = s + n;
 	const char *bad = arena_sprintf(a, "time: invalid duration %s", quoted(a, orig, n));
+	const uint64_t max = (uint64_t)1 << 63;
 	bool neg = false;
-	double total = 0;
+	uint64_t d = 0;
 	if (s < end && (*s == '-' || *s == '+'))
 		neg = *s++ == '-';
 	if (end - s == 1 && *s == '0') {
@@ -675,14 +677,26 @@ static const char *parse_duration(arena *a, const char *s, size_t n, int64_t *ou
 	if (s == end)
 		return bad;
 	while (s < end) {
-		const char *num = s;
-		double v = 0, scale = 1;
-		bool pre = false, post = false;
-		for (; s < end && *s >= '0' && *s <= '9'; s++, pre = true)
-			v = v * 10 + (*s - '0');
-		if (s < end && *s == '.')
-			for (s++; s < end && *s >= '0' && *s <= '9'; s++, post = true)
-				v += (*s - '0') * (scale /= 10);
+		uint64_t v = 0, f = 0;
+		double scale = 1;
+		bool pre = false, post = false, over = false;
+		for (; s < end && *s >= '0' && *s <= '9'; s++, pre = true) {
+			if (v > max / 10)
+				return bad;
+			v = v * 10 + (uint64_t)(*s - '0');
+			if (v > max)
+				return bad;
+		}
+		if (s < end && *s == '.') {
+			for (s++; s < end && *s >= '0' && *s <= '9'; s++, post = true) {
+				if (over || f > (max - 1) / 10 || f * 10 + (uint64_t)(*s - '0') > max) {
+					over = true;
+					continue;
+				}
+				f = f * 10 + (uint64_t)(*s - '0');
+				scale *= 10;
+			}
+		}
 		if (!pre && !post)
 			return bad;
 		const char *u = s;
@@ -697,12 +711,21 @@ static const char *parse_duration(arena *a, const char *s, size_t n, int64_t *ou
 		if (!unit)
 			return arena_sprintf(a, "time: unknown unit %s in duration %s", quoted(a, u, (size_t)(s - u)),
 				quoted(a, orig, n));
-		(void)num;
-		total += v * (double)unit;
-		if (total > 9.223372036854775807e18)
+		if (v > max / (uint64_t)unit)
+			return bad;
+		v *= (uint64_t)unit;
+		if (f > 0) {
+			v += (uint64_t)((double)f * ((double)unit / scale));
+			if (v > max)
+				return bad;
+		}
+		d += v;
+		if (d > max)
 			return bad;
 	}
-	*out = (int64_t)(neg ? -total : total);
+	if (!neg && d > max - 1)
+		return bad;
+	*out = neg ? (int64_t)(0 - d) : (int64_t)d;
 	return NULL;
 }
 
@@ -982,7 +1005,7 @@ static value fn_durationRound(fnctx *c, value *argv, int argc)
 		uint64_t ns;
 		const char *suffix;
 	} units[] = {
-		{3600000000000ULL * 24 * 365, "y"}, {3600000000000ULL * 24 * 30, "m"}, {3600000000000ULL * 24, "d"},
+		{3600000000000ULL * 24 * 365, "y"}, {3600000000000ULL * 24 * 30, "mo"}, {3600000000000ULL * 24, "d"},
 		{3600000000000ULL, "h"}, {60000000000ULL, "m"}, {1000000000ULL, "s"},
 	};
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)

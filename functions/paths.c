@@ -251,17 +251,31 @@ static const char *url_authority(arena *a, const char *s, size_t n, url *u)
 	return u->host ? NULL : err;
 }
 
-static const char *url_parse(arena *a, const char *s, size_t n, url *u)
+static const char *url_main(arena *a, const char *s, size_t rn, url *u);
+
+/* Go's url.Parse: the part before '#' first, then the fragment. *qn is the length of s
+ * the error quotes: Go names the part before '#', or all of s for a bad fragment. */
+static const char *url_parse(arena *a, const char *s, size_t n, url *u, size_t *qn)
 {
 	const char *err = NULL;
 	*u = (url){"", "", "", "", "", "", "", false};
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return "net/url: invalid control character in URL";
 	const char *hash = memchr(s, '#', n);
 	size_t rn = hash ? (size_t)(hash - s) : n;
+	*qn = rn;
+	if ((err = url_main(a, s, rn, u)))
+		return err;
+	*qn = n;
 	if (hash && !(u->fragment = url_unescape(a, hash + 1, n - rn - 1, U_FRAGMENT, &err)))
 		return err;
+	return NULL;
+}
+
+static const char *url_main(arena *a, const char *s, size_t rn, url *u)
+{
+	const char *err = NULL;
+	for (size_t i = 0; i < rn; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return "net/url: invalid control character in URL";
 	long sl = url_scheme(s, rn);
 	if (sl < 0)
 		return "missing protocol scheme";
@@ -301,11 +315,12 @@ static value fn_urlParse(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
 	url u;
-	const char *err = url_parse(c->a, argv[0].u.s, argv[0].len, &u);
+	size_t qn;
+	const char *err = url_parse(c->a, argv[0].u.s, argv[0].len, &u, &qn);
 	if (err) {
 		strbuf q;
 		sb_init(&q, c->a);
-		go_quote(&q, argv[0].u.s, argv[0].len);
+		go_quote(&q, argv[0].u.s, qn);
 		fn_fail(c, "unable to parse url: parse %s: %s", sb_str(&q), err);
 	}
 	const char *hostname = u.host;
@@ -376,11 +391,12 @@ static value fn_urlJoin(fnctx *c, value *argv, int argc)
 	if (*ui) {
 		url tmp;
 		const char *raw = arena_sprintf(c->a, "proto://%s@host", ui);
-		const char *err = url_parse(c->a, raw, strlen(raw), &tmp);
+		size_t qn;
+		const char *err = url_parse(c->a, raw, strlen(raw), &tmp, &qn);
 		if (err) {
 			strbuf q;
 			sb_init(&q, c->a);
-			go_quote(&q, raw, strlen(raw));
+			go_quote(&q, raw, qn);
 			fn_fail(c, "unable to parse userinfo in dict: parse %s: %s", sb_str(&q), err);
 		}
 		u.user = tmp.user;

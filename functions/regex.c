@@ -26,6 +26,9 @@ typedef struct rxparse {
 	arena *a;
 	const char *err;      /* Go's error text, once failed */
 	int depth;            /* open groups */
+	/* Go's repeatIsValid: the largest product of nested {n,m} counts in the last item
+	 * and in each open group (index depth), at most 1000 */
+	long item, *grp;
 } rxparse;
 
 static bool rp_fail(rxparse *p, const char *code, const char *from, size_t n)
@@ -310,14 +313,20 @@ static const char *rp_repeat(rxparse *p, const char *s, const char **last, bool 
 	} else {
 		t = s + 1;
 	}
+	/* Go checks the count first, on the braces alone */
+	if (*s == '{' && (min < 0 || min > 1000 || max > 1000 || (max >= 0 && min > max)))
+		return rp_fail(p, "invalid repeat count", s, (size_t)(t - s)), NULL;
 	bool lazy = t < p->end && *t == '?';
 	t += lazy;
 	if (*last)
 		return rp_fail(p, "invalid nested repetition operator", *last, (size_t)(t - *last)), NULL;
 	if (!can)
 		return rp_fail(p, "missing argument to repetition operator", s, (size_t)(t - s)), NULL;
-	if (*s == '{' && (min < 0 || min > 1000 || max > 1000 || (max >= 0 && min > max)))
+	long m = max < 0 ? min : max;
+	if (*s == '{' && (min >= 2 || max >= 2) && m > 0 && p->item > 1000 / m)
 		return rp_fail(p, "invalid repeat count", s, (size_t)(t - s)), NULL;
+	if (*s == '{')
+		p->item = m == 0 ? 0 : p->item * m;
 	if (*s == '{' && max < 0)
 		sb_addf(p->out, "{%ld,}", min);
 	else if (*s == '{')
@@ -435,16 +444,18 @@ static bool rp_parse(rxparse *p)
 			if (p->end - s >= 2 && s[1] == '?') {
 				t = rp_perl_group(p, s, &opens);
 				if (t && opens)
-					p->depth++, can = false;
+					p->depth++, can = false, p->grp[p->depth] = 0;
 			} else {
 				sb_addc(p->out, '(');
 				p->depth++, can = false, t = s + 1;
+				p->grp[p->depth] = 0;
 			}
 			break;
 		case ')':
 			if (p->depth == 0)
 				return rp_fail(p, "unexpected )", p->pat, (size_t)(p->end - p->pat));
 			sb_addc(p->out, ')');
+			p->item = p->grp[p->depth];
 			p->depth--, can = true, t = s + 1;
 			break;
 		case '|':
@@ -460,27 +471,30 @@ static bool rp_parse(rxparse *p)
 			t = rp_repeat(p, s, &last, can);
 			if (!t && !p->err && *s == '{') {
 				sb_adds(p->out, "\\{");
-				last = NULL, can = true, t = s + 1;
+				last = NULL, can = true, t = s + 1, p->item = 1;
 			}
 			break;
 		case '[':
 			t = rp_class(p, s);
-			can = true;
+			can = true, p->item = 1;
 			break;
 		case '\\':
 			t = rp_backslash(p, s, &can);
+			p->item = 1;
 			break;
 		case '^': case '$': case '.':
 			sb_addc(p->out, *s);
-			can = true, t = s + 1, is_assert = *s != '.';
+			can = true, t = s + 1, is_assert = *s != '.', p->item = 1;
 			break;
 		default:
 			t = s + rune_width(s, p->end);
 			sb_add(p->out, s, (size_t)(t - s));
-			can = true;
+			can = true, p->item = 1;
 		}
 		if (!t)
 			return false;
+		if (*s != '(' && *s != '|' && p->item > p->grp[p->depth])
+			p->grp[p->depth] = p->item;
 		if (*s == '\\' && t == s + 2 && strchr("AzbB", s[1]))
 			is_assert = true;
 		if (!last)
@@ -507,6 +521,8 @@ static const char *rx_compile(arena *a, value pat, rx *r)
 	strbuf out;
 	sb_init(&out, a);
 	rxparse p = {.pat = pat.u.s, .end = pat.u.s + pat.len, .out = &out, .a = a};
+	p.grp = arena_alloc(a, (pat.len + 1) * sizeof *p.grp);
+	p.grp[0] = 0;
 	memset(r, 0, sizeof *r);
 	if (!rp_parse(&p))
 		return p.err;

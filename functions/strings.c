@@ -636,9 +636,11 @@ static bool is_conn(int32_t r)
 }
 
 /* xstrings' isAlphabet: any Unicode letter. */
+/* xstrings isAlphabet: a letter, but not a CJK ideograph. */
 static bool is_alpha(int32_t r)
 {
-	return uni_is_letter(r);
+	return uni_is_letter(r) && !(r >= 0x4E00 && r <= 0x9FCC) && !(r >= 0x3400 && r <= 0x4D85) &&
+	       !(r >= 0x20000 && r <= 0x2B81D);
 }
 
 /* The rest of xstrings toCamelCase after the first letter r0: connectors dropped,

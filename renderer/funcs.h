@@ -19,7 +19,7 @@ struct fnctx;
 typedef value (*fn_impl)(struct fnctx *c, value *argv, int argc);
 
 /* Parameter type letters in fn_def.sig, one per parameter:
- *   v interface{}   s string   i int   I int64   f float64   b bool
+ *   v interface{}   s string   i int   I int64   u uint32   f float64   b bool
  *   l []interface{} S []string m map[string]interface{}   M chartutil.Values
  *   o any object or value (a method receiver; never checked)
  * A final '*' makes the last letter variadic: "s*" is ...string, "vv*" is

@@ -977,9 +977,9 @@ static void print_value(pfmt *f, value v, char verb, int depth)
 /* printArg: the top-level argument of one verb. */
 static void print_arg(pfmt *f, value v, char verb)
 {
-	if (verb == 'T') {
+	if (verb == 'T') { /* fmtS: a precision truncates the type name, not <nil> */
 		const char *t = value_gotype(v);
-		pad(f, t, strlen(t));
+		pad(f, t, v.kind == V_NIL ? strlen(t) : truncate_len(f, t, strlen(t)));
 		return;
 	}
 	if (verb == 'p') {

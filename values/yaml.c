@@ -721,6 +721,135 @@ static void dec_merge(dctx *c, ynode *v, vmap *m)
 	}
 }
 
+/* ---- %+#v of what yaml.v2 decodes, for sigs.k8s.io/yaml's key errors ---- */
+
+typedef struct rawkey {
+	ynode *k, *v;
+	resolved r;
+	int rank; /* fmt's map key order: nil, string, uint64, int, float64, bool */
+} rawkey;
+
+static int rawkey_cmp(const void *pa, const void *pb)
+{
+	const rawkey *a = pa, *b = pb;
+	if (a->rank != b->rank)
+		return a->rank - b->rank;
+	switch (a->r.tag) {
+	case R_UINT:
+		return a->r.u < b->r.u ? -1 : a->r.u > b->r.u;
+	case R_INT:
+		return a->r.i < b->r.i ? -1 : a->r.i > b->r.i;
+	case R_FLOAT:
+		return a->r.f < b->r.f ? -1 : a->r.f > b->r.f;
+	case R_BOOL:
+		return (int)a->r.b - (int)b->r.b;
+	case R_NULL:
+		return 0;
+	default: {
+		size_t n = a->k->len < b->k->len ? a->k->len : b->k->len;
+		int d = memcmp(a->k->val, b->k->val, n);
+		return d ? d : (a->k->len > b->k->len) - (a->k->len < b->k->len);
+	}
+	}
+}
+
+static bool raw_print(dctx *c, strbuf *b, ynode *n, int depth);
+
+static bool raw_scalar_print(dctx *c, strbuf *b, ynode *n, const resolved *r)
+{
+	switch (r->tag) {
+	case R_NULL:
+		sb_adds(b, "interface {}(nil)");
+		break;
+	case R_BOOL:
+		sb_adds(b, r->b ? "true" : "false");
+		break;
+	case R_INT:
+		sb_addf(b, "%lld", (long long)r->i);
+		break;
+	case R_UINT:
+		sb_addf(b, "0x%llx", (unsigned long long)r->u);
+		break;
+	case R_FLOAT:
+		go_format_float(b, r->f, 'g', -1);
+		break;
+	default:
+		if (n->tag && !strcmp(n->tag, TAG_PREFIX "binary"))
+			return false;
+		go_quote(b, n->val, n->len);
+	}
+	(void)c;
+	return true;
+}
+
+static bool raw_map(dctx *c, strbuf *b, ynode *n, int depth)
+{
+	rawkey *keys = arena_alloc(c->a, (n->n / 2 + 1) * sizeof *keys);
+	size_t nk = 0;
+	for (uint32_t i = 0; i + 1 < n->n; i += 2) {
+		ynode *k = (ynode *)unalias(n->kids[i]);
+		if (k->kind != Y_SCALAR || is_merge(k))
+			return false;
+		rawkey e = {.k = k, .v = n->kids[i + 1]};
+		dec_resolve(c, k, &e.r);
+		static const int rank[] = {[R_STR] = 1, [R_NULL] = 0, [R_BOOL] = 5, [R_INT] = 3,
+					   [R_UINT] = 2, [R_FLOAT] = 4, [R_TIMESTAMP] = 1, [R_MERGE] = 1};
+		e.rank = rank[e.r.tag];
+		size_t j = 0;
+		while (j < nk && rawkey_cmp(&keys[j], &e) != 0)
+			j++;
+		keys[j] = e; /* a duplicate key keeps its last value */
+		nk += j == nk;
+	}
+	qsort(keys, nk, sizeof *keys, rawkey_cmp);
+	sb_adds(b, "map[interface {}]interface {}{");
+	for (size_t i = 0; i < nk; i++) {
+		if (i)
+			sb_adds(b, ", ");
+		if (!raw_scalar_print(c, b, keys[i].k, &keys[i].r))
+			return false;
+		sb_addc(b, ':');
+		if (!raw_print(c, b, keys[i].v, depth + 1))
+			return false;
+	}
+	sb_addc(b, '}');
+	return true;
+}
+
+static bool raw_print(dctx *c, strbuf *b, ynode *n, int depth)
+{
+	n = (ynode *)unalias(n);
+	if (depth > 100 || n->kind == Y_ALIAS)
+		return false;
+	if (n->kind == Y_MAP)
+		return raw_map(c, b, n, depth);
+	if (n->kind == Y_SEQ) {
+		sb_adds(b, "[]interface {}{");
+		for (uint32_t i = 0; i < n->n; i++) {
+			if (i)
+				sb_adds(b, ", ");
+			if (!raw_print(c, b, n->kids[i], depth + 1))
+				return false;
+		}
+		sb_addc(b, '}');
+		return true;
+	}
+	resolved r;
+	dec_resolve(c, n, &r);
+	return raw_scalar_print(c, b, n, &r);
+}
+
+/* A scalar as yaml.v2 decodes it (ints stay ints), for error messages. */
+static value raw_scalar(dctx *c, ynode *n, value v)
+{
+	n = (ynode *)unalias(n);
+	if (n->kind != Y_SCALAR || (n->tag && !strcmp(n->tag, TAG_PREFIX "binary")))
+		return v;
+	resolved r;
+	dec_resolve(c, n, &r);
+	return r.tag == R_INT ? v_int(r.i) : v;
+}
+
 static void dec_map_into(dctx *c, ynode *n, vmap *m)
 {
 	for (uint32_t i = 0; i + 1 < n->n && !c->err; i += 2) {
@@ -731,11 +860,19 @@ static void dec_map_into(dctx *c, ynode *n, vmap *m)
 		ykey k = dec_key(c, n->kids[i]);
 		if (c->err || !k.s)
 			return;
+		const char *before = c->conv_err;
 		value v = dec_node(c, n->kids[i + 1]);
-		if (k.type && map_get(m, k.s, strlen(k.s)))
-			c->conv_err = NULL; /* a duplicate key: Go reports its last value */
-		if (k.type)
-			key_error(c, k.type, k.shown, v);
+		/* Go checks a key before its value, and a duplicate key reports its last value */
+		if (k.type && (!before || map_get(m, k.s, strlen(k.s)))) {
+			c->conv_err = NULL;
+			key_error(c, k.type, k.shown, raw_scalar(c, n->kids[i + 1], v));
+			strbuf raw;
+			sb_init(&raw, c->a);
+			ynode *vn = (ynode *)unalias(n->kids[i + 1]);
+			if ((vn->kind == Y_MAP || vn->kind == Y_SEQ) && raw_print(c, &raw, vn, 0))
+				c->conv_err = arena_sprintf(c->a, "unsupported map key of type: %s, key: %s, value: %s",
+							    k.type, k.shown, sb_str(&raw));
+		}
 		map_set(c->a, m, k.s, strlen(k.s), v);
 	}
 }
@@ -793,6 +930,24 @@ static value dec_node(dctx *c, ynode *n)
 	return v_nil();
 }
 
+/* json.Marshal's error for the first NaN or Inf it meets in v (maps in key order), or
+ * NULL: values a duplicate key replaced do not count. */
+static const char *json_nonfinite(value v, int depth)
+{
+	if (depth > 10000)
+		return NULL;
+	if (v.kind == V_FLOAT && (isnan(v.u.f) || isinf(v.u.f)))
+		return isnan(v.u.f) ? "json: unsupported value: NaN"
+		       : v.u.f > 0  ? "json: unsupported value: +Inf"
+				    : "json: unsupported value: -Inf";
+	const char *e = NULL;
+	for (uint32_t i = 0; v.kind == V_LIST && !e && i < v.u.l->len; i++)
+		e = json_nonfinite(v.u.l->items[i], depth + 1);
+	for (uint32_t i = 0; v.kind == V_MAP && !e && i < v.u.m->len; i++)
+		e = json_nonfinite(v.u.m->e[i].val, depth + 1);
+	return e;
+}
+
 int yaml_load(arena *a, const char *text, size_t len, value *out, const char **err)
 {
 	ynode *root = NULL;
@@ -801,6 +956,8 @@ int yaml_load(arena *a, const char *text, size_t len, value *out, const char **e
 		dctx c = {.a = a};
 		c.decode_count = 1; /* the document node */
 		*out = dec_node(&c, root);
+		if (c.json_err)
+			c.json_err = json_nonfinite(*out, 0);
 		e = c.err ? c.err : c.conv_err ? c.conv_err : c.json_err;
 	} else if (!e) {
 		*out = v_nil();
@@ -839,6 +996,7 @@ typedef struct yemit {
 	arena *a;
 	const char **err;
 	bool via_json; /* toYaml: strings pass through encoding/json and yaml.v2's reader */
+	bool ubreak;   /* a plain-style string ended with U+2028, U+2029 or U+0085 */
 } yemit;
 
 static int write_out(void *data, unsigned char *buf, size_t size)
@@ -999,6 +1157,37 @@ refused:
 	return -1;
 }
 
+/* The length of the Unicode line break (U+2028, U+2029, U+0085) ending at s[end], or 0. */
+static size_t ubreak_len(const char *s, size_t n, size_t end)
+{
+	(void)n;
+	if (end >= 3 && !memcmp(s + end - 3, "\xE2\x80", 2) &&
+	    ((unsigned char)s[end - 1] == 0xA8 || (unsigned char)s[end - 1] == 0xA9))
+		return 3;
+	return end >= 2 && !memcmp(s + end - 2, "\xC2\x85", 2) ? 2 : 0;
+}
+
+/* libyaml indents before the closing quote of a single-quoted scalar that ends with a
+ * line break; yaml.v2 and yaml.v3 do not: drops the spaces between such a break and a
+ * quote that ends its line. */
+static void drop_break_indent(strbuf *b)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < b->len; i++) {
+		if (b->buf[i] == ' ' && o > 0 && ubreak_len(b->buf, o, o)) {
+			size_t j = i;
+			while (j < b->len && b->buf[j] == ' ')
+				j++;
+			if (j < b->len && b->buf[j] == '\'' && (j + 1 == b->len || b->buf[j + 1] == '\n')) {
+				i = j - 1;
+				continue;
+			}
+		}
+		b->buf[o++] = b->buf[i];
+	}
+	b->len = o;
+}
+
 static int emit_string(yemit *y, const char *s, size_t n, bool key)
 {
 	s = valid_utf8(y->a, s, n, &n);
@@ -1010,6 +1199,8 @@ static int emit_string(yemit *y, const char *s, size_t n, bool key)
 	yaml_scalar_style_t style = memchr(s, '\n', n) ? YAML_LITERAL_SCALAR_STYLE
 				    : plain	       ? YAML_PLAIN_SCALAR_STYLE
 						       : YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	if (style == YAML_PLAIN_SCALAR_STYLE && ubreak_len(s, n, n))
+		y->ubreak = true;
 	return emit_scalar(y, s, n, style);
 }
 
@@ -1228,6 +1419,8 @@ int yaml_emit(strbuf *out, value v, const char **err)
 	yaml_emitter_delete(&y.em);
 	if (rc)
 		return -1;
+	if (y.ubreak)
+		drop_break_indent(&tmp);
 	if (tmp.len >= 5 && !memcmp(tmp.buf + tmp.len - 5, "\n...\n", 5))
 		tmp.len -=
 		    4; /* libyaml's end marker after an open-ended scalar; yaml.v2 writes none */
@@ -1278,6 +1471,8 @@ static int render_scalar(yemit *y, value v, enum sctx ctx, strbuf *out)
 	yaml_emitter_delete(&s.em);
 	if (rc)
 		return -1;
+	if (s.ubreak)
+		drop_break_indent(&tmp);
 	size_t skip = ctx == S_KEY ? 0 : 2, end = tmp.len;
 	if (end >= 5 && !memcmp(tmp.buf + end - 5, "\n...\n", 5))
 		end -= 4;
@@ -1343,10 +1538,55 @@ static int v3_tabbed_literal(yemit *y, value v, enum sctx ctx, strbuf *out)
 	return 0;
 }
 
+static bool is_utf8(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		int32_t r;
+		int w = go_rune_at(s + i, n - i, &r);
+		if (r == 0xFFFD && (w != 3 || memcmp(s + i, "\xEF\xBF\xBD", 3)))
+			return false;
+		i += (size_t)w;
+	}
+	return true;
+}
+
+/* yaml.v3 writes a string that is not UTF-8 as !!binary base64, in lines of 70
+ * characters under a literal block when it takes more than one. */
+static void v3_binary(strbuf *s, const char *d, size_t n)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	strbuf e;
+	sb_init(&e, s->a);
+	for (size_t j = 0; j < n; j += 3) {
+		unsigned x = (unsigned)(unsigned char)d[j] << 16 |
+			     (j + 1 < n ? (unsigned)(unsigned char)d[j + 1] << 8 : 0) |
+			     (j + 2 < n ? (unsigned char)d[j + 2] : 0);
+		sb_addc(&e, b64[x >> 18 & 63]);
+		sb_addc(&e, b64[x >> 12 & 63]);
+		sb_addc(&e, j + 1 < n ? b64[x >> 6 & 63] : '=');
+		sb_addc(&e, j + 2 < n ? b64[x & 63] : '=');
+	}
+	sb_adds(s, "!!binary ");
+	if (e.len < 70) {
+		sb_add(s, e.buf, e.len);
+		return;
+	}
+	sb_addc(s, '|');
+	for (size_t i = 0; i < e.len; i += 70) {
+		sb_adds(s, "\n  ");
+		sb_add(s, e.buf + i, e.len - i < 70 ? e.len - i : 70);
+	}
+}
+
 static int v3_scalar(yemit *y, strbuf *out, value v, int ind, enum sctx ctx)
 {
 	strbuf s;
 	sb_init(&s, y->a);
+	if (v.kind == V_STRING && ctx != S_KEY && !is_utf8(v.u.s, v.len)) {
+		v3_binary(&s, v.u.s, v.len);
+		put_lines(out, &s, ctx == S_ITEM ? ind - 2 : ind);
+		return 0;
+	}
 	if (v.kind == V_STRING && v3_tabbed_literal(y, v, ctx, &s) == 0) {
 		put_lines(out, &s, ctx == S_ITEM ? ind - 2 : ind);
 		return 0;
