@@ -15,6 +15,7 @@ for _ in $(seq 100); do [ -s "$tmp/kubeconfig" ] && break; sleep 0.1; done
 export KUBECONFIG="$tmp/kubeconfig" KUBECACHEDIR="$tmp/kube-cache" HELM_DRIVER=secret
 export HELM_CONFIG_HOME="$tmp/helm/config" HELM_CACHE_HOME="$tmp/helm/cache" HELM_DATA_HOME="$tmp/helm/data"
 
+k=0
 c="$tmp/dc"
 mkdir -p "$c/templates"
 printf 'apiVersion: v2\nname: dc\nversion: 1.0.0\n' >"$c/Chart.yaml"
@@ -74,4 +75,15 @@ done
 "$RENDER" diff upgrade rel "$c" --detailed-exitcode >"$tmp/out" 2>&1
 rc=$?
 [ $rc = 0 ] && [ ! -s "$tmp/out" ] && pass || fail "after helm upgrade, no values (Helm reuses them): exit $rc $(cat "$tmp/out")"
+
+# uitable's layout in history: multi-line, tab, wide and long descriptions, as Helm prints them
+for d in "$(printf 'abc\ndefgh')" "$(printf 'abcdefghij\n\tx')" "$(printf 'ab\tcd')" \
+	"$(printf 'x%.0s' $(seq 70))" "$(printf 'h\xc3\xa9llo w\xc3\xb6rld\nzz')" \
+	"$(printf '\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\nx')"; do
+	n=d$((++k))
+	"$HELM" install $n "$c" --description "$d" >/dev/null 2>&1
+	"$HELM" history $n >"$tmp/h" 2>&1
+	"$RENDER" history $n >"$tmp/r" 2>&1
+	cmp -s "$tmp/h" "$tmp/r" && pass || fail "history of $n: $(diff "$tmp/h" "$tmp/r")"
+done
 finish
