@@ -107,3 +107,15 @@ int write_stdout(const char *buf, size_t n)
 	}
 	return 0;
 }
+
+const char *join_args(arena *a, const strlist *l, size_t from)
+{
+	strbuf sb;
+	sb_init(&sb, a);
+	for (size_t i = from; i < l->n; i++) {
+		if (i > from)
+			sb_adds(&sb, ", ");
+		sb_adds(&sb, l->v[i]);
+	}
+	return sb_str(&sb);
+}

@@ -28,6 +28,9 @@ int values_from_flags(arena *a, const values_opts *o, const char *chart_dir, vma
 /* Reads a whole file into the arena (NUL-terminated). Returns 0 or -1 with Go's error text. */
 int read_whole_file(arena *a, const char *path, const char **data, size_t *len, const char **err);
 
+/* "a, b, c": the arguments from the i-th on, as Helm lists unexpected ones. */
+const char *join_args(arena *a, const strlist *l, size_t from);
+
 /* Prints "Error: MSG" to stderr as Helm does and returns 1. */
 int cli_error(const char *msg);
 

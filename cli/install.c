@@ -136,7 +136,8 @@ static int install_args(arena *a, struct install_opts *o, const strlist *pos, co
 			const char **dir, const char **err)
 {
 	if (pos->n > 2) {
-		*err = arena_sprintf(a, "expected at most two arguments, unexpected arguments: %s", pos->v[2]);
+		*err = arena_sprintf(a, "expected at most two arguments, unexpected arguments: %s",
+				     join_args(a, pos, 2));
 		return -1;
 	}
 	if (pos->n == 2) {

@@ -340,7 +340,7 @@ int cmd_template(arena *a, int argc, char **argv)
 			return cli_error("cannot set --name-template and also specify a name");
 	} else {
 		return cli_error(arena_sprintf(a, "expected at most two arguments, unexpected arguments: %s",
-					       pos.v[2]));
+					       join_args(a, &pos, 2)));
 	}
 	if (pos.n < 2 && o.name_template && *o.name_template &&
 	    name_from_template(a, o.name_template, &name, &err) != 0)
