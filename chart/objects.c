@@ -698,8 +698,27 @@ static value files_plain(arena *a, const vobj *o)
 	return m;
 }
 
+/* .Files.NAME: engine.files is a map[string][]byte, so a field that is not a
+ * method is a key; a missing one is a nil []byte, which prints "[]". */
+static bool files_field(arena *a, const vobj *o, const char *name, value *out)
+{
+	for (const fn_def *m = files_methods; m->name; m++)
+		if (!strcmp(m->name, name))
+			return false;
+	const struct files_obj *fo = o->data;
+	for (size_t i = 0; i < fo->n; i++)
+		if (!strcmp(fo->f[i].name, name)) {
+			*out = v_str(a, fo->f[i].data, fo->f[i].len);
+			return true;
+		}
+	*out = v_list_new(a, 0);
+	out->u.l->gotype = "[]uint8";
+	return true;
+}
+
 static const vclass files_class = {
 	.gotype = "engine.files",
+	.field = files_field,
 	.methods = files_methods,
 	.to_plain = files_plain,
 	.kind = "map",
