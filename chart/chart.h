@@ -31,6 +31,8 @@ typedef struct chart {
 	vmap *values;     /* values.yaml (empty map when absent) */
 	const chart_file *raw_values; /* values.yaml as written, or NULL */
 	value schema;     /* values.schema.json, V_NIL when absent or not JSON */
+	const char *schema_src; /* its text, for the document order of its properties */
+	size_t schema_len;
 	const char *schema_err; /* why values.schema.json is not JSON (Helm reports it when validating) */
 	chart_file *templates;
 	size_t ntemplates;

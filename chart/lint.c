@@ -636,7 +636,7 @@ static void lint_values(struct linter *l)
 	}
 	strbuf sb;
 	sb_init(&sb, l->a);
-	if (schema_validate(l->a, schema, (value){.kind = V_MAP, .u.m = merged}, &sb) != 0)
+	if (schema_validate_src(l->a, schema, data, len, (value){.kind = V_MAP, .u.m = merged}, &sb) != 0)
 		rule(l, LINT_ERROR, name, sb_str(&sb));
 }
 

@@ -583,6 +583,7 @@ static int classify(arena *a, chart *c, const chart_file *files, size_t n, struc
 		} else if (!strcmp(f.name, "values.schema.json")) {
 			if (json_parse_first(a, f.data, f.len, &c->schema, &c->schema_err) != 0)
 				c->schema = v_nil();
+			c->schema_src = f.data, c->schema_len = f.len;
 		} else if (!strcmp(f.name, "requirements.yaml") || !strcmp(f.name, "requirements.lock")) {
 			if (f.name[13] == 'y') {
 				reqs = &files[i];

@@ -17,7 +17,7 @@ static void validate_tree(arena *a, const chart *c, vmap *values, strbuf *sb)
 	} else if (c->schema.kind != V_NIL) {
 		strbuf e;
 		sb_init(&e, a);
-		if (schema_validate(a, c->schema, (value){.kind = V_MAP, .u.m = values}, &e) != 0) {
+		if (schema_validate_src(a, c->schema, c->schema_src, c->schema_len, (value){.kind = V_MAP, .u.m = values}, &e) != 0) {
 			sb_addf(sb, "%s:\n", c->name);
 			sb_add(sb, e.buf ? e.buf : "", e.len);
 		}

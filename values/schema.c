@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,11 @@ typedef struct patprop {
 	sub *s;
 } patprop;
 
+/* long double holds every int64 and every double exactly, so bounds compare as
+ * gojsonschema's big.Rat do (9007199254740993 > 9007199254740992) */
 typedef struct numkw {
 	bool has;
-	double v;
+	long double v;
 } numkw;
 
 struct sub {
@@ -87,12 +90,20 @@ typedef struct refent {
 	struct refent *next;
 } refent;
 
+/* The document order of one JSON object's keys, as indexes into its sorted vmap. */
+typedef struct keyorder {
+	const vmap *m;
+	uint32_t *idx;
+	struct keyorder *next;
+} keyorder;
+
 typedef struct comp {
 	arena *a;
 	pooldoc *pool;
 	refent *refs;
 	const char *err;
 	int depth;
+	keyorder *orders;
 } comp;
 
 static int fail(comp *c, const char *msg)
@@ -109,6 +120,7 @@ static const char *cat(comp *c, const char *a, const char *b)
 
 static bool is_num(value v) { return v.kind == V_FLOAT || v.kind == V_INT || v.kind == V_INT64; }
 static double num(value v) { return v.kind == V_FLOAT ? v.u.f : (double)v.u.i; }
+static long double lnum(value v) { return v.kind == V_FLOAT ? v.u.f : (long double)v.u.i; }
 static bool is_schema_kind(value v) { return v.kind == V_MAP || v.kind == V_BOOL; }
 
 /* ---- URIs, as far as gojsonreference resolves them ---- */
@@ -195,9 +207,157 @@ static const char *uri_resolve(comp *c, const char *base, const char *ref)
 	const char *merged = (path == auth + plen || plen == 0) && path != auth
 				     ? cat(c, "/", ref)
 				     : arena_sprintf(c->a, "%.*s%s", (int)(dir - path), path, ref);
-	if (merged[0] == '/')
-		merged = remove_dots(c, merged);
+	/* Go's resolvePath roots every merged path, even under a base without one
+	 * ("foo" against "#" is "/foo") */
+	if (merged[0] != '/')
+		merged = cat(c, "/", merged);
+	merged = remove_dots(c, merged);
 	return uri_norm(c, arena_sprintf(c->a, "%.*s%s", (int)(path - b), b, merged));
+}
+
+/* ---- the document order of the schema's objects ----
+ *
+ * gojsonschema takes "properties" from a Go map decoded from the file, and a Go map
+ * of up to 8 entries is walked from a random rotation of its insertion order, most
+ * often from the start: so Helm reports an object's properties in document order
+ * more often than in any other. Our maps are sorted, so the order is read again from
+ * the text, walking it beside the parsed value. */
+
+typedef struct jwalk {
+	comp *c;
+	const char *p, *end;
+	int depth;
+} jwalk;
+
+static void jw_space(jwalk *w)
+{
+	while (w->p < w->end && strchr(" \t\r\n", *w->p) && *w->p)
+		w->p++;
+}
+
+/* A string at w->p, decoded enough to look keys up (escapes, \u without pairs). */
+static bool jw_string(jwalk *w, strbuf *out)
+{
+	if (w->p >= w->end || *w->p != '"')
+		return false;
+	for (w->p++; w->p < w->end && *w->p != '"'; w->p++) {
+		char ch = *w->p;
+		if (ch != '\\') {
+			sb_addc(out, ch);
+			continue;
+		}
+		if (++w->p >= w->end)
+			return false;
+		static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+		const char *esc = strchr(from, *w->p);
+		if (esc && *w->p) {
+			sb_addc(out, to[esc - from]);
+		} else if (*w->p == 'u' && w->end - w->p > 4) {
+			unsigned u = (unsigned)strtoul(arena_strndup(w->c->a, w->p + 1, 4), NULL, 16);
+			if (u >= 0xD800 && u < 0xDC00 && w->end - w->p > 10 && w->p[5] == '\\' && w->p[6] == 'u') {
+				unsigned lo = (unsigned)strtoul(arena_strndup(w->c->a, w->p + 7, 4), NULL, 16);
+				if (lo >= 0xDC00 && lo < 0xE000) {
+					u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+					sb_addc(out, (char)(0xF0 | u >> 18));
+					sb_addc(out, (char)(0x80 | ((u >> 12) & 63)));
+					sb_addc(out, (char)(0x80 | ((u >> 6) & 63)));
+					sb_addc(out, (char)(0x80 | (u & 63)));
+					w->p += 10;
+					continue;
+				}
+			}
+			if (u < 0x80) {
+				sb_addc(out, (char)u);
+			} else if (u < 0x800) {
+				sb_addc(out, (char)(0xC0 | u >> 6)), sb_addc(out, (char)(0x80 | (u & 63)));
+			} else {
+				sb_addc(out, (char)(0xE0 | u >> 12));
+				sb_addc(out, (char)(0x80 | ((u >> 6) & 63)));
+				sb_addc(out, (char)(0x80 | (u & 63)));
+			}
+			w->p += 4;
+		} else {
+			return false;
+		}
+	}
+	if (w->p >= w->end)
+		return false;
+	w->p++;
+	return true;
+}
+
+static bool jw_value(jwalk *w, value v);
+
+static bool jw_object(jwalk *w, const vmap *m)
+{
+	uint32_t *idx = arena_alloc(w->c->a, (m->len + 1) * sizeof *idx), n = 0;
+	bool *seen = arena_alloc(w->c->a, (m->len + 1) * sizeof *seen);
+	w->p++;
+	for (jw_space(w); w->p < w->end && *w->p != '}';) {
+		strbuf key;
+		sb_init(&key, w->c->a);
+		if (!jw_string(w, &key))
+			return false;
+		value *v = map_get(m, sb_str(&key), key.len);
+		jw_space(w);
+		if (!v || w->p >= w->end || *w->p != ':')
+			return false;
+		w->p++;
+		if (!jw_value(w, *v))
+			return false;
+		uint32_t i = (uint32_t)((const ventry *)((const char *)v - offsetof(ventry, val)) - m->e);
+		if (i < m->len && !seen[i])
+			seen[i] = true, idx[n++] = i;
+		jw_space(w);
+		if (w->p < w->end && *w->p == ',')
+			w->p++, jw_space(w);
+	}
+	if (w->p >= w->end || n != m->len)
+		return false;
+	w->p++;
+	keyorder *o = arena_alloc(w->c->a, sizeof *o);
+	o->m = m, o->idx = idx, o->next = w->c->orders;
+	w->c->orders = o;
+	return true;
+}
+
+/* Walks one JSON value of the text beside v, the value it was parsed into. */
+static bool jw_value(jwalk *w, value v)
+{
+	bool ok = true;
+	jw_space(w);
+	if (w->p >= w->end || ++w->depth > 1000)
+		return false;
+	if (*w->p == '{' && v.kind == V_MAP) {
+		ok = jw_object(w, v.u.m);
+	} else if (*w->p == '[' && v.kind == V_LIST) {
+		w->p++;
+		for (uint32_t i = 0; ok && i < v.u.l->len; i++) {
+			ok = jw_value(w, v.u.l->items[i]);
+			jw_space(w);
+			if (ok && w->p < w->end && *w->p == ',')
+				w->p++;
+		}
+		jw_space(w);
+		ok = ok && w->p < w->end && *w->p++ == ']';
+	} else if (*w->p == '"') {
+		strbuf skip;
+		sb_init(&skip, w->c->a);
+		ok = jw_string(w, &skip);
+	} else {
+		while (w->p < w->end && !strchr(",]} \t\r\n", *w->p))
+			w->p++;
+	}
+	w->depth--;
+	return ok;
+}
+
+static const uint32_t *key_order(comp *c, const vmap *m)
+{
+	for (keyorder *o = c->orders; o; o = o->next)
+		if (o->m == m)
+			return o->idx;
+	return NULL;
 }
 
 /* ---- the document pool ---- */
@@ -291,8 +451,10 @@ static const char *unescape(comp *c, const char *s)
 /* gojsonpointer's Get. */
 static int pointer_get(comp *c, value doc, const char *ptr, value *out)
 {
+	/* gojsonreference drops the parse error of such a pointer ("#foo") and keeps
+	 * the empty one, so the reference names the whole document */
 	if (*ptr && *ptr != '/')
-		return fail(c, "JSON pointer must be empty or start with a \"/\"");
+		ptr = "";
 	while (*ptr) {
 		const char *e = strchr(ptr + 1, '/');
 		size_t n = e ? (size_t)(e - ptr - 1) : strlen(ptr + 1);
@@ -442,7 +604,7 @@ static int parse_number(comp *c, vmap *m, const char *key, numkw *out)
 		return 0;
 	if (!is_num(*v))
 		return fail(c, arena_sprintf(c->a, "%s must be of a number", key));
-	out->has = true, out->v = num(*v);
+	out->has = true, out->v = lnum(*v);
 	return 0;
 }
 
@@ -460,7 +622,7 @@ static int parse_exclusive(comp *c, sub *s, value *v, const char *key, const cha
 		return 0;
 	}
 	if (is_num(*v) && allow_num) {
-		ex->has = true, ex->v = num(*v);
+		ex->has = true, ex->v = lnum(*v);
 		return 0;
 	}
 	return type_err(c, s->draft == DRAFT4 ? "boolean" : allow_bool ? "boolean/number" : "number", key);
@@ -474,7 +636,7 @@ static int parse_numbers(comp *c, sub *s, vmap *m)
 			return type_err(c, "number", "multipleOf");
 		if (num(*v) <= 0)
 			return fail(c, "multipleOf must be strictly greater than 0");
-		s->multiple_of.has = true, s->multiple_of.v = num(*v);
+		s->multiple_of.has = true, s->multiple_of.v = lnum(*v);
 	}
 	if (parse_number(c, m, "minimum", &s->minimum) != 0)
 		return -1;
@@ -612,9 +774,11 @@ static int parse_properties(comp *c, sub *s, value v)
 {
 	if (v.kind != V_MAP)
 		return fail(c, "properties must be of type object");
+	const uint32_t *order = key_order(c, v.u.m);
 	s->props = arena_alloc(c->a, (v.u.m->len + 1) * sizeof(sub *));
 	for (uint32_t i = 0; i < v.u.m->len; i++) {
-		if (!(s->props[i] = child(c, v.u.m->e[i].val, v.u.m->e[i].key, s->draft)))
+		const ventry *e = &v.u.m->e[order ? order[i] : i];
+		if (!(s->props[i] = child(c, e->val, e->key, s->draft)))
 			return -1;
 	}
 	s->nprops = v.u.m->len;
@@ -894,9 +1058,10 @@ static void merge(vstate *st, result *r, const result *o)
 }
 
 /* text/template's print of a *big.Float: the shortest %g form, as Go's %v of a float64. */
-static const char *fmt_num(arena *a, double v)
+static const char *fmt_num(arena *a, long double lv)
 {
 	strbuf sb;
+	double v = lv == 0 ? 0 : (double)lv; /* big.Rat has no negative zero */
 	sb_init(&sb, a);
 	go_format_float(&sb, v, 'g', -1);
 	return sb_str(&sb);
@@ -1417,9 +1582,9 @@ static bool is_multiple(double v, double mult)
 	return true;
 }
 
-static void validate_number(vstate *st, const sub *s, double v, result *r, const ctx *c)
+static void validate_number(vstate *st, const sub *s, long double v, result *r, const ctx *c)
 {
-	if (s->multiple_of.has && !is_multiple(v, s->multiple_of.v))
+	if (s->multiple_of.has && !is_multiple((double)v, (double)s->multiple_of.v))
 		add_err(st, r, c, arena_sprintf(st->a, "Must be a multiple of %s", fmt_num(st->a, s->multiple_of.v)));
 	if (s->maximum.has && v > s->maximum.v)
 		add_err(st, r, c, arena_sprintf(st->a, "Must be less than or equal to %s", fmt_num(st->a, s->maximum.v)));
@@ -1639,7 +1804,7 @@ static void validate(vstate *st, const sub *s, value node, result *r, const ctx 
 	}
 	validate_logic(st, s, node, r, c);
 	if (is_num(node))
-		validate_number(st, s, num(node), r, c);
+		validate_number(st, s, lnum(node), r, c);
 	if (node.kind == V_LIST)
 		validate_array(st, s, node.u.l, r, c);
 	if (node.kind == V_MAP)
@@ -1654,9 +1819,19 @@ static void validate(vstate *st, const sub *s, value node, result *r, const ctx 
 
 int schema_validate(arena *a, value schema, value instance, strbuf *errors)
 {
+	return schema_validate_src(a, schema, NULL, 0, instance, errors);
+}
+
+int schema_validate_src(arena *a, value schema, const char *src, size_t len, value instance,
+			strbuf *errors)
+{
 	comp c = {.a = a};
 	int draft;
 	value doc = value_deep_copy(a, schema);
+	if (src) {
+		jwalk w = {.c = &c, .p = src, .end = src + len};
+		jw_value(&w, doc);
+	}
 	if (detect_draft(&c, doc, &draft) != 0)
 		goto bad;
 	if (doc.kind != V_MAP && doc.kind != V_BOOL) {

@@ -18,7 +18,8 @@
 
 /* Validates instance against schema (the parsed JSON of values.schema.json).
  * Appends one "- FIELD: DESCRIPTION\n" line per error to errors, in gojsonschema's
- * order (Helm's order among an object's properties is random; ours is sorted), and
+ * order (Helm's order among an object's properties is random; ours is sorted, or
+ * the document order with schema_validate_src, Helm's most frequent one), and
  * returns the number of errors. FIELD is the path joined by dots, "(root)" for the
  * top: "- image.tag: Invalid type. Expected: string, given: integer".
  * When the schema itself is invalid, appends gojsonschema's message alone (no "- ",
@@ -28,5 +29,11 @@
  * that has errors: "values don't meet the specifications of the schema(s) in the
  * following chart(s):\n" followed by "NAME:\n" + this text for each such chart. */
 int schema_validate(arena *a, value schema, value instance, strbuf *errors);
+/* The same, given also src, the text schema was parsed from (len bytes; NULL for
+ * none): an object's "properties" are then checked in document order, the order
+ * Helm reports most often (a Go map of up to 8 entries is walked from a random
+ * rotation of its insertion order), instead of sorted. */
+int schema_validate_src(arena *a, value schema, const char *src, size_t len, value instance,
+			strbuf *errors);
 
 #endif
