@@ -14,7 +14,7 @@ static void validate_tree(arena *a, const chart *c, vmap *values, strbuf *sb)
 {
 	if (c->schema_err) {
 		sb_addf(sb, "%s:\n%s", c->name, c->schema_err);
-	} else if (c->schema.kind != V_NIL) {
+	} else if (c->schema_src) {
 		strbuf e;
 		sb_init(&e, a);
 		if (schema_validate_src(a, c->schema, c->schema_src, c->schema_len, (value){.kind = V_MAP, .u.m = values}, &e) != 0) {
