@@ -113,6 +113,7 @@ build-fuzz/%.o: %.c
 	clang $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 -include $(FUZZ_OBJS:.o=.d)
+.SECONDARY: $(FUZZ_OBJS)
 
 bin/fuzz-%: fuzz/%.c $(FUZZ_OBJS)
 	@mkdir -p bin
