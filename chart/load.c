@@ -23,6 +23,7 @@
 
 #include "../functions/functions.h"
 #include "../functions/semver.h"
+#include "../values/file.h"
 #include "../values/gofmt.h"
 #include "../values/json.h"
 #include "../values/strbuf.h"
@@ -100,14 +101,6 @@ static const char *clean(arena *a, const char *p)
 	return go_path_clean(a, p, strlen(p));
 }
 
-/* Go's text for an errno: the C library's, lowercased ("no such file or directory"). */
-static const char *go_strerror(arena *a, int e)
-{
-	char *t = arena_strdup(a, strerror(e));
-	if (t[0] >= 'A' && t[0] <= 'Z')
-		t[0] = (char)(t[0] - 'A' + 'a');
-	return t;
-}
 
 /* Helm's sympath.Walk follows links and says so (log.Printf, walk.go:75);
  * a link that leads nowhere is an error. */

@@ -20,6 +20,7 @@
 #include "chart.h"
 #include "../functions/semver.h"
 #include "../values/gofmt.h"
+#include "../values/file.h"
 #include "../values/strbuf.h"
 #include "../values/yaml.h"
 #include "package.h"
@@ -66,39 +67,7 @@ static int walk_cmp(const void *x, const void *y)
 	return ca - cb;
 }
 
-/* Go prints errno texts in lower case. */
-static const char *errtext(arena *a, int e)
-{
-	char *s = arena_strdup(a, strerror(e));
-	if (s[0] >= 'A' && s[0] <= 'Z')
-		s[0] = (char)(s[0] - 'A' + 'a');
-	return s;
-}
 
-/* The whole file at path, in the arena. */
-static int read_all(arena *a, const char *path, const char **data, size_t *len, const char **err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*err = arena_sprintf(a, "open %s: %s", path, errtext(a, errno));
-		return -1;
-	}
-	strbuf sb;
-	sb_init(&sb, a);
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&sb, buf, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		*err = arena_sprintf(a, "read %s: %s", path, errtext(a, EIO));
-		return -1;
-	}
-	*data = sb_str(&sb);
-	*len = sb.len;
-	return 0;
-}
 
 static bool has_suffix(const char *s, const char *suf)
 {
@@ -567,7 +536,7 @@ static int read_raw(arena *a, const char *path, flist *l, const char *name, cons
 	size_t len;
 	if (access(path, F_OK) != 0)
 		return 0;
-	if (read_all(a, path, &data, &len, err) != 0)
+	if (file_read(a, path, &data, &len, err) != 0)
 		return -1;
 	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
 		data += 3, len -= 3;
@@ -602,13 +571,13 @@ static const char *entry_chart_name(arena *a, const char *path, bool dir)
 	size_t len;
 	if (dir) {
 		path = arena_sprintf(a, "%s/Chart.yaml", path);
-		if (access(path, F_OK) != 0 || read_all(a, path, &data, &len, &err) != 0)
+		if (access(path, F_OK) != 0 || file_read(a, path, &data, &len, &err) != 0)
 			return NULL;
 		return name_of(a, data, len);
 	}
 	chart_file *files;
 	size_t n;
-	if (read_all(a, path, &data, &len, &err) != 0 ||
+	if (file_read(a, path, &data, &len, &err) != 0 ||
 	    archive_read_chart_data(a, path, data, len, &files, &n, &err) != 0)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
@@ -789,7 +758,7 @@ static const char *dest_path(arena *a, const char *dest, const char *file, const
 				*s = 0;
 				if (mkdir(p, 0755) != 0 && errno != EEXIST) {
 					*err =
-					    arena_sprintf(a, "mkdir %s: %s", p, errtext(a, errno));
+					    arena_sprintf(a, "mkdir %s: %s", p, go_strerror(a, errno));
 					return NULL;
 				}
 				*s = c;
@@ -816,7 +785,7 @@ int chart_package(arena *a, const char *path, const chart_package_opts *o, const
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		*err = arena_sprintf(a, "stat %s: %s", path, errtext(a, errno));
+		*err = arena_sprintf(a, "stat %s: %s", path, go_strerror(a, errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) { /* Helm's LoadDir walks the file and finds no Chart.yaml */
@@ -847,7 +816,7 @@ int chart_package(arena *a, const char *path, const chart_package_opts *o, const
 	if (!strcmp(dest, ".")) {
 		char cwd[4096];
 		if (!getcwd(cwd, sizeof(cwd))) {
-			*err = arena_sprintf(a, "getwd: %s", errtext(a, errno));
+			*err = arena_sprintf(a, "getwd: %s", go_strerror(a, errno));
 			return -1;
 		}
 		dest = arena_strdup(a, cwd);

@@ -6,33 +6,21 @@
 #include <unistd.h>
 
 #include "../values/coalesce.h"
+#include "../values/file.h"
 #include "../values/strbuf.h"
 #include "../values/strvals.h"
 #include "../values/yaml.h"
 
 int read_whole_file(arena *a, const char *path, const char **data, size_t *len, const char **err)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f) {
-		char *why = arena_strdup(a, strerror(errno)); /* Go's texts are lowercase */
-		if (why[0] >= 'A' && why[0] <= 'Z')
-			why[0] = (char)(why[0] - 'A' + 'a');
-		*err = arena_sprintf(a, "open %s: %s", path, why);
-		return -1;
-	}
-	strbuf sb;
+	if (strcmp(path, "-"))
+		return file_read(a, path, data, len, err);
+	strbuf sb; /* "-": standard input */
 	sb_init(&sb, a);
 	char buf[65536];
 	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
 		sb_add(&sb, buf, n);
-	int bad = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (bad) {
-		*err = arena_sprintf(a, "read %s: is a directory", path);
-		return -1;
-	}
 	*data = sb_str(&sb);
 	*len = sb.len;
 	return 0;

@@ -17,16 +17,14 @@
 #include <unistd.h>
 
 #include "../functions/semver.h"
+#include "../values/file.h"
 #include "../values/strbuf.h"
 #include "../values/yaml.h"
 #include "repo.h"
 
 const char *repo_strerror(arena *a, int e)
 {
-	char *s = arena_strdup(a, strerror(e));
-	if (*s >= 'A' && *s <= 'Z')
-		*s = (char)(*s - 'A' + 'a');
-	return s;
+	return go_strerror(a, e);
 }
 
 /* ---- paths (helmpath's lazypath and cli.EnvSettings) ---- */
@@ -99,25 +97,10 @@ static const char *dir_of(arena *a, const char *path)
 
 static int read_file(arena *a, const char *path, char **data, size_t *len, const char **err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*err = arena_sprintf(a, "open %s: %s", path, repo_strerror(a, errno));
+	const char *d;
+	if (file_read(a, path, &d, len, err) != 0)
 		return -1;
-	}
-	strbuf sb;
-	sb_init(&sb, a);
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&sb, buf, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		*err = arena_sprintf(a, "read %s: %s", path, repo_strerror(a, errno));
-		return -1;
-	}
-	*data = (char *)sb_str(&sb);
-	*len = sb.len;
+	*data = (char *)d;
 	return 0;
 }
 
