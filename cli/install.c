@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../chart/chart.h"
+#include "../net/oci.h"
 #include "../release/action.h"
 #include "../release/storage.h"
 #include "../values/json.h"
@@ -17,6 +18,7 @@
 #include "commands.h"
 #include "install.h"
 #include "common.h"
+#include "dependency.h"
 
 /* Helm's --dry-run takes an optional value (client, server, true, false, none). */
 void install_fix_dry_run(arena *a, int argc, char **argv, bool *dry)
@@ -68,6 +70,16 @@ int install_timeout(arena *a, const char *s, long *ms, const char **err)
 }
 
 /* Loads an installable chart (CheckIfInstallable, the deprecation warning). */
+int install_locate(arena *a, const char **dir, const char *version, const char *repo, bool devel,
+		   const char **err)
+{
+	oci_opts oci = {0};
+	if (!strncmp(*dir, "oci://", 6))
+		return oci_fetch_chart(a, *dir, version && *version ? version : devel ? ">0.0.0-0" : "",
+				       &oci, dir, err);
+	return dependency_locate(a, dir, version, repo, devel, err);
+}
+
 int install_load_chart(arena *a, const char *dir, chart **c, const char **err)
 {
 	if (chart_load_dir(a, dir, c, err) != 0)
@@ -234,10 +246,11 @@ int cmd_install(arena *a, int argc, char **argv)
 	int fmt = release_output_format(a, o.output, &err);
 	if (fmt < 0)
 		return cli_error(err);
-	if (o.post_renderer || o.repo || o.version || o.name_template)
-		return cli_error("render install: --post-renderer, --repo, --version and --name-template are not supported yet");
+	if (o.post_renderer || o.name_template)
+		return cli_error("render install: --post-renderer and --name-template are not supported yet");
 	o.ao.field_manager = "helm";
-	if (install_args(a, &o, &pos, &name, &dir, &err))
+	if (install_args(a, &o, &pos, &name, &dir, &err) ||
+	    install_locate(a, &dir, o.version, o.repo, o.devel, &err))
 		return cli_error(arena_sprintf(a, "INSTALLATION FAILED: %s", err));
 	kube_client *k = kube_new(a, &o.ko);
 	return install_run(a, k, name, dir, &o.vo, &o.ao, o.hide_notes, fmt, "INSTALLATION FAILED: ");

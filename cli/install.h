@@ -15,6 +15,11 @@ int install_labels(arena *a, const strlist *in, vmap **out, const char **err);
 int install_timeout(arena *a, const char *s, long *ms, const char **err);
 /* Loads a chart that can be installed ("library charts are not installable"). */
 int install_load_chart(arena *a, const char *dir, chart **c, const char **err);
+/* ChartPathOptions.LocateChart: an oci:// reference, repo/chart, --repo URL or a
+ * URL becomes a downloaded archive (*dir is replaced by its path); a local
+ * chart is left as it is. */
+int install_locate(arena *a, const char **dir, const char *version, const char *repo, bool devel,
+		   const char **err);
 /* Prints Helm's status block for r (fmt 0), or the release as JSON (1) or
  * YAML (2); returns the exit code. */
 int install_print(arena *a, const release *r, bool hide_notes, int fmt);

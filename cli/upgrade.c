@@ -76,10 +76,12 @@ int cmd_upgrade(arena *a, int argc, char **argv)
 	int fmt = release_output_format(a, o.output, &err);
 	if (fmt < 0)
 		return cli_error(err);
-	if (o.post_renderer || o.repo || o.version)
-		return cli_error("render upgrade: --post-renderer, --repo and --version are not supported yet");
+	if (o.post_renderer)
+		return cli_error("render upgrade: --post-renderer is not supported yet");
 	o.ao.field_manager = "helm";
 	const char *name = pos.v[0], *dir = pos.v[1];
+	if (install_locate(a, &dir, o.version, o.repo, o.devel, &err))
+		return cli_error(err);
 	kube_client *k = kube_new(a, &o.ko);
 	if (o.install) {
 		int ex = action_release_exists(a, k, name, &err);

@@ -76,6 +76,32 @@ done
 rc=$?
 [ $rc = 0 ] && [ ! -s "$tmp/out" ] && pass || fail "after helm upgrade, no values (Helm reuses them): exit $rc $(cat "$tmp/out")"
 
+# install and upgrade from a chart repository (repo/chart with --version, --repo URL), as Helm
+mkdir -p "$tmp/www"
+"$HELM" package "$c" -d "$tmp/www" >/dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$HELM" repo index "$tmp/www" --url "http://127.0.0.1:$port"
+(cd "$tmp/www" && exec python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
+http_pid=$!
+trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; kill "$http_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/index.yaml" >/dev/null && break; sleep 0.1; done
+"$HELM" repo add myrepo "http://127.0.0.1:$port" >/dev/null
+same_as_helm() { # NAME_HELM NAME_RENDER ARGS...: the outputs, release names and times masked
+	local h=$1 r=$2
+	shift 2
+	"$HELM" "${@//@/$h}" >"$tmp/h" 2>&1
+	"$RENDER" "${@//@/$r}" >"$tmp/r" 2>&1
+	if diff <(sed "s/$h/X/g; s/LAST DEPLOYED.*//" "$tmp/h") <(sed "s/$r/X/g; s/LAST DEPLOYED.*//" "$tmp/r") >/dev/null; then
+		pass
+	else
+		fail "$*: $(diff "$tmp/h" "$tmp/r")"
+	fi
+}
+same_as_helm hr1 rr1 install @ myrepo/dc --version 1.0.0
+same_as_helm hr1 rr1 upgrade @ myrepo/dc --version "^1.0" --set msg=up
+same_as_helm hr2 rr2 install @ dc --repo "http://127.0.0.1:$port"
+same_as_helm hr3 rr3 install @ myrepo/nope
+
 # uitable's layout in history: multi-line, tab, wide and long descriptions, as Helm prints them
 for d in "$(printf 'abc\ndefgh')" "$(printf 'abcdefghij\n\tx')" "$(printf 'ab\tcd')" \
 	"$(printf 'x%.0s' $(seq 70))" "$(printf 'h\xc3\xa9llo w\xc3\xb6rld\nzz')" \
