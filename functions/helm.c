@@ -189,13 +189,26 @@ static value fn_to_json(fnctx *c, value *argv, int argc)
 	return v_str(c->a, sb.buf ? sb.buf : "", sb.len);
 }
 
+/* A top-level number that does not fit a float64: Go reports the type
+ * mismatch with the target before it would read the number. */
+static bool top_number_overflow(const char *s, size_t n, const char *err)
+{
+	while (n && strchr(" \t\r\n", *s))
+		s++, n--;
+	return n && (*s == '-' || (*s >= '0' && *s <= '9')) &&
+	       !strncmp(err, "json: cannot unmarshal number ", 30);
+}
+
 static value fn_from_json(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
 	value v;
 	const char *err;
-	if (json_parse(c->a, argv[0].u.s, argv[0].len, &v, &err) != 0)
+	if (json_parse(c->a, argv[0].u.s, argv[0].len, &v, &err) != 0) {
+		if (top_number_overflow(argv[0].u.s, argv[0].len, err))
+			err = "json: cannot unmarshal number into Go value of type map[string]interface {}";
 		return error_map(c, err);
+	}
 	if (v.kind == V_NIL)
 		return v_map_new(c->a);
 	if (v.kind != V_MAP)
@@ -215,6 +228,8 @@ static value fn_from_json_array(fnctx *c, value *argv, int argc)
 	    v.kind != V_NIL)
 		err = arena_sprintf(c->a, "json: cannot unmarshal %s into Go value of type []interface {}",
 				    json_type_name(v));
+	else if (err && top_number_overflow(argv[0].u.s, argv[0].len, err))
+		err = "json: cannot unmarshal number into Go value of type []interface {}";
 	if (err) {
 		value l = v_list_new(c->a, 1);
 		list_push(c->a, l.u.l, v_cstr(c->a, err));
