@@ -130,6 +130,18 @@ static value fn_to_yaml(fnctx *c, value *argv, int argc)
 	return trimmed(c, &sb);
 }
 
+/* Helm 4's mustToYaml: toYaml that fails instead of returning "". */
+static value fn_must_to_yaml(fnctx *c, value *argv, int argc)
+{
+	(void)argc;
+	strbuf sb;
+	sb_init(&sb, c->a);
+	const char *err;
+	if (yaml_emit(&sb, argv[0], &err) != 0)
+		fn_fail(c, "%s", err);
+	return trimmed(c, &sb);
+}
+
 static value fn_to_yaml_pretty(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
@@ -258,6 +270,7 @@ const fn_def fn_family_helm[] = {
 	{"required", fn_required, "sv"},
 	{"toJson", fn_to_json, "v"},
 	{"toYaml", fn_to_yaml, "v"},
+	{"mustToYaml", fn_must_to_yaml, "v"},
 	{"toYamlPretty", fn_to_yaml_pretty, "v"},
 	{"tpl", fn_tpl, "sM"},
 	{0},
