@@ -13,7 +13,7 @@ DEBS := gcc make pkg-config libyaml-dev libpcre2-dev libjansson-dev libarchive-d
 	curl openssl nginx docker-registry apache2-utils json-schema-test-suite
 # Tools that may come from outside Debian (node from nodesource, python from pyenv):
 # installed from Debian only when the command is missing.
-TOOLS := clang:clang python3:python3 npm:npm
+TOOLS := clang:clang clang-format:clang-format python3:python3 npm:npm
 
 CC ?= gcc
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
@@ -71,6 +71,7 @@ demo: bin/render
 	bin/render template charts/itl-k8s-capi -f charts/itl-k8s-capi/values-prod.yaml
 
 test: deps
+	$(MAKE) --no-print-directory format-check
 	$(MAKE) --no-print-directory bin/render bin/render-asan
 	$(MAKE) --no-print-directory test-cases
 	$(MAKE) --no-print-directory test-scripts

@@ -18,40 +18,40 @@
  * use, so that rendering a chart folder does not pay for loading them. Every
  * archive_* function below is a pointer of this table, filled once. */
 #define ARCHIVE_SONAME "libarchive.so.13"
-#define ARCHIVE_FUNCS(X) \
-	X(archive_entry_clear) \
-	X(archive_entry_filetype) \
-	X(archive_entry_free) \
-	X(archive_entry_hardlink) \
-	X(archive_entry_new) \
-	X(archive_entry_pathname) \
-	X(archive_entry_set_filetype) \
-	X(archive_entry_set_gid) \
-	X(archive_entry_set_mtime) \
-	X(archive_entry_set_pathname) \
-	X(archive_entry_set_perm) \
-	X(archive_entry_set_size) \
-	X(archive_entry_set_uid) \
-	X(archive_entry_size) \
-	X(archive_entry_size_is_set) \
-	X(archive_error_string) \
-	X(archive_read_data) \
-	X(archive_read_free) \
-	X(archive_read_new) \
-	X(archive_read_next_header) \
-	X(archive_read_open_memory) \
-	X(archive_read_support_filter_gzip) \
-	X(archive_read_support_format_raw) \
-	X(archive_read_support_format_tar) \
-	X(archive_write_add_filter_gzip) \
-	X(archive_write_close) \
-	X(archive_write_data) \
-	X(archive_write_free) \
-	X(archive_write_header) \
-	X(archive_write_new) \
-	X(archive_write_open_fd) \
-	X(archive_write_set_bytes_in_last_block) \
-	X(archive_write_set_filter_option) \
+#define ARCHIVE_FUNCS(X)                                                                           \
+	X(archive_entry_clear)                                                                     \
+	X(archive_entry_filetype)                                                                  \
+	X(archive_entry_free)                                                                      \
+	X(archive_entry_hardlink)                                                                  \
+	X(archive_entry_new)                                                                       \
+	X(archive_entry_pathname)                                                                  \
+	X(archive_entry_set_filetype)                                                              \
+	X(archive_entry_set_gid)                                                                   \
+	X(archive_entry_set_mtime)                                                                 \
+	X(archive_entry_set_pathname)                                                              \
+	X(archive_entry_set_perm)                                                                  \
+	X(archive_entry_set_size)                                                                  \
+	X(archive_entry_set_uid)                                                                   \
+	X(archive_entry_size)                                                                      \
+	X(archive_entry_size_is_set)                                                               \
+	X(archive_error_string)                                                                    \
+	X(archive_read_data)                                                                       \
+	X(archive_read_free)                                                                       \
+	X(archive_read_new)                                                                        \
+	X(archive_read_next_header)                                                                \
+	X(archive_read_open_memory)                                                                \
+	X(archive_read_support_filter_gzip)                                                        \
+	X(archive_read_support_format_raw)                                                         \
+	X(archive_read_support_format_tar)                                                         \
+	X(archive_write_add_filter_gzip)                                                           \
+	X(archive_write_close)                                                                     \
+	X(archive_write_data)                                                                      \
+	X(archive_write_free)                                                                      \
+	X(archive_write_header)                                                                    \
+	X(archive_write_new)                                                                       \
+	X(archive_write_open_fd)                                                                   \
+	X(archive_write_set_bytes_in_last_block)                                                   \
+	X(archive_write_set_filter_option)                                                         \
 	X(archive_write_set_format_pax_restricted)
 
 static struct archive_api {
@@ -65,8 +65,8 @@ static void archive_load(void)
 {
 	void *h = dlopen(ARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
 	const char *missing = h ? NULL : dlerror();
-#define X(name)                                                                                \
-	if (h && !missing && !(*(void **)&archive_fns.name = dlsym(h, #name)))                   \
+#define X(name)                                                                                    \
+	if (h && !missing && !(*(void **)&archive_fns.name = dlsym(h, #name)))                     \
 		missing = #name;
 	ARCHIVE_FUNCS(X)
 #undef X
@@ -83,40 +83,41 @@ static const struct archive_api *archive_api(void)
 }
 
 /* from here on, each archive_* name calls through the table */
-#define archive_entry_clear archive_api()->archive_entry_clear
-#define archive_entry_filetype archive_api()->archive_entry_filetype
-#define archive_entry_free archive_api()->archive_entry_free
-#define archive_entry_hardlink archive_api()->archive_entry_hardlink
-#define archive_entry_new archive_api()->archive_entry_new
-#define archive_entry_pathname archive_api()->archive_entry_pathname
-#define archive_entry_set_filetype archive_api()->archive_entry_set_filetype
-#define archive_entry_set_gid archive_api()->archive_entry_set_gid
-#define archive_entry_set_mtime archive_api()->archive_entry_set_mtime
-#define archive_entry_set_pathname archive_api()->archive_entry_set_pathname
-#define archive_entry_set_perm archive_api()->archive_entry_set_perm
-#define archive_entry_set_size archive_api()->archive_entry_set_size
-#define archive_entry_set_uid archive_api()->archive_entry_set_uid
-#define archive_entry_size archive_api()->archive_entry_size
-#define archive_entry_size_is_set archive_api()->archive_entry_size_is_set
-#define archive_error_string archive_api()->archive_error_string
-#define archive_read_data archive_api()->archive_read_data
-#define archive_read_free archive_api()->archive_read_free
-#define archive_read_new archive_api()->archive_read_new
-#define archive_read_next_header archive_api()->archive_read_next_header
-#define archive_read_open_memory archive_api()->archive_read_open_memory
-#define archive_read_support_filter_gzip archive_api()->archive_read_support_filter_gzip
-#define archive_read_support_format_raw archive_api()->archive_read_support_format_raw
-#define archive_read_support_format_tar archive_api()->archive_read_support_format_tar
-#define archive_write_add_filter_gzip archive_api()->archive_write_add_filter_gzip
-#define archive_write_close archive_api()->archive_write_close
-#define archive_write_data archive_api()->archive_write_data
-#define archive_write_free archive_api()->archive_write_free
-#define archive_write_header archive_api()->archive_write_header
-#define archive_write_new archive_api()->archive_write_new
-#define archive_write_open_fd archive_api()->archive_write_open_fd
+#define archive_entry_clear		      archive_api()->archive_entry_clear
+#define archive_entry_filetype		      archive_api()->archive_entry_filetype
+#define archive_entry_free		      archive_api()->archive_entry_free
+#define archive_entry_hardlink		      archive_api()->archive_entry_hardlink
+#define archive_entry_new		      archive_api()->archive_entry_new
+#define archive_entry_pathname		      archive_api()->archive_entry_pathname
+#define archive_entry_set_filetype	      archive_api()->archive_entry_set_filetype
+#define archive_entry_set_gid		      archive_api()->archive_entry_set_gid
+#define archive_entry_set_mtime		      archive_api()->archive_entry_set_mtime
+#define archive_entry_set_pathname	      archive_api()->archive_entry_set_pathname
+#define archive_entry_set_perm		      archive_api()->archive_entry_set_perm
+#define archive_entry_set_size		      archive_api()->archive_entry_set_size
+#define archive_entry_set_uid		      archive_api()->archive_entry_set_uid
+#define archive_entry_size		      archive_api()->archive_entry_size
+#define archive_entry_size_is_set	      archive_api()->archive_entry_size_is_set
+#define archive_error_string		      archive_api()->archive_error_string
+#define archive_read_data		      archive_api()->archive_read_data
+#define archive_read_free		      archive_api()->archive_read_free
+#define archive_read_new		      archive_api()->archive_read_new
+#define archive_read_next_header	      archive_api()->archive_read_next_header
+#define archive_read_open_memory	      archive_api()->archive_read_open_memory
+#define archive_read_support_filter_gzip      archive_api()->archive_read_support_filter_gzip
+#define archive_read_support_format_raw	      archive_api()->archive_read_support_format_raw
+#define archive_read_support_format_tar	      archive_api()->archive_read_support_format_tar
+#define archive_write_add_filter_gzip	      archive_api()->archive_write_add_filter_gzip
+#define archive_write_close		      archive_api()->archive_write_close
+#define archive_write_data		      archive_api()->archive_write_data
+#define archive_write_free		      archive_api()->archive_write_free
+#define archive_write_header		      archive_api()->archive_write_header
+#define archive_write_new		      archive_api()->archive_write_new
+#define archive_write_open_fd		      archive_api()->archive_write_open_fd
 #define archive_write_set_bytes_in_last_block archive_api()->archive_write_set_bytes_in_last_block
-#define archive_write_set_filter_option archive_api()->archive_write_set_filter_option
-#define archive_write_set_format_pax_restricted archive_api()->archive_write_set_format_pax_restricted
+#define archive_write_set_filter_option	      archive_api()->archive_write_set_filter_option
+#define archive_write_set_format_pax_restricted                                                    \
+	archive_api()->archive_write_set_format_pax_restricted
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,7 +193,6 @@ int archive_check_gzip(arena *a, const char *what, const void *data, size_t len,
 				  what, content_type(d, len));
 	return -1;
 }
-
 
 /* Helm's name checks: the first component goes, the rest must stay inside. */
 static int chart_name(arena *a, const char *raw, const char **name, const char **err)

@@ -13,16 +13,15 @@
  * does: the first path component (the chart's folder) is removed from each name.
  * what names the archive in errors (a path, or "charts/sub-0.1.0.tgz").
  * Returns 0 with the files in archive order, or -1 with *err set to Helm's message. */
-int archive_read_chart(arena *a, const char *what, const void *data, size_t len,
-		       chart_file **files, size_t *nfiles, const char **err);
+int archive_read_chart(arena *a, const char *what, const void *data, size_t len, chart_file **files,
+		       size_t *nfiles, const char **err);
 
 /* Helm's ensureArchive (what `helm template x.tgz` checks first): 0 when data
  * starts with gzip's magic, else -1 with "file 'WHAT' does not appear to be a
  * gzipped archive; got 'TYPE'" (or the YAML hint for a .yaml/.yml name).
  * archive_read_chart calls it; use archive_read_chart_data for a charts/ .tgz,
  * which Helm reads without that check. */
-int archive_check_gzip(arena *a, const char *what, const void *data, size_t len,
-		       const char **err);
+int archive_check_gzip(arena *a, const char *what, const void *data, size_t len, const char **err);
 int archive_read_chart_data(arena *a, const char *what, const void *data, size_t len,
 			    chart_file **files, size_t *nfiles, const char **err);
 

@@ -25,15 +25,16 @@ typedef struct chart_dep {
 } chart_dep;
 
 typedef struct chart {
-	const char *dir;  /* where it was loaded from */
-	value meta;       /* Chart.yaml as a map (json field names) */
+	const char *dir; /* where it was loaded from */
+	value meta;	 /* Chart.yaml as a map (json field names) */
 	const char *name, *version, *api_version, *type;
-	vmap *values;     /* values.yaml (empty map when absent) */
+	vmap *values;		      /* values.yaml (empty map when absent) */
 	const chart_file *raw_values; /* values.yaml as written, or NULL */
-	value schema;     /* values.schema.json, V_NIL when absent or not JSON */
-	const char *schema_src; /* its text, for the document order of its properties */
+	value schema;		      /* values.schema.json, V_NIL when absent or not JSON */
+	const char *schema_src;	      /* its text, for the document order of its properties */
 	size_t schema_len;
-	const char *schema_err; /* why values.schema.json is not JSON (Helm reports it when validating) */
+	const char
+	    *schema_err; /* why values.schema.json is not JSON (Helm reports it when validating) */
 	chart_file *templates;
 	size_t ntemplates;
 	chart_file *files; /* everything else, for .Files */

@@ -179,15 +179,20 @@ static void process_conditions(struct proc *p, chart *c, vmap *cvals, const char
 					((char *)cond)[--cl] = 0;
 			if (!cl)
 				continue;
-			value *vv = path_value(p->a, cvals, arena_sprintf(p->a, "%s%s", cpath, cond));
+			value *vv =
+			    path_value(p->a, cvals, arena_sprintf(p->a, "%s%s", cpath, cond));
 			if (!vv)
 				continue;
 			if (vv->kind == V_BOOL) {
 				r->enabled = vv->u.b;
 				break;
 			}
-			warn_line(p, L_COND_NONBOOL, arena_sprintf(p->a,
-				"Warning: Condition path '%s' for chart %s returned non-bool value", cond, r->name));
+			warn_line(
+			    p, L_COND_NONBOOL,
+			    arena_sprintf(
+				p->a,
+				"Warning: Condition path '%s' for chart %s returned non-bool value",
+				cond, r->name));
 		}
 	}
 }
@@ -208,8 +213,12 @@ static void process_tags(struct proc *p, chart *c, vmap *cvals)
 			if (b->kind == V_BOOL)
 				*(b->u.b ? &has_true : &has_false) = true;
 			else
-				warn_line(p, L_TAG_NONBOOL, arena_sprintf(p->a,
-					"Warning: Tag '%s' for chart %s returned non-bool value", r->tags[k], r->name));
+				warn_line(
+				    p, L_TAG_NONBOOL,
+				    arena_sprintf(
+					p->a,
+					"Warning: Tag '%s' for chart %s returned non-bool value",
+					r->tags[k], r->name));
 		}
 		if (!has_true && has_false)
 			r->enabled = false;
@@ -276,7 +285,8 @@ static int process_enabled(struct proc *p, chart *c, vmap *v, const char *path)
 		if (!removed(rm, nrm, c->mdeps[j]->name))
 			kmeta[nkmeta++] = c->mdeps[j];
 	for (size_t i = 0; i < nkept; i++)
-		if (process_enabled(p, kept[i], cvals, arena_sprintf(a, "%s%s.", path, kept[i]->name)))
+		if (process_enabled(p, kept[i], cvals,
+				    arena_sprintf(a, "%s%s.", path, kept[i]->name)))
 			return -1;
 	c->mdeps = kmeta;
 	c->nmdeps = nkmeta;
@@ -348,7 +358,10 @@ static int import_values(struct proc *p, chart *c)
 				child = iv_string(iv.u.m, "child");
 				parent = iv_string(iv.u.m, "parent");
 				if (!child || !parent) {
-					p->err = arena_sprintf(a, "import-values of dependency %s: child and parent must be strings", r->name);
+					p->err = arena_sprintf(a,
+							       "import-values of dependency %s: "
+							       "child and parent must be strings",
+							       r->name);
 					return -1;
 				}
 			} else if (iv.kind == V_STRING) {
@@ -362,21 +375,29 @@ static int import_values(struct proc *p, chart *c)
 			map_setc(a, m.u.m, "parent", v_cstr(a, parent));
 			m.u.m->gotype = GT_STRMAP;
 			list_push(a, out.u.l, m);
-			vmap *vv = table(a, cvals, arena_sprintf(a, "%s.%s", r->name, child), &missing);
+			vmap *vv =
+			    table(a, cvals, arena_sprintf(a, "%s.%s", r->name, child), &missing);
 			if (!vv) {
 				strbuf q;
 				sb_init(&q, a);
 				go_quote(&q, missing, strlen(missing));
 				if (iv.kind == V_MAP)
-					warn_line(p, L_IMPORT_CHILD, arena_sprintf(a,
-						"Warning: ImportValues missing table from chart %s: %s is not a table",
-						r->name, sb_str(&q)));
+					warn_line(
+					    p, L_IMPORT_CHILD,
+					    arena_sprintf(a,
+							  "Warning: ImportValues missing table "
+							  "from chart %s: %s is not a table",
+							  r->name, sb_str(&q)));
 				else
-					warn_line(p, L_IMPORT_EXPORTS, arena_sprintf(a,
-						"Warning: ImportValues missing table: %s is not a table", sb_str(&q)));
+					warn_line(p, L_IMPORT_EXPORTS,
+						  arena_sprintf(a,
+								"Warning: ImportValues missing "
+								"table: %s is not a table",
+								sb_str(&q)));
 				continue;
 			}
-			b = coalesce_tables_merge(a, b, path_to_map(a, parent, vv), p->merge, p->warn);
+			b = coalesce_tables_merge(a, b, path_to_map(a, parent, vv), p->merge,
+						  p->warn);
 		}
 		r->import_values = out;
 	}
@@ -431,6 +452,7 @@ int deps_check(arena *a, const chart *c, const char **err)
 	}
 	if (!missing.len)
 		return 0;
-	*err = arena_sprintf(a, "found in Chart.yaml, but missing in charts/ directory: %s", sb_str(&missing));
+	*err = arena_sprintf(a, "found in Chart.yaml, but missing in charts/ directory: %s",
+			     sb_str(&missing));
 	return -1;
 }

@@ -80,10 +80,10 @@ static value collect(struct collect *col, const chart *c, value release, value c
 			col->cap = nc;
 		}
 		col->t[col->n++] = (struct tpl){
-			.name = arena_sprintf(a, "%s/%s", full, f->name),
-			.file = f,
-			.data = next,
-			.base_path = arena_sprintf(a, "%s/templates", full),
+		    .name = arena_sprintf(a, "%s/%s", full, f->name),
+		    .file = f,
+		    .data = next,
+		    .base_path = arena_sprintf(a, "%s/templates", full),
 		};
 	}
 	return next;

@@ -49,7 +49,9 @@ static bool rule(struct linter *l, int sev, const char *path, const char *err)
 
 const char *lint_msg_string(arena *a, const lint_msg *m)
 {
-	const char *sev = m->sev == LINT_INFO ? "INFO" : m->sev == LINT_WARNING ? "WARNING" : "ERROR";
+	const char *sev = m->sev == LINT_INFO	   ? "INFO"
+			  : m->sev == LINT_WARNING ? "WARNING"
+						   : "ERROR";
 	return arena_sprintf(a, "[%s] %s: %s", sev, m->path, m->text);
 }
 
@@ -137,7 +139,8 @@ static const char *type_check(struct linter *l, value meta, const char *key)
 	value *v = meta.kind == V_MAP ? map_getc(meta.u.m, key) : NULL;
 	if (!v || v->kind == V_STRING)
 		return NULL;
-	return arena_sprintf(l->a, "%s should be of type string but it's of type %s", key, go_type(*v));
+	return arena_sprintf(l->a, "%s should be of type string but it's of type %s", key,
+			     go_type(*v));
 }
 
 /* %XX escapes are well formed in s[0..n). */
@@ -236,7 +239,8 @@ static bool is_url(const char *s)
 	if (!p && !strchr(s, ':') && !strchr(s, '.'))
 		return false; /* url.Parse: no host, a path without a dot */
 	if (p) {
-		static const char *const schemes[] = {"ftp", "tcp", "udp", "ws", "wss", "http", "https"};
+		static const char *const schemes[] = {"ftp", "tcp",  "udp",  "ws",
+						      "wss", "http", "https"};
 		bool known = false;
 		for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
 			known = known || ((size_t)(p - s) == strlen(schemes[i]) &&
@@ -394,7 +398,9 @@ static const char *check_api_version(struct linter *l, const char *api)
 	if (!*api)
 		return "apiVersion is required. The value must be either \"v1\" or \"v2\"";
 	if (strcmp(api, "v1") && strcmp(api, "v2"))
-		return arena_sprintf(l->a, "apiVersion '%s' is not valid. The value must be either \"v1\" or \"v2\"", api);
+		return arena_sprintf(
+		    l->a, "apiVersion '%s' is not valid. The value must be either \"v1\" or \"v2\"",
+		    api);
 	return NULL;
 }
 
@@ -425,7 +431,8 @@ static const char *check_version(struct linter *l, const char *version)
 	if (!semver_valid(l->a, version))
 		return arena_sprintf(l->a, "version '%s' is not a valid SemVer", version);
 	if (is_lowest(version, &meta))
-		return arena_sprintf(l->a, "version 0.0.0-0%s is less than or equal to 0.0.0-0", meta);
+		return arena_sprintf(l->a, "version 0.0.0-0%s is less than or equal to 0.0.0-0",
+				     meta);
 	return NULL;
 }
 
@@ -439,9 +446,11 @@ static const char *check_maintainers(struct linter *l, value meta)
 		if (!*name)
 			return "each maintainer requires a name";
 		if (*email && !is_email(email))
-			return arena_sprintf(l->a, "invalid email '%s' for maintainer '%s'", email, name);
+			return arena_sprintf(l->a, "invalid email '%s' for maintainer '%s'", email,
+					     name);
 		if (*url && !is_url(url))
-			return arena_sprintf(l->a, "invalid url '%s' for maintainer '%s'", url, name);
+			return arena_sprintf(l->a, "invalid url '%s' for maintainer '%s'", url,
+					     name);
 	}
 	return NULL;
 }
@@ -463,30 +472,43 @@ enum mtype { T_STRING, T_STRINGS, T_BOOL, T_MAINTAINERS, T_DEPS, T_STRMAP, T_LIS
 static const struct mfield {
 	const char *name;
 	enum mtype type;
-} metadata_fields[] = {
-	{"annotations", T_STRMAP}, {"apiVersion", T_STRING}, {"appVersion", T_STRING},
-	{"condition", T_STRING}, {"dependencies", T_DEPS}, {"deprecated", T_BOOL},
-	{"description", T_STRING}, {"home", T_STRING}, {"icon", T_STRING},
-	{"keywords", T_STRINGS}, {"kubeVersion", T_STRING}, {"maintainers", T_MAINTAINERS},
-	{"name", T_STRING}, {"sources", T_STRINGS}, {"tags", T_STRING},
-	{"type", T_STRING}, {"version", T_STRING}, {NULL, T_STRING},
-}, maintainer_fields[] = {
-	{"email", T_STRING}, {"name", T_STRING}, {"url", T_STRING}, {NULL, T_STRING},
-}, dependency_fields[] = {
-	{"alias", T_STRING}, {"condition", T_STRING}, {"enabled", T_BOOL},
-	{"import-values", T_LIST}, {"name", T_STRING}, {"repository", T_STRING},
-	{"tags", T_STRINGS}, {"version", T_STRING}, {NULL, T_STRING},
+} metadata_fields[] =
+    {
+	{"annotations", T_STRMAP}, {"apiVersion", T_STRING},  {"appVersion", T_STRING},
+	{"condition", T_STRING},   {"dependencies", T_DEPS},  {"deprecated", T_BOOL},
+	{"description", T_STRING}, {"home", T_STRING},	      {"icon", T_STRING},
+	{"keywords", T_STRINGS},   {"kubeVersion", T_STRING}, {"maintainers", T_MAINTAINERS},
+	{"name", T_STRING},	   {"sources", T_STRINGS},    {"tags", T_STRING},
+	{"type", T_STRING},	   {"version", T_STRING},     {NULL, T_STRING},
+},
+  maintainer_fields[] =
+      {
+	  {"email", T_STRING},
+	  {"name", T_STRING},
+	  {"url", T_STRING},
+	  {NULL, T_STRING},
+},
+  dependency_fields[] = {
+      {"alias", T_STRING},	 {"condition", T_STRING}, {"enabled", T_BOOL},
+      {"import-values", T_LIST}, {"name", T_STRING},	  {"repository", T_STRING},
+      {"tags", T_STRINGS},	 {"version", T_STRING},	  {NULL, T_STRING},
 };
 
 static const char *const mtype_names[] = {
-	[T_STRING] = "string", [T_STRINGS] = "[]string", [T_BOOL] = "bool",
-	[T_MAINTAINERS] = "[]*chart.Maintainer", [T_DEPS] = "[]*chart.Dependency",
-	[T_STRMAP] = "map[string]string", [T_LIST] = "[]interface {}",
+    [T_STRING] = "string",
+    [T_STRINGS] = "[]string",
+    [T_BOOL] = "bool",
+    [T_MAINTAINERS] = "[]*chart.Maintainer",
+    [T_DEPS] = "[]*chart.Dependency",
+    [T_STRMAP] = "map[string]string",
+    [T_LIST] = "[]interface {}",
 };
 
 static const char *mtype_error(arena *a, value v, const char *field, const char *type)
 {
-	return arena_sprintf(a, "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct field %s of type %s",
+	return arena_sprintf(a,
+			     "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+			     "%s into Go struct field %s of type %s",
 			     json_kind(v), field, type);
 }
 
@@ -525,11 +547,14 @@ static const char *value_type_error(arena *a, value v, enum mtype t, const char 
 		if (t == T_STRINGS)
 			err = value_type_error(a, e, T_STRING, field, path);
 		else if (t == T_MAINTAINERS || t == T_DEPS) {
-			const char *el = t == T_MAINTAINERS ? "chart.Maintainer" : "chart.Dependency";
+			const char *el =
+			    t == T_MAINTAINERS ? "chart.Maintainer" : "chart.Dependency";
 			if (e.kind != V_MAP && e.kind != V_NIL)
 				err = mtype_error(a, e, field, el);
 			else
-				err = struct_type_error(a, e, t == T_MAINTAINERS ? maintainer_fields : dependency_fields,
+				err = struct_type_error(a, e,
+							t == T_MAINTAINERS ? maintainer_fields
+									   : dependency_fields,
 							el + 6, path);
 		}
 		if (err)
@@ -547,9 +572,11 @@ static const char *struct_type_error(arena *a, value m, const struct mfield *fie
 		for (const struct mfield *f = fields; f->name; f++) {
 			if (strcmp(f->name, m.u.m->e[i].key))
 				continue;
-			const char *path = *prefix ? arena_sprintf(a, "%s.%s", prefix, f->name) : f->name;
-			const char *err = value_type_error(a, m.u.m->e[i].val, f->type,
-							   arena_sprintf(a, "%s.%s", sname, path), path);
+			const char *path =
+			    *prefix ? arena_sprintf(a, "%s.%s", prefix, f->name) : f->name;
+			const char *err =
+			    value_type_error(a, m.u.m->e[i].val, f->type,
+					     arena_sprintf(a, "%s.%s", sname, path), path);
 			if (err)
 				return err;
 		}
@@ -575,11 +602,17 @@ static void lint_chartfile(struct linter *l)
 	if (!err && read_file(l->a, path, &data, &len, &err) == 0)
 		yaml_load(l->a, data, len, &meta, &err);
 	if (!err && meta.kind != V_MAP && meta.kind != V_NIL)
-		err = arena_sprintf(l->a, "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type chart.Metadata",
-				    meta.kind == V_LIST ? "array" : meta.kind == V_STRING ? "string" : meta.kind == V_BOOL ? "bool" : "number");
+		err = arena_sprintf(l->a,
+				    "error unmarshaling JSON: while decoding JSON: json: cannot "
+				    "unmarshal %s into Go value of type chart.Metadata",
+				    meta.kind == V_LIST	    ? "array"
+				    : meta.kind == V_STRING ? "string"
+				    : meta.kind == V_BOOL   ? "bool"
+							    : "number");
 	if (!err)
 		err = lint_metadata_type_error(l->a, meta);
-	if (!rule(l, LINT_ERROR, name, err ? arena_sprintf(l->a, "unable to parse YAML\n\t%s", err) : NULL))
+	if (!rule(l, LINT_ERROR, name,
+		  err ? arena_sprintf(l->a, "unable to parse YAML\n\t%s", err) : NULL))
 		return;
 	const char *api = str_field(l->a, meta, "apiVersion");
 	rule(l, LINT_ERROR, name, check_name(l, str_field(l->a, meta, "name")));
@@ -591,15 +624,22 @@ static void lint_chartfile(struct linter *l)
 	rule(l, LINT_ERROR, name, check_sources(l, meta));
 	const char *icon = str_field(l->a, meta, "icon");
 	rule(l, LINT_INFO, name, *icon ? NULL : "icon is recommended");
-	rule(l, LINT_ERROR, name, *icon && !is_request_url(icon)
-		 ? arena_sprintf(l->a, "invalid icon URL '%s'", icon) : NULL);
+	rule(l, LINT_ERROR, name,
+	     *icon && !is_request_url(icon) ? arena_sprintf(l->a, "invalid icon URL '%s'", icon)
+					    : NULL);
 	if (*str_field(l->a, meta, "type") && strcmp(api, "v2"))
-		rule(l, LINT_ERROR, name, arena_sprintf(l->a,
-		     "chart type is not valid in apiVersion '%s'. It is valid in apiVersion 'v2'", api));
+		rule(l, LINT_ERROR, name,
+		     arena_sprintf(l->a,
+				   "chart type is not valid in apiVersion '%s'. It is valid in "
+				   "apiVersion 'v2'",
+				   api));
 	value deps = map_val(meta, "dependencies");
 	if (deps.kind == V_LIST && deps.u.l->len && strcmp(api, "v2"))
-		rule(l, LINT_ERROR, name, arena_sprintf(l->a,
-		     "dependencies are not valid in the Chart file with apiVersion '%s'. They are valid in apiVersion 'v2'", api));
+		rule(l, LINT_ERROR, name,
+		     arena_sprintf(l->a,
+				   "dependencies are not valid in the Chart file with apiVersion "
+				   "'%s'. They are valid in apiVersion 'v2'",
+				   api));
 }
 
 static vmap *map_deep(arena *a, vmap *m)
@@ -616,9 +656,11 @@ static void lint_values(struct linter *l)
 	value v = v_nil();
 	if (!rule(l, LINT_INFO, name, stat(path, &st) != 0 ? "file does not exist" : NULL))
 		return;
-	if (read_file(l->a, path, &data, &len, &err) == 0 && yaml_load(l->a, data, len, &v, &err) == 0 &&
-	    v.kind != V_MAP && v.kind != V_NIL)
-		err = arena_sprintf(l->a, "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type chartutil.Values",
+	if (read_file(l->a, path, &data, &len, &err) == 0 &&
+	    yaml_load(l->a, data, len, &v, &err) == 0 && v.kind != V_MAP && v.kind != V_NIL)
+		err = arena_sprintf(l->a,
+				    "error unmarshaling JSON: while decoding JSON: json: cannot "
+				    "unmarshal %s into Go value of type chartutil.Values",
 				    json_kind(v));
 	if (err) {
 		rule(l, LINT_ERROR, name, arena_sprintf(l->a, "unable to parse YAML: %s", err));
@@ -636,7 +678,8 @@ static void lint_values(struct linter *l)
 	}
 	strbuf sb;
 	sb_init(&sb, l->a);
-	if (schema_validate_src(l->a, schema, data, len, (value){.kind = V_MAP, .u.m = merged}, &sb) != 0)
+	if (schema_validate_src(l->a, schema, data, len, (value){.kind = V_MAP, .u.m = merged},
+				&sb) != 0)
 		rule(l, LINT_ERROR, name, sb_str(&sb));
 }
 
@@ -647,21 +690,27 @@ static const struct kind_rule {
 	const char *kind;
 	enum name_rule rule;
 } kind_rules[] = {
-	{"service", NAME_DNS1035},
-	{"namespace", NAME_DNS1123_LABEL},
-	{"certificatesigningrequest", NAME_NONE},
-	{"role", NAME_PATH_SEGMENT},
-	{"clusterrole", NAME_PATH_SEGMENT},
-	{"rolebinding", NAME_PATH_SEGMENT},
-	{"clusterrolebinding", NAME_PATH_SEGMENT},
+    {"service", NAME_DNS1035},
+    {"namespace", NAME_DNS1123_LABEL},
+    {"certificatesigningrequest", NAME_NONE},
+    {"role", NAME_PATH_SEGMENT},
+    {"clusterrole", NAME_PATH_SEGMENT},
+    {"rolebinding", NAME_PATH_SEGMENT},
+    {"clusterrolebinding", NAME_PATH_SEGMENT},
 };
 
 static const char MSG_SUBDOMAIN[] =
-	"a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+    "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used "
+    "for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 static const char MSG_DNS1035[] =
-	"a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+    "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
+    "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 static const char MSG_DNS1123_LABEL[] =
-	"a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and "
+    "must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used "
+    "for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
 static bool alnum_lower(char c)
 {
@@ -780,155 +829,201 @@ static const struct deprecation {
 	int deprecated, removed;
 	const char *use;
 } deprecations[] = {
-	{"admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicy", 35, 38, NULL},
-	{"admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicyBinding", 35, 38, NULL},
-	{"admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicyBindingList", 35, 38, NULL},
-	{"admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicyList", 35, 38, NULL},
-	{"admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicy", 29, 32, NULL},
-	{"admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicyBinding", 29, 32, NULL},
-	{"admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicyBindingList", 29, 32, NULL},
-	{"admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicyList", 29, 32, NULL},
-	{"admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", 16, 22, "admissionregistration.k8s.io/v1 MutatingWebhookConfiguration"},
-	{"admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfigurationList", 16, 22, "admissionregistration.k8s.io/v1 MutatingWebhookConfigurationList"},
-	{"admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicy", 31, 34, NULL},
-	{"admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyBinding", 31, 34, NULL},
-	{"admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyBindingList", 31, 34, NULL},
-	{"admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyList", 31, 34, NULL},
-	{"admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", 16, 22, "admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration"},
-	{"admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfigurationList", 16, 22, "admissionregistration.k8s.io/v1 ValidatingWebhookConfigurationList"},
-	{"apps/v1beta1", "ControllerRevision", 8, 16, "apps/v1 ControllerRevision"},
-	{"apps/v1beta1", "ControllerRevisionList", 8, 16, "apps/v1 ControllerRevisionList"},
-	{"apps/v1beta1", "Deployment", 8, 16, "apps/v1 Deployment"},
-	{"apps/v1beta1", "DeploymentList", 8, 16, "apps/v1 DeploymentList"},
-	{"apps/v1beta1", "DeploymentRollback", 8, 16, "apps/v1 DeploymentRollback"},
-	{"apps/v1beta1", "Scale", 8, 16, "autoscaling/v1 Scale"},
-	{"apps/v1beta1", "StatefulSet", 8, 16, "apps/v1 StatefulSet"},
-	{"apps/v1beta1", "StatefulSetList", 8, 16, "apps/v1 StatefulSetList"},
-	{"apps/v1beta2", "ControllerRevision", 9, 16, "apps/v1 ControllerRevision"},
-	{"apps/v1beta2", "ControllerRevisionList", 9, 16, "apps/v1 ControllerRevisionList"},
-	{"apps/v1beta2", "DaemonSet", 9, 16, "apps/v1 DaemonSet"},
-	{"apps/v1beta2", "DaemonSetList", 9, 16, "apps/v1 DaemonSetList"},
-	{"apps/v1beta2", "Deployment", 9, 16, "apps/v1 Deployment"},
-	{"apps/v1beta2", "DeploymentList", 9, 16, "apps/v1 DeploymentList"},
-	{"apps/v1beta2", "ReplicaSet", 9, 16, "apps/v1 ReplicaSet"},
-	{"apps/v1beta2", "ReplicaSetList", 9, 16, "apps/v1 ReplicaSetList"},
-	{"apps/v1beta2", "Scale", 9, 16, "autoscaling/v1 Scale"},
-	{"apps/v1beta2", "StatefulSet", 9, 16, "apps/v1 StatefulSet"},
-	{"apps/v1beta2", "StatefulSetList", 9, 16, "apps/v1 StatefulSetList"},
-	{"authentication.k8s.io/v1alpha1", "SelfSubjectReview", 29, 32, NULL},
-	{"authentication.k8s.io/v1beta1", "SelfSubjectReview", 30, 33, NULL},
-	{"authentication.k8s.io/v1beta1", "TokenReview", 19, 22, "authentication.k8s.io/v1 TokenReview"},
-	{"authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", 19, 22, "authorization.k8s.io/v1 LocalSubjectAccessReview"},
-	{"authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", 19, 22, "authorization.k8s.io/v1 SelfSubjectAccessReview"},
-	{"authorization.k8s.io/v1beta1", "SelfSubjectRulesReview", 19, 22, "authorization.k8s.io/v1 SelfSubjectRulesReview"},
-	{"authorization.k8s.io/v1beta1", "SubjectAccessReview", 19, 22, "authorization.k8s.io/v1 SubjectAccessReview"},
-	{"autoscaling/v2beta1", "HorizontalPodAutoscaler", 22, 25, "autoscaling/v2 HorizontalPodAutoscaler"},
-	{"autoscaling/v2beta1", "HorizontalPodAutoscalerList", 22, 25, "autoscaling/v2beta2 HorizontalPodAutoscalerList"},
-	{"autoscaling/v2beta2", "HorizontalPodAutoscaler", 23, 26, "autoscaling/v2 HorizontalPodAutoscaler"},
-	{"autoscaling/v2beta2", "HorizontalPodAutoscalerList", 22, 25, NULL},
-	{"batch/v1beta1", "CronJob", 21, 25, "batch/v1 CronJob"},
-	{"batch/v1beta1", "CronJobList", 21, 25, "batch/v1 CronJobList"},
-	{"certificates.k8s.io/v1alpha1", "ClusterTrustBundle", 34, 37, NULL},
-	{"certificates.k8s.io/v1alpha1", "ClusterTrustBundleList", 34, 37, NULL},
-	{"certificates.k8s.io/v1beta1", "CertificateSigningRequest", 19, 22, "certificates.k8s.io/v1 CertificateSigningRequest"},
-	{"certificates.k8s.io/v1beta1", "CertificateSigningRequestList", 19, 22, "certificates.k8s.io/v1 CertificateSigningRequestList"},
-	{"coordination.k8s.io/v1alpha2", "LeaseCandidate", 35, 38, NULL},
-	{"coordination.k8s.io/v1alpha2", "LeaseCandidateList", 35, 38, NULL},
-	{"coordination.k8s.io/v1beta1", "Lease", 19, 22, "coordination.k8s.io/v1 Lease"},
-	{"coordination.k8s.io/v1beta1", "LeaseList", 19, 22, "coordination.k8s.io/v1 LeaseList"},
-	{"discovery.k8s.io/v1beta1", "EndpointSlice", 21, 25, "discovery.k8s.io/v1 EndpointSlice"},
-	{"discovery.k8s.io/v1beta1", "EndpointSliceList", 21, 25, "discovery.k8s.io/v1 EndpointSlice"},
-	{"events.k8s.io/v1beta1", "Event", 22, 25, NULL},
-	{"events.k8s.io/v1beta1", "EventList", 22, 25, NULL},
-	{"extensions/v1beta1", "DaemonSet", 8, 16, "apps/v1 DaemonSet"},
-	{"extensions/v1beta1", "DaemonSetList", 8, 16, "apps/v1 DaemonSetList"},
-	{"extensions/v1beta1", "Deployment", 8, 16, "apps/v1 Deployment"},
-	{"extensions/v1beta1", "DeploymentList", 8, 16, "apps/v1 DeploymentList"},
-	{"extensions/v1beta1", "DeploymentRollback", 8, 16, NULL},
-	{"extensions/v1beta1", "Ingress", 14, 22, "networking.k8s.io/v1 Ingress"},
-	{"extensions/v1beta1", "IngressList", 14, 22, "networking.k8s.io/v1 IngressList"},
-	{"extensions/v1beta1", "NetworkPolicy", 9, 16, "networking.k8s.io/v1 NetworkPolicy"},
-	{"extensions/v1beta1", "NetworkPolicyList", 9, 16, "networking.k8s.io/v1 NetworkPolicyList"},
-	{"extensions/v1beta1", "ReplicaSet", 8, 16, "apps/v1 ReplicaSet"},
-	{"extensions/v1beta1", "ReplicaSetList", 8, 16, "apps/v1 ReplicaSetList"},
-	{"extensions/v1beta1", "Scale", 2, 16, NULL},
-	{"flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", 23, 26, "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema"},
-	{"flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchemaList", 23, 26, "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchemaList"},
-	{"flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", 23, 26, "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration"},
-	{"flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfigurationList", 23, 26, "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfigurationList"},
-	{"flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", 26, 29, "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema"},
-	{"flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchemaList", 26, 29, "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchemaList"},
-	{"flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", 26, 29, "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration"},
-	{"flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfigurationList", 26, 29, "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfigurationList"},
-	{"flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", 29, 32, "flowcontrol.apiserver.k8s.io/v1 FlowSchema"},
-	{"flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchemaList", 29, 32, "flowcontrol.apiserver.k8s.io/v1 FlowSchemaList"},
-	{"flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", 29, 32, "flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfiguration"},
-	{"flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfigurationList", 29, 32, "flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfigurationList"},
-	{"networking.k8s.io/v1alpha1", "IPAddress", 30, 33, NULL},
-	{"networking.k8s.io/v1alpha1", "IPAddressList", 30, 33, NULL},
-	{"networking.k8s.io/v1alpha1", "ServiceCIDR", 30, 33, NULL},
-	{"networking.k8s.io/v1alpha1", "ServiceCIDRList", 30, 33, NULL},
-	{"networking.k8s.io/v1beta1", "IPAddress", 34, 37, NULL},
-	{"networking.k8s.io/v1beta1", "IPAddressList", 34, 37, NULL},
-	{"networking.k8s.io/v1beta1", "Ingress", 19, 22, "networking.k8s.io/v1 Ingress"},
-	{"networking.k8s.io/v1beta1", "IngressClass", 19, 22, "networking.k8s.io/v1 IngressClassList"},
-	{"networking.k8s.io/v1beta1", "IngressClassList", 19, 22, "networking.k8s.io/v1 IngressClassList"},
-	{"networking.k8s.io/v1beta1", "IngressList", 19, 22, "networking.k8s.io/v1 IngressList"},
-	{"networking.k8s.io/v1beta1", "ServiceCIDR", 34, 37, NULL},
-	{"networking.k8s.io/v1beta1", "ServiceCIDRList", 34, 37, NULL},
-	{"node.k8s.io/v1beta1", "RuntimeClass", 22, 25, NULL},
-	{"node.k8s.io/v1beta1", "RuntimeClassList", 22, 25, NULL},
-	{"policy/v1beta1", "Eviction", 22, 25, NULL},
-	{"policy/v1beta1", "PodDisruptionBudget", 21, 25, "policy/v1 PodDisruptionBudget"},
-	{"policy/v1beta1", "PodDisruptionBudgetList", 21, 25, "policy/v1 PodDisruptionBudgetList"},
-	{"rbac.authorization.k8s.io/v1beta1", "ClusterRole", 17, 22, "rbac.authorization.k8s.io/v1 ClusterRole"},
-	{"rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", 17, 22, "rbac.authorization.k8s.io/v1 ClusterRoleBinding"},
-	{"rbac.authorization.k8s.io/v1beta1", "ClusterRoleBindingList", 17, 22, "rbac.authorization.k8s.io/v1 ClusterRoleBindingList"},
-	{"rbac.authorization.k8s.io/v1beta1", "ClusterRoleList", 17, 22, "rbac.authorization.k8s.io/v1 ClusterRoleList"},
-	{"rbac.authorization.k8s.io/v1beta1", "Role", 17, 22, "rbac.authorization.k8s.io/v1 Role"},
-	{"rbac.authorization.k8s.io/v1beta1", "RoleBinding", 17, 22, "rbac.authorization.k8s.io/v1 RoleBinding"},
-	{"rbac.authorization.k8s.io/v1beta1", "RoleBindingList", 17, 22, "rbac.authorization.k8s.io/v1 RoleBindingList"},
-	{"rbac.authorization.k8s.io/v1beta1", "RoleList", 17, 22, "rbac.authorization.k8s.io/v1 RoleList"},
-	{"resource.k8s.io/v1alpha3", "DeviceClass", 34, 37, "resource.k8s.io/v1beta1 DeviceClass"},
-	{"resource.k8s.io/v1alpha3", "DeviceClassList", 34, 37, "resource.k8s.io/v1beta1 DeviceClassList"},
-	{"resource.k8s.io/v1alpha3", "ResourceClaim", 34, 37, "resource.k8s.io/v1beta1 ResourceClaim"},
-	{"resource.k8s.io/v1alpha3", "ResourceClaimList", 34, 37, "resource.k8s.io/v1beta1 ResourceClaimList"},
-	{"resource.k8s.io/v1alpha3", "ResourceClaimTemplate", 34, 37, "resource.k8s.io/v1beta1 ResourceClaimTemplate"},
-	{"resource.k8s.io/v1alpha3", "ResourceClaimTemplateList", 34, 37, "resource.k8s.io/v1beta1 ResourceClaimTemplateList"},
-	{"resource.k8s.io/v1alpha3", "ResourceSlice", 34, 37, "resource.k8s.io/v1beta1 ResourceSlice"},
-	{"resource.k8s.io/v1alpha3", "ResourceSliceList", 34, 37, "resource.k8s.io/v1beta1 ResourceSliceList"},
-	{"resource.k8s.io/v1beta1", "DeviceClass", 35, 38, NULL},
-	{"resource.k8s.io/v1beta1", "DeviceClassList", 35, 38, NULL},
-	{"resource.k8s.io/v1beta1", "ResourceClaim", 35, 38, NULL},
-	{"resource.k8s.io/v1beta1", "ResourceClaimList", 35, 38, NULL},
-	{"resource.k8s.io/v1beta1", "ResourceClaimTemplate", 35, 38, NULL},
-	{"resource.k8s.io/v1beta1", "ResourceClaimTemplateList", 35, 38, NULL},
-	{"resource.k8s.io/v1beta1", "ResourceSlice", 35, 38, NULL},
-	{"resource.k8s.io/v1beta1", "ResourceSliceList", 35, 38, NULL},
-	{"scheduling.k8s.io/v1beta1", "PriorityClass", 14, 22, "scheduling.k8s.io/v1 PriorityClass"},
-	{"scheduling.k8s.io/v1beta1", "PriorityClassList", 14, 22, "scheduling.k8s.io/v1 PriorityClassList"},
-	{"storage.k8s.io/v1alpha1", "CSIStorageCapacity", 21, 24, "storage.k8s.io/v1beta1 CSIStorageCapacity"},
-	{"storage.k8s.io/v1alpha1", "CSIStorageCapacityList", 21, 24, "storage.k8s.io/v1beta1 CSIStorageCapacityList"},
-	{"storage.k8s.io/v1alpha1", "VolumeAttachment", 21, 24, "storage.k8s.io/v1 VolumeAttachment"},
-	{"storage.k8s.io/v1alpha1", "VolumeAttachmentList", 21, 24, "storage.k8s.io/v1 VolumeAttachmentList"},
-	{"storage.k8s.io/v1alpha1", "VolumeAttributesClass", 32, 35, NULL},
-	{"storage.k8s.io/v1alpha1", "VolumeAttributesClassList", 32, 35, NULL},
-	{"storage.k8s.io/v1beta1", "CSIDriver", 19, 22, "storage.k8s.io/v1 CSIDriver"},
-	{"storage.k8s.io/v1beta1", "CSIDriverList", 19, 22, "storage.k8s.io/v1 CSIDriverList"},
-	{"storage.k8s.io/v1beta1", "CSINode", 17, 22, "storage.k8s.io/v1 CSINode"},
-	{"storage.k8s.io/v1beta1", "CSINodeList", 17, 22, "storage.k8s.io/v1 CSINode"},
-	{"storage.k8s.io/v1beta1", "CSIStorageCapacity", 24, 27, "storage.k8s.io/v1 CSIStorageCapacity"},
-	{"storage.k8s.io/v1beta1", "CSIStorageCapacityList", 24, 27, "storage.k8s.io/v1 CSIStorageCapacityList"},
-	{"storage.k8s.io/v1beta1", "StorageClass", 19, 22, "storage.k8s.io/v1 StorageClass"},
-	{"storage.k8s.io/v1beta1", "StorageClassList", 19, 22, "storage.k8s.io/v1 StorageClassList"},
-	{"storage.k8s.io/v1beta1", "VolumeAttachment", 19, 22, "storage.k8s.io/v1 VolumeAttachment"},
-	{"storage.k8s.io/v1beta1", "VolumeAttachmentList", 19, 22, "storage.k8s.io/v1 VolumeAttachmentList"},
-	{"storage.k8s.io/v1beta1", "VolumeAttributesClass", 34, 37, NULL},
-	{"storage.k8s.io/v1beta1", "VolumeAttributesClassList", 34, 37, NULL},
-	{"storagemigration.k8s.io/v1alpha1", "StorageVersionMigration", 33, 36, NULL},
-	{"storagemigration.k8s.io/v1alpha1", "StorageVersionMigrationList", 33, 36, NULL},
-	{"v1", "ComponentStatus", 19, 0, NULL},
-	{"v1", "ComponentStatusList", 19, 0, NULL},
+    {"admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicy", 35, 38, NULL},
+    {"admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicyBinding", 35, 38, NULL},
+    {"admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicyBindingList", 35, 38, NULL},
+    {"admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicyList", 35, 38, NULL},
+    {"admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicy", 29, 32, NULL},
+    {"admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicyBinding", 29, 32, NULL},
+    {"admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicyBindingList", 29, 32, NULL},
+    {"admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicyList", 29, 32, NULL},
+    {"admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", 16, 22,
+     "admissionregistration.k8s.io/v1 MutatingWebhookConfiguration"},
+    {"admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfigurationList", 16, 22,
+     "admissionregistration.k8s.io/v1 MutatingWebhookConfigurationList"},
+    {"admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicy", 31, 34, NULL},
+    {"admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyBinding", 31, 34, NULL},
+    {"admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyBindingList", 31, 34, NULL},
+    {"admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyList", 31, 34, NULL},
+    {"admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", 16, 22,
+     "admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration"},
+    {"admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfigurationList", 16, 22,
+     "admissionregistration.k8s.io/v1 ValidatingWebhookConfigurationList"},
+    {"apps/v1beta1", "ControllerRevision", 8, 16, "apps/v1 ControllerRevision"},
+    {"apps/v1beta1", "ControllerRevisionList", 8, 16, "apps/v1 ControllerRevisionList"},
+    {"apps/v1beta1", "Deployment", 8, 16, "apps/v1 Deployment"},
+    {"apps/v1beta1", "DeploymentList", 8, 16, "apps/v1 DeploymentList"},
+    {"apps/v1beta1", "DeploymentRollback", 8, 16, "apps/v1 DeploymentRollback"},
+    {"apps/v1beta1", "Scale", 8, 16, "autoscaling/v1 Scale"},
+    {"apps/v1beta1", "StatefulSet", 8, 16, "apps/v1 StatefulSet"},
+    {"apps/v1beta1", "StatefulSetList", 8, 16, "apps/v1 StatefulSetList"},
+    {"apps/v1beta2", "ControllerRevision", 9, 16, "apps/v1 ControllerRevision"},
+    {"apps/v1beta2", "ControllerRevisionList", 9, 16, "apps/v1 ControllerRevisionList"},
+    {"apps/v1beta2", "DaemonSet", 9, 16, "apps/v1 DaemonSet"},
+    {"apps/v1beta2", "DaemonSetList", 9, 16, "apps/v1 DaemonSetList"},
+    {"apps/v1beta2", "Deployment", 9, 16, "apps/v1 Deployment"},
+    {"apps/v1beta2", "DeploymentList", 9, 16, "apps/v1 DeploymentList"},
+    {"apps/v1beta2", "ReplicaSet", 9, 16, "apps/v1 ReplicaSet"},
+    {"apps/v1beta2", "ReplicaSetList", 9, 16, "apps/v1 ReplicaSetList"},
+    {"apps/v1beta2", "Scale", 9, 16, "autoscaling/v1 Scale"},
+    {"apps/v1beta2", "StatefulSet", 9, 16, "apps/v1 StatefulSet"},
+    {"apps/v1beta2", "StatefulSetList", 9, 16, "apps/v1 StatefulSetList"},
+    {"authentication.k8s.io/v1alpha1", "SelfSubjectReview", 29, 32, NULL},
+    {"authentication.k8s.io/v1beta1", "SelfSubjectReview", 30, 33, NULL},
+    {"authentication.k8s.io/v1beta1", "TokenReview", 19, 22,
+     "authentication.k8s.io/v1 TokenReview"},
+    {"authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", 19, 22,
+     "authorization.k8s.io/v1 LocalSubjectAccessReview"},
+    {"authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", 19, 22,
+     "authorization.k8s.io/v1 SelfSubjectAccessReview"},
+    {"authorization.k8s.io/v1beta1", "SelfSubjectRulesReview", 19, 22,
+     "authorization.k8s.io/v1 SelfSubjectRulesReview"},
+    {"authorization.k8s.io/v1beta1", "SubjectAccessReview", 19, 22,
+     "authorization.k8s.io/v1 SubjectAccessReview"},
+    {"autoscaling/v2beta1", "HorizontalPodAutoscaler", 22, 25,
+     "autoscaling/v2 HorizontalPodAutoscaler"},
+    {"autoscaling/v2beta1", "HorizontalPodAutoscalerList", 22, 25,
+     "autoscaling/v2beta2 HorizontalPodAutoscalerList"},
+    {"autoscaling/v2beta2", "HorizontalPodAutoscaler", 23, 26,
+     "autoscaling/v2 HorizontalPodAutoscaler"},
+    {"autoscaling/v2beta2", "HorizontalPodAutoscalerList", 22, 25, NULL},
+    {"batch/v1beta1", "CronJob", 21, 25, "batch/v1 CronJob"},
+    {"batch/v1beta1", "CronJobList", 21, 25, "batch/v1 CronJobList"},
+    {"certificates.k8s.io/v1alpha1", "ClusterTrustBundle", 34, 37, NULL},
+    {"certificates.k8s.io/v1alpha1", "ClusterTrustBundleList", 34, 37, NULL},
+    {"certificates.k8s.io/v1beta1", "CertificateSigningRequest", 19, 22,
+     "certificates.k8s.io/v1 CertificateSigningRequest"},
+    {"certificates.k8s.io/v1beta1", "CertificateSigningRequestList", 19, 22,
+     "certificates.k8s.io/v1 CertificateSigningRequestList"},
+    {"coordination.k8s.io/v1alpha2", "LeaseCandidate", 35, 38, NULL},
+    {"coordination.k8s.io/v1alpha2", "LeaseCandidateList", 35, 38, NULL},
+    {"coordination.k8s.io/v1beta1", "Lease", 19, 22, "coordination.k8s.io/v1 Lease"},
+    {"coordination.k8s.io/v1beta1", "LeaseList", 19, 22, "coordination.k8s.io/v1 LeaseList"},
+    {"discovery.k8s.io/v1beta1", "EndpointSlice", 21, 25, "discovery.k8s.io/v1 EndpointSlice"},
+    {"discovery.k8s.io/v1beta1", "EndpointSliceList", 21, 25, "discovery.k8s.io/v1 EndpointSlice"},
+    {"events.k8s.io/v1beta1", "Event", 22, 25, NULL},
+    {"events.k8s.io/v1beta1", "EventList", 22, 25, NULL},
+    {"extensions/v1beta1", "DaemonSet", 8, 16, "apps/v1 DaemonSet"},
+    {"extensions/v1beta1", "DaemonSetList", 8, 16, "apps/v1 DaemonSetList"},
+    {"extensions/v1beta1", "Deployment", 8, 16, "apps/v1 Deployment"},
+    {"extensions/v1beta1", "DeploymentList", 8, 16, "apps/v1 DeploymentList"},
+    {"extensions/v1beta1", "DeploymentRollback", 8, 16, NULL},
+    {"extensions/v1beta1", "Ingress", 14, 22, "networking.k8s.io/v1 Ingress"},
+    {"extensions/v1beta1", "IngressList", 14, 22, "networking.k8s.io/v1 IngressList"},
+    {"extensions/v1beta1", "NetworkPolicy", 9, 16, "networking.k8s.io/v1 NetworkPolicy"},
+    {"extensions/v1beta1", "NetworkPolicyList", 9, 16, "networking.k8s.io/v1 NetworkPolicyList"},
+    {"extensions/v1beta1", "ReplicaSet", 8, 16, "apps/v1 ReplicaSet"},
+    {"extensions/v1beta1", "ReplicaSetList", 8, 16, "apps/v1 ReplicaSetList"},
+    {"extensions/v1beta1", "Scale", 2, 16, NULL},
+    {"flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", 23, 26,
+     "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema"},
+    {"flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchemaList", 23, 26,
+     "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchemaList"},
+    {"flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", 23, 26,
+     "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration"},
+    {"flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfigurationList", 23, 26,
+     "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfigurationList"},
+    {"flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", 26, 29,
+     "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema"},
+    {"flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchemaList", 26, 29,
+     "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchemaList"},
+    {"flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", 26, 29,
+     "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration"},
+    {"flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfigurationList", 26, 29,
+     "flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfigurationList"},
+    {"flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", 29, 32,
+     "flowcontrol.apiserver.k8s.io/v1 FlowSchema"},
+    {"flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchemaList", 29, 32,
+     "flowcontrol.apiserver.k8s.io/v1 FlowSchemaList"},
+    {"flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", 29, 32,
+     "flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfiguration"},
+    {"flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfigurationList", 29, 32,
+     "flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfigurationList"},
+    {"networking.k8s.io/v1alpha1", "IPAddress", 30, 33, NULL},
+    {"networking.k8s.io/v1alpha1", "IPAddressList", 30, 33, NULL},
+    {"networking.k8s.io/v1alpha1", "ServiceCIDR", 30, 33, NULL},
+    {"networking.k8s.io/v1alpha1", "ServiceCIDRList", 30, 33, NULL},
+    {"networking.k8s.io/v1beta1", "IPAddress", 34, 37, NULL},
+    {"networking.k8s.io/v1beta1", "IPAddressList", 34, 37, NULL},
+    {"networking.k8s.io/v1beta1", "Ingress", 19, 22, "networking.k8s.io/v1 Ingress"},
+    {"networking.k8s.io/v1beta1", "IngressClass", 19, 22, "networking.k8s.io/v1 IngressClassList"},
+    {"networking.k8s.io/v1beta1", "IngressClassList", 19, 22,
+     "networking.k8s.io/v1 IngressClassList"},
+    {"networking.k8s.io/v1beta1", "IngressList", 19, 22, "networking.k8s.io/v1 IngressList"},
+    {"networking.k8s.io/v1beta1", "ServiceCIDR", 34, 37, NULL},
+    {"networking.k8s.io/v1beta1", "ServiceCIDRList", 34, 37, NULL},
+    {"node.k8s.io/v1beta1", "RuntimeClass", 22, 25, NULL},
+    {"node.k8s.io/v1beta1", "RuntimeClassList", 22, 25, NULL},
+    {"policy/v1beta1", "Eviction", 22, 25, NULL},
+    {"policy/v1beta1", "PodDisruptionBudget", 21, 25, "policy/v1 PodDisruptionBudget"},
+    {"policy/v1beta1", "PodDisruptionBudgetList", 21, 25, "policy/v1 PodDisruptionBudgetList"},
+    {"rbac.authorization.k8s.io/v1beta1", "ClusterRole", 17, 22,
+     "rbac.authorization.k8s.io/v1 ClusterRole"},
+    {"rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", 17, 22,
+     "rbac.authorization.k8s.io/v1 ClusterRoleBinding"},
+    {"rbac.authorization.k8s.io/v1beta1", "ClusterRoleBindingList", 17, 22,
+     "rbac.authorization.k8s.io/v1 ClusterRoleBindingList"},
+    {"rbac.authorization.k8s.io/v1beta1", "ClusterRoleList", 17, 22,
+     "rbac.authorization.k8s.io/v1 ClusterRoleList"},
+    {"rbac.authorization.k8s.io/v1beta1", "Role", 17, 22, "rbac.authorization.k8s.io/v1 Role"},
+    {"rbac.authorization.k8s.io/v1beta1", "RoleBinding", 17, 22,
+     "rbac.authorization.k8s.io/v1 RoleBinding"},
+    {"rbac.authorization.k8s.io/v1beta1", "RoleBindingList", 17, 22,
+     "rbac.authorization.k8s.io/v1 RoleBindingList"},
+    {"rbac.authorization.k8s.io/v1beta1", "RoleList", 17, 22,
+     "rbac.authorization.k8s.io/v1 RoleList"},
+    {"resource.k8s.io/v1alpha3", "DeviceClass", 34, 37, "resource.k8s.io/v1beta1 DeviceClass"},
+    {"resource.k8s.io/v1alpha3", "DeviceClassList", 34, 37,
+     "resource.k8s.io/v1beta1 DeviceClassList"},
+    {"resource.k8s.io/v1alpha3", "ResourceClaim", 34, 37, "resource.k8s.io/v1beta1 ResourceClaim"},
+    {"resource.k8s.io/v1alpha3", "ResourceClaimList", 34, 37,
+     "resource.k8s.io/v1beta1 ResourceClaimList"},
+    {"resource.k8s.io/v1alpha3", "ResourceClaimTemplate", 34, 37,
+     "resource.k8s.io/v1beta1 ResourceClaimTemplate"},
+    {"resource.k8s.io/v1alpha3", "ResourceClaimTemplateList", 34, 37,
+     "resource.k8s.io/v1beta1 ResourceClaimTemplateList"},
+    {"resource.k8s.io/v1alpha3", "ResourceSlice", 34, 37, "resource.k8s.io/v1beta1 ResourceSlice"},
+    {"resource.k8s.io/v1alpha3", "ResourceSliceList", 34, 37,
+     "resource.k8s.io/v1beta1 ResourceSliceList"},
+    {"resource.k8s.io/v1beta1", "DeviceClass", 35, 38, NULL},
+    {"resource.k8s.io/v1beta1", "DeviceClassList", 35, 38, NULL},
+    {"resource.k8s.io/v1beta1", "ResourceClaim", 35, 38, NULL},
+    {"resource.k8s.io/v1beta1", "ResourceClaimList", 35, 38, NULL},
+    {"resource.k8s.io/v1beta1", "ResourceClaimTemplate", 35, 38, NULL},
+    {"resource.k8s.io/v1beta1", "ResourceClaimTemplateList", 35, 38, NULL},
+    {"resource.k8s.io/v1beta1", "ResourceSlice", 35, 38, NULL},
+    {"resource.k8s.io/v1beta1", "ResourceSliceList", 35, 38, NULL},
+    {"scheduling.k8s.io/v1beta1", "PriorityClass", 14, 22, "scheduling.k8s.io/v1 PriorityClass"},
+    {"scheduling.k8s.io/v1beta1", "PriorityClassList", 14, 22,
+     "scheduling.k8s.io/v1 PriorityClassList"},
+    {"storage.k8s.io/v1alpha1", "CSIStorageCapacity", 21, 24,
+     "storage.k8s.io/v1beta1 CSIStorageCapacity"},
+    {"storage.k8s.io/v1alpha1", "CSIStorageCapacityList", 21, 24,
+     "storage.k8s.io/v1beta1 CSIStorageCapacityList"},
+    {"storage.k8s.io/v1alpha1", "VolumeAttachment", 21, 24, "storage.k8s.io/v1 VolumeAttachment"},
+    {"storage.k8s.io/v1alpha1", "VolumeAttachmentList", 21, 24,
+     "storage.k8s.io/v1 VolumeAttachmentList"},
+    {"storage.k8s.io/v1alpha1", "VolumeAttributesClass", 32, 35, NULL},
+    {"storage.k8s.io/v1alpha1", "VolumeAttributesClassList", 32, 35, NULL},
+    {"storage.k8s.io/v1beta1", "CSIDriver", 19, 22, "storage.k8s.io/v1 CSIDriver"},
+    {"storage.k8s.io/v1beta1", "CSIDriverList", 19, 22, "storage.k8s.io/v1 CSIDriverList"},
+    {"storage.k8s.io/v1beta1", "CSINode", 17, 22, "storage.k8s.io/v1 CSINode"},
+    {"storage.k8s.io/v1beta1", "CSINodeList", 17, 22, "storage.k8s.io/v1 CSINode"},
+    {"storage.k8s.io/v1beta1", "CSIStorageCapacity", 24, 27,
+     "storage.k8s.io/v1 CSIStorageCapacity"},
+    {"storage.k8s.io/v1beta1", "CSIStorageCapacityList", 24, 27,
+     "storage.k8s.io/v1 CSIStorageCapacityList"},
+    {"storage.k8s.io/v1beta1", "StorageClass", 19, 22, "storage.k8s.io/v1 StorageClass"},
+    {"storage.k8s.io/v1beta1", "StorageClassList", 19, 22, "storage.k8s.io/v1 StorageClassList"},
+    {"storage.k8s.io/v1beta1", "VolumeAttachment", 19, 22, "storage.k8s.io/v1 VolumeAttachment"},
+    {"storage.k8s.io/v1beta1", "VolumeAttachmentList", 19, 22,
+     "storage.k8s.io/v1 VolumeAttachmentList"},
+    {"storage.k8s.io/v1beta1", "VolumeAttributesClass", 34, 37, NULL},
+    {"storage.k8s.io/v1beta1", "VolumeAttributesClassList", 34, 37, NULL},
+    {"storagemigration.k8s.io/v1alpha1", "StorageVersionMigration", 33, 36, NULL},
+    {"storagemigration.k8s.io/v1alpha1", "StorageVersionMigrationList", 33, 36, NULL},
+    {"v1", "ComponentStatus", 19, 0, NULL},
+    {"v1", "ComponentStatusList", 19, 0, NULL},
 };
 
 static const char *check_deprecation(struct linter *l, const char *api, const char *kind)
@@ -954,14 +1049,17 @@ static const char *check_deprecation(struct linter *l, const char *api, const ch
 	return NULL;
 }
 
-static const char *check_selector(struct linter *l, const char *kind, const char *name, const char *content)
+static const char *check_selector(struct linter *l, const char *kind, const char *name,
+				  const char *content)
 {
 	static const char *const kinds[] = {"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strcmp(kind, kinds[i]) && !strstr(content, "matchLabels") &&
 		    !strstr(content, "matchExpressions"))
-			return arena_sprintf(l->a, "a %s must contain matchLabels or matchExpressions, and %s does not",
-					     kind, go_quote(l->a, name));
+			return arena_sprintf(
+			    l->a,
+			    "a %s must contain matchLabels or matchExpressions, and %s does not",
+			    kind, go_quote(l->a, name));
 	return NULL;
 }
 
@@ -974,7 +1072,8 @@ static const char *check_list(const char *kind, value first)
 	for (uint32_t i = 0; items.kind == V_LIST && i < items.u.l->len; i++) {
 		value ann = map_val(map_val(items.u.l->items[i], "metadata"), "annotations");
 		if (ann.kind == V_MAP && map_getc(ann.u.m, "helm.sh/resource-policy"))
-			return "Annotation 'helm.sh/resource-policy' within List objects are ignored";
+			return "Annotation 'helm.sh/resource-policy' within List objects are "
+			       "ignored";
 	}
 	return NULL;
 }
@@ -1005,10 +1104,12 @@ static const char *struct_str(arena *a, const struct decoding *d, value m, const
 			      const char *where, const char **err)
 {
 	value v = field(m, name);
-	if (v.kind == V_LIST || v.kind == V_MAP || (d->json && v.kind != V_STRING && v.kind != V_NIL)) {
+	if (v.kind == V_LIST || v.kind == V_MAP ||
+	    (d->json && v.kind != V_STRING && v.kind != V_NIL)) {
 		if (!*err)
-			*err = arena_sprintf(a, "%sjson: cannot unmarshal %s into Go struct field %s of type string",
-					     d->prefix, json_kind(v), where);
+			*err = arena_sprintf(
+			    a, "%sjson: cannot unmarshal %s into Go struct field %s of type string",
+			    d->prefix, json_kind(v), where);
 		return "";
 	}
 	return scalar_text(a, v);
@@ -1057,8 +1158,9 @@ static int decode_head(arena *a, const char *doc, size_t len, size_t base, bool 
 	if (v.kind == V_NIL)
 		return 0;
 	if (v.kind != V_MAP) {
-		*err = arena_sprintf(a, "%sjson: cannot unmarshal %s into Go value of type rules.K8sYamlStruct",
-				     d.prefix, json_kind(v));
+		*err = arena_sprintf(
+		    a, "%sjson: cannot unmarshal %s into Go value of type rules.K8sYamlStruct",
+		    d.prefix, json_kind(v));
 		return -1;
 	}
 	h->api = struct_str(a, &d, v, "apiVersion", "K8sYamlStruct.apiVersion", err);
@@ -1066,7 +1168,9 @@ static int decode_head(arena *a, const char *doc, size_t len, size_t base, bool 
 	value md = field(v, "Metadata");
 	h->name = "";
 	if (md.kind != V_NIL && md.kind != V_MAP && !*err)
-		*err = arena_sprintf(a, "%sjson: cannot unmarshal %s into Go struct field K8sYamlStruct.Metadata of type rules.k8sYamlMetadata",
+		*err = arena_sprintf(a,
+				     "%sjson: cannot unmarshal %s into Go struct field "
+				     "K8sYamlStruct.Metadata of type rules.k8sYamlMetadata",
 				     d.prefix, json_kind(md));
 	if (md.kind == V_MAP) {
 		struct_str(a, &d, md, "Namespace", "k8sYamlMetadata.Metadata.Namespace", err);
@@ -1093,7 +1197,8 @@ static int next_doc(arena *a, const char **p, const char **doc, size_t *len, con
 				const char *e = end;
 				while (e > t && isspace((unsigned char)e[-1]))
 					e--;
-				*err = arena_sprintf(a, "invalid Yaml document separator: %.*s", (int)(e - t), t);
+				*err = arena_sprintf(a, "invalid Yaml document separator: %.*s",
+						     (int)(e - t), t);
 				return -1;
 			}
 			if (start) {
@@ -1154,7 +1259,9 @@ static const char *check_indent(arena *a, const char *content)
 				blank = false;
 		if (!blank) {
 			if (*s == ' ' || *s == '\t')
-				return arena_sprintf(a, "document starts with an illegal indent: %s, which may cause parsing problems",
+				return arena_sprintf(a,
+						     "document starts with an illegal indent: %s, "
+						     "which may cause parsing problems",
 						     go_quote(a, arena_strndup(a, s, n)));
 			return NULL;
 		}
@@ -1171,7 +1278,8 @@ static bool lint_doc(struct linter *l, const char *path, const char *doc, size_t
 	bool set, json = content[strspn(content, " \t\r\n\v\f")] == '{';
 	const char *err;
 	if (decode_head(l->a, doc, len, (size_t)(doc - content), json, &h, &set, &err) != 0)
-		return rule(l, LINT_ERROR, path, arena_sprintf(l->a, "unable to parse YAML: %s", err));
+		return rule(l, LINT_ERROR, path,
+			    arena_sprintf(l->a, "unable to parse YAML: %s", err));
 	if (!set)
 		return true;
 	rule(l, LINT_WARNING, path, check_metadata_name(l->a, h.kind, h.name));
@@ -1212,7 +1320,8 @@ static bool lint_content(struct linter *l, const char *path, const char *content
 		if (r == 0)
 			return true;
 		if (r < 0)
-			return rule(l, LINT_ERROR, path, arena_sprintf(l->a, "unable to parse YAML: %s", err));
+			return rule(l, LINT_ERROR, path,
+				    arena_sprintf(l->a, "unable to parse YAML: %s", err));
 		if (!lint_doc(l, path, doc, len, content, &first))
 			return false;
 	}
@@ -1278,11 +1387,11 @@ static int render_for_lint(struct linter *l, chart **tp, rendered **files, size_
 	if (!l->o->skip_schema && pipeline_validate(l->a, t, vals, err) != 0)
 		return -1;
 	render_opts ro = {
-		.release_name = "test-release",
-		.namespace = l->o->namespace,
-		.caps = l->o->caps,
-		.lint_mode = true,
-		.log = l->log,
+	    .release_name = "test-release",
+	    .namespace = l->o->namespace,
+	    .caps = l->o->caps,
+	    .lint_mode = true,
+	    .log = l->log,
 	};
 	*tp = t;
 	*files = NULL;
@@ -1313,16 +1422,26 @@ static void lint_templates(struct linter *l)
 	for (size_t i = 0; i < c->ntemplates; i++) {
 		const chart_file *t = &c->templates[i];
 		const char *ext = ext_of(t->name);
-		if (strcmp(ext, ".yaml") && strcmp(ext, ".yml") && strcmp(ext, ".tpl") && strcmp(ext, ".txt"))
-			rule(l, LINT_ERROR, t->name, arena_sprintf(l->a,
-			     "file extension '%s' not valid. Valid extensions are .yaml, .yml, .tpl, or .txt", ext));
+		if (strcmp(ext, ".yaml") && strcmp(ext, ".yml") && strcmp(ext, ".tpl") &&
+		    strcmp(ext, ".txt"))
+			rule(l, LINT_ERROR, t->name,
+			     arena_sprintf(l->a,
+					   "file extension '%s' not valid. Valid extensions are "
+					   ".yaml, .yml, .tpl, or .txt",
+					   ext));
 		if (find_crd_hook(t->data))
-			rule(l, LINT_WARNING, t->name, "manifest is a crd-install hook. This hook is no longer supported in v3 and all CRDs should also exist the crds/ directory at the top level of the chart");
+			rule(l, LINT_WARNING, t->name,
+			     "manifest is a crd-install hook. This hook is no longer supported in "
+			     "v3 and all CRDs should also exist the crds/ directory at the top "
+			     "level of the chart");
 		if (strstr(t->data, ".Release.Time"))
-			rule(l, LINT_ERROR, t->name, ".Release.Time has been removed in v3, please replace with the `now` function in your templates");
+			rule(l, LINT_ERROR, t->name,
+			     ".Release.Time has been removed in v3, please replace with the `now` "
+			     "function in your templates");
 		if (strcmp(ext, ".yaml"))
 			continue;
-		const char *out = rendered_of(files, n, arena_sprintf(l->a, "%s/%s", c->name, t->name));
+		const char *out =
+		    rendered_of(files, n, arena_sprintf(l->a, "%s/%s", c->name, t->name));
 		const char *p = out ? out : "";
 		while (isspace((unsigned char)*p))
 			p++;
@@ -1357,7 +1476,9 @@ static void lint_dependencies(struct linter *l)
 		if (!declared(l->a, deps, c->deps[i]->name))
 			sb_addf(&miss, "%s%s", miss.len ? "," : "", c->deps[i]->name);
 	if (miss.len)
-		rule(l, LINT_ERROR, l->dir, arena_sprintf(l->a, "chart metadata is missing these dependencies: %s", sb_str(&miss)));
+		rule(l, LINT_ERROR, l->dir,
+		     arena_sprintf(l->a, "chart metadata is missing these dependencies: %s",
+				   sb_str(&miss)));
 	sb_init(&miss, l->a);
 	for (uint32_t i = 0; deps.kind == V_LIST && i < deps.u.l->len; i++) {
 		const char *name = str_field(l->a, deps.u.l->items[i], "name");
@@ -1368,7 +1489,9 @@ static void lint_dependencies(struct linter *l)
 			sb_addf(&miss, "%s%s", miss.len ? "," : "", name);
 	}
 	if (miss.len)
-		rule(l, LINT_WARNING, l->dir, arena_sprintf(l->a, "chart directory is missing these dependencies: %s", sb_str(&miss)));
+		rule(l, LINT_WARNING, l->dir,
+		     arena_sprintf(l->a, "chart directory is missing these dependencies: %s",
+				   sb_str(&miss)));
 }
 
 void lint_all(arena *a, const char *dir, vmap *user, const lint_opts *o, lint_result *out,

@@ -19,9 +19,9 @@ typedef struct lint_msg {
 
 typedef struct lint_opts {
 	const char *namespace;
-	capabilities caps;      /* for rendering (default, or --kube-version) */
+	capabilities caps;	    /* for rendering (default, or --kube-version) */
 	int kube_major, kube_minor; /* for API deprecations: 1.32 unless --kube-version */
-	bool skip_schema;       /* --skip-schema-validation */
+	bool skip_schema;	    /* --skip-schema-validation */
 } lint_opts;
 
 typedef struct lint_result {

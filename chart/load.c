@@ -10,7 +10,6 @@
 #include "ignore.h"
 #include "lint.h"
 
-
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -29,10 +28,10 @@
 #include "../values/strbuf.h"
 #include "../values/yaml.h"
 
-#define MAX_FILE_SIZE (5u << 20)
+#define MAX_FILE_SIZE  (5u << 20)
 #define MAX_TOTAL_SIZE (100u << 20)
-#define MAX_FILES 100000
-#define MAX_DEPTH 64 /* subcharts within subcharts */
+#define MAX_FILES      100000
+#define MAX_DEPTH      64 /* subcharts within subcharts */
 
 static int load_files(arena *a, const chart_file *files, size_t n, int depth, chart **out,
 		      const char **err);
@@ -62,11 +61,14 @@ static int read_file(arena *a, const char *path, size_t max, const char **data, 
 		if (sb.len + n > max) {
 			fclose(f);
 			const char *base = strrchr(path, '/');
-			if (max == MAX_FILE_SIZE) /* Helm's loader names the file by its base name */
-				*err = arena_sprintf(a, "chart file \"%s\" is larger than the maximum file size %zu",
-						     base ? base + 1 : path, max);
+			if (max ==
+			    MAX_FILE_SIZE) /* Helm's loader names the file by its base name */
+				*err = arena_sprintf(
+				    a, "chart file \"%s\" is larger than the maximum file size %zu",
+				    base ? base + 1 : path, max);
 			else
-				*err = arena_sprintf(a, "file '%s' is too large (over %zu bytes)", path, max);
+				*err = arena_sprintf(a, "file '%s' is too large (over %zu bytes)",
+						     path, max);
 			return -1;
 		}
 		sb_add(&sb, buf, n);
@@ -95,12 +97,10 @@ static const char *abs_path(arena *a, const char *path)
 	return arena_sprintf(a, "%s/%s", cwd, path);
 }
 
-
 static const char *clean(arena *a, const char *p)
 {
 	return go_path_clean(a, p, strlen(p));
 }
-
 
 /* Helm's sympath.Walk follows links and says so (log.Printf, walk.go:75);
  * a link that leads nowhere is an error. */
@@ -135,7 +135,9 @@ static int note_symlink(struct walk *w, const char *full)
 				       go_strerror(w->a, e));
 		return -1;
 	}
-	fprintf(stderr, "walk.go:75: found symbolic link in path: %s resolves to %s. Contents of linked file included and used\n",
+	fprintf(stderr,
+		"walk.go:75: found symbolic link in path: %s resolves to %s. Contents of linked "
+		"file included and used\n",
 		shown, target);
 	return 0;
 }
@@ -155,7 +157,8 @@ static int walk_dir(struct walk *w, const char *rel)
 			continue;
 		if (nn == cap) {
 			size_t nc = cap ? cap * 2 : 16;
-			names = arena_realloc(w->a, names, cap * sizeof(*names), nc * sizeof(*names));
+			names =
+			    arena_realloc(w->a, names, cap * sizeof(*names), nc * sizeof(*names));
 			cap = nc;
 		}
 		names[nn++] = arena_strdup(w->a, e->d_name);
@@ -180,8 +183,9 @@ static int walk_dir(struct walk *w, const char *rel)
 			continue;
 		}
 		if (!S_ISREG(st.st_mode)) {
-			w->err = arena_sprintf(w->a, "cannot load irregular file %s as it has file mode type bits set",
-					       clean(w->a, abs_path(w->a, full)));
+			w->err = arena_sprintf(
+			    w->a, "cannot load irregular file %s as it has file mode type bits set",
+			    clean(w->a, abs_path(w->a, full)));
 			return -1;
 		}
 		if (w->n >= MAX_FILES) {
@@ -234,7 +238,8 @@ static const char *meta_str(const chart *c, const char *key)
  * would have read (`version: 1000000` is "1000000", not "1e+06"). */
 static void print_scalar(strbuf *sb, value v)
 {
-	if (v.kind == V_FLOAT && v.u.f == (double)(int64_t)v.u.f && v.u.f > -9.2e18 && v.u.f < 9.2e18)
+	if (v.kind == V_FLOAT && v.u.f == (double)(int64_t)v.u.f && v.u.f > -9.2e18 &&
+	    v.u.f < 9.2e18)
 		sb_addf(sb, "%lld", (long long)v.u.f);
 	else
 		go_print_value(sb, v);
@@ -264,7 +269,8 @@ static void stringify_list(arena *a, vmap *m, const char *key)
 		return;
 	for (uint32_t i = 0; i < v->u.l->len; i++) {
 		value *it = &v->u.l->items[i];
-		if (it->kind == V_STRING || it->kind == V_MAP || it->kind == V_LIST || it->kind == V_NIL)
+		if (it->kind == V_STRING || it->kind == V_MAP || it->kind == V_LIST ||
+		    it->kind == V_NIL)
 			continue;
 		strbuf sb;
 		sb_init(&sb, a);
@@ -362,8 +368,9 @@ static void stringify_all(arena *a, vmap *m, const char *const *keys)
 /* The string fields of chart.Metadata, Maintainer and Dependency as Go decodes them. */
 static void typed_metadata(arena *a, vmap *m)
 {
-	static const char *const meta_keys[] = {"name", "home", "description", "icon", "condition",
-		"tags", "appVersion", "kubeVersion", NULL};
+	static const char *const meta_keys[] = {"name",	      "home",	     "description",
+						"icon",	      "condition",   "tags",
+						"appVersion", "kubeVersion", NULL};
 	static const char *const raw_keys[] = {"version", "apiVersion", "type", NULL};
 	static const char *const maint_keys[] = {"name", "email", "url", NULL};
 	static const char *const dep_keys[] = {"name", "version", "repository", "condition", NULL};
@@ -402,9 +409,14 @@ static int load_metadata(arena *a, chart *c, const chart_file *f, const char **e
 	if (c->meta.kind == V_NIL)
 		c->meta = v_map_new(a);
 	if (c->meta.kind != V_MAP) {
-		*err = arena_sprintf(a, "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type chart.Metadata",
-				     c->meta.kind == V_LIST ? "array" : c->meta.kind == V_STRING ? "string"
-				     : c->meta.kind == V_BOOL ? "bool" : "number");
+		*err = arena_sprintf(
+		    a,
+		    "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: "
+		    "cannot unmarshal %s into Go value of type chart.Metadata",
+		    c->meta.kind == V_LIST     ? "array"
+		    : c->meta.kind == V_STRING ? "string"
+		    : c->meta.kind == V_BOOL   ? "bool"
+					       : "number");
 		return -1;
 	}
 	if ((e = lint_metadata_type_error(a, c->meta))) {
@@ -429,8 +441,8 @@ static bool valid_alias(const char *s)
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
 			return false;
 	return true;
 }
@@ -453,13 +465,19 @@ static int validate_dependencies(arena *a, const chart *c, const char **err)
 		const char *n = name && name->kind == V_STRING ? name->u.s : "";
 		const char *al = alias && alias->kind == V_STRING ? alias->u.s : "";
 		if (*al && !valid_alias(al)) {
-			*err = arena_sprintf(a, "validation: dependency \"%s\" has disallowed characters in the alias", n);
+			*err = arena_sprintf(
+			    a,
+			    "validation: dependency \"%s\" has disallowed characters in the alias",
+			    n);
 			return -1;
 		}
 		keys[i] = *al ? al : n;
 		for (uint32_t j = 0; j < i; j++)
 			if (!strcmp(keys[j], keys[i])) {
-				*err = arena_sprintf(a, "validation: more than one dependency with name or alias \"%s\"", keys[i]);
+				*err = arena_sprintf(a,
+						     "validation: more than one dependency with "
+						     "name or alias \"%s\"",
+						     keys[i]);
 				return -1;
 			}
 	}
@@ -481,12 +499,15 @@ static int validate_metadata(arena *a, const chart *c, const char **err)
 	if (!c->name || !*c->name)
 		*err = "validation: chart.metadata.name is required";
 	else if (base) /* Helm 3.17.3: name != filepath.Base(name) */
-		*err = arena_sprintf(a, "validation: chart.metadata.name \"%s\" is invalid", c->name);
+		*err =
+		    arena_sprintf(a, "validation: chart.metadata.name \"%s\" is invalid", c->name);
 	else if (!c->version || !*c->version)
 		*err = "validation: chart.metadata.version is required";
 	else if (!semver_valid(a, c->version))
-		*err = arena_sprintf(a, "validation: chart.metadata.version \"%s\" is invalid", c->version);
-	else if (c->type && *c->type && strcmp(c->type, "application") && strcmp(c->type, "library"))
+		*err = arena_sprintf(a, "validation: chart.metadata.version \"%s\" is invalid",
+				     c->version);
+	else if (c->type && *c->type && strcmp(c->type, "application") &&
+		 strcmp(c->type, "library"))
 		*err = "validation: chart.metadata.type must be application or library";
 	else if (has_null(c->meta.u.m, "maintainers"))
 		*err = "validation: maintainers must not contain empty or null nodes";
@@ -577,18 +598,23 @@ static int classify(arena *a, chart *c, const chart_file *files, size_t n, struc
 			if (json_parse_first(a, f.data, f.len, &c->schema, &c->schema_err) != 0)
 				c->schema = v_nil();
 			c->schema_src = f.data, c->schema_len = f.len;
-		} else if (!strcmp(f.name, "requirements.yaml") || !strcmp(f.name, "requirements.lock")) {
+		} else if (!strcmp(f.name, "requirements.yaml") ||
+			   !strcmp(f.name, "requirements.lock")) {
 			if (f.name[13] == 'y') {
 				reqs = &files[i];
-				if (strcmp(c->api_version, "v1")) /* Helm's log.Printf, at load time */
-					fputs("load.go:120: Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml.\n",
+				if (strcmp(c->api_version,
+					   "v1")) /* Helm's log.Printf, at load time */
+					fputs("load.go:120: Warning: Dependencies are handled in "
+					      "Chart.yaml since apiVersion \"v2\". We recommend "
+					      "migrating dependencies to Chart.yaml.\n",
 					      stderr);
 			}
 			if (!strcmp(c->api_version, "v1"))
 				add_file(a, &c->files, &c->nfiles, f);
 		} else if (!strncmp(f.name, "templates/", 10)) {
 			add_file(a, &c->templates, &c->ntemplates, f);
-		} else if (!strncmp(f.name, "charts/", 7) && !(l > 5 && !strcmp(f.name + l - 5, ".prov"))) {
+		} else if (!strncmp(f.name, "charts/", 7) &&
+			   !(l > 5 && !strcmp(f.name + l - 5, ".prov"))) {
 			add_sub(a, subs, nsubs, &f);
 		} else {
 			add_file(a, &c->files, &c->nfiles, f);
@@ -611,14 +637,14 @@ static int load_sub(arena *a, const char *parent, const struct subgroup *g, int 
 {
 	if (ends_with(g->name, ".tgz")) {
 		if (strcmp(g->files[0].name, g->name)) {
-			*err = arena_sprintf(a, "error unpacking tar in %s: expected %s, got %s", parent,
-					     g->name, g->files[0].name);
+			*err = arena_sprintf(a, "error unpacking tar in %s: expected %s, got %s",
+					     parent, g->name, g->files[0].name);
 			return -2;
 		}
 		chart_file *files;
 		size_t n;
-		if (archive_read_chart_data(a, g->name, g->files[0].data, g->files[0].len, &files, &n,
-					    err))
+		if (archive_read_chart_data(a, g->name, g->files[0].data, g->files[0].len, &files,
+					    &n, err))
 			return -1;
 		return load_files(a, files, n, depth + 1, out, err);
 	}
@@ -674,8 +700,8 @@ static int load_files(arena *a, const chart_file *files, size_t n, int depth, ch
 		int rc = load_sub(a, c->name, &subs[i], depth, &sc, err);
 		if (rc != 0) {
 			if (rc == -1)
-				*err = arena_sprintf(a, "error unpacking subchart %s in %s: %s", subs[i].name,
-						     c->name, *err);
+				*err = arena_sprintf(a, "error unpacking subchart %s in %s: %s",
+						     subs[i].name, c->name, *err);
 			return -1;
 		}
 		sc->parent = c;

@@ -16,19 +16,47 @@
 #include "../values/yaml.h"
 
 static const char *const install_order[] = {
-	"PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange",
-	"PodSecurityPolicy", "PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList",
-	"ConfigMap", "StorageClass", "PersistentVolume", "PersistentVolumeClaim",
-	"CustomResourceDefinition", "ClusterRole", "ClusterRoleList", "ClusterRoleBinding",
-	"ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList", "Service",
-	"DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
-	"HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress",
-	"APIService",
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
 };
 
 static const char *const hook_events[] = {
-	"pre-install", "post-install", "pre-delete", "post-delete", "pre-upgrade",
-	"post-upgrade", "pre-rollback", "post-rollback", "test", "test-success",
+    "pre-install",  "post-install", "pre-delete",    "post-delete", "pre-upgrade",
+    "post-upgrade", "pre-rollback", "post-rollback", "test",	    "test-success",
 };
 
 /* Go's unicode.IsSpace for ASCII, which is what the documents use. */
@@ -90,7 +118,8 @@ size_t manifest_split(arena *a, const char *text, const char ***docs)
 			const char *d = trim(a, s + pos, piece_end - pos, &dn);
 			if (count == cap) {
 				size_t nc = cap ? cap * 2 : 8;
-				out = arena_realloc(a, out, cap * sizeof(char *), nc * sizeof(char *));
+				out = arena_realloc(a, out, cap * sizeof(char *),
+						    nc * sizeof(char *));
 				cap = nc;
 			}
 			out[count++] = d;
@@ -179,7 +208,8 @@ static const char *str_at(arena *a, value v, const char *key)
 static const char *head_type_error(arena *a, value head)
 {
 	/* fields of the anonymous metadata struct are named from "" (".metadata.name") */
-	static const char pre[] = "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct field %s of type %s";
+	static const char pre[] = "error unmarshaling JSON: while decoding JSON: json: cannot "
+				  "unmarshal %s into Go struct field %s of type %s";
 	static const char *const top[] = {"apiVersion", "kind"};
 	for (int i = 0; i < 2; i++) {
 		value *x = map_getc(head.u.m, top[i]);
@@ -192,14 +222,17 @@ static const char *head_type_error(arena *a, value head)
 		return NULL;
 	if (m->kind != V_MAP)
 		return arena_sprintf(a, pre, json_type_name(*m), "SimpleHead.metadata",
-				     "struct { Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }");
+				     "struct { Name string \"json:\\\"name\\\"\"; Annotations "
+				     "map[string]string \"json:\\\"annotations\\\"\" }");
 	value *an = map_getc(m->u.m, "annotations");
 	if (an && an->kind != V_NIL && an->kind != V_MAP)
-		return arena_sprintf(a, pre, json_type_name(*an), ".metadata.annotations", "map[string]string");
+		return arena_sprintf(a, pre, json_type_name(*an), ".metadata.annotations",
+				     "map[string]string");
 	for (uint32_t i = 0; an && an->kind == V_MAP && i < an->u.m->len; i++) {
 		value v = an->u.m->e[i].val;
 		if (v.kind == V_LIST || v.kind == V_MAP)
-			return arena_sprintf(a, pre, json_type_name(v), ".metadata.annotations", "string");
+			return arena_sprintf(a, pre, json_type_name(v), ".metadata.annotations",
+					     "string");
 	}
 	value *name = map_getc(m->u.m, "name");
 	if (name && (name->kind == V_LIST || name->kind == V_MAP))
@@ -230,7 +263,8 @@ static bool parse_hook(arena *a, const char *events, manifest *m)
 			strbuf q;
 			sb_init(&q, a);
 			go_quote(&q, events, strlen(events));
-			fprintf(stderr, "manifest_sorter.go:190: info: skipping unknown hook: %s\n", sb_str(&q));
+			fprintf(stderr, "manifest_sorter.go:190: info: skipping unknown hook: %s\n",
+				sb_str(&q));
 			return false;
 		}
 		if (!strcmp(t, "test") || !strcmp(t, "test-success"))
@@ -256,9 +290,11 @@ static int read_head(arena *a, arena *s, const rendered *f, const char *doc, man
 {
 	value head = v_nil();
 	const char *e = NULL;
-	if (yaml_load(s, doc, strlen(doc), &head, &e) == 0 && head.kind != V_MAP && head.kind != V_NIL)
-		e = arena_sprintf(s, "error unmarshaling JSON: while decoding JSON: json: cannot "
-				     "unmarshal %s into Go value of type releaseutil.SimpleHead",
+	if (yaml_load(s, doc, strlen(doc), &head, &e) == 0 && head.kind != V_MAP &&
+	    head.kind != V_NIL)
+		e = arena_sprintf(s,
+				  "error unmarshaling JSON: while decoding JSON: json: cannot "
+				  "unmarshal %s into Go value of type releaseutil.SimpleHead",
 				  json_type_name(head));
 	else if (!e && head.kind == V_MAP)
 		e = head_type_error(s, head);
@@ -267,14 +303,14 @@ static int read_head(arena *a, arena *s, const rendered *f, const char *doc, man
 		return -1;
 	}
 	value meta = head.kind == V_MAP && map_getc(head.u.m, "metadata")
-			     ? *map_getc(head.u.m, "metadata")
-			     : v_nil();
+			 ? *map_getc(head.u.m, "metadata")
+			 : v_nil();
 	value *ann = meta.kind == V_MAP ? map_getc(meta.u.m, "annotations") : NULL;
 	*m = (manifest){
-		.path = f->name,
-		.content = doc,
-		.kind = arena_strdup(a, str_at(s, head, "kind")),
-		.name = arena_strdup(a, str_at(s, meta, "name")),
+	    .path = f->name,
+	    .content = doc,
+	    .kind = arena_strdup(a, str_at(s, head, "kind")),
+	    .name = arena_strdup(a, str_at(s, meta, "name")),
 	};
 	value *hook = ann && ann->kind == V_MAP ? map_getc(ann->u.m, "helm.sh/hook") : NULL;
 	if (!hook || hook->kind != V_STRING)
@@ -305,7 +341,8 @@ static int sort_file(arena *a, const rendered *f, manifest_set *out, const char 
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
-			push(a, m.hook ? &out->hooks : &out->generic, m.hook ? &out->nhooks : &out->ngeneric, m);
+			push(a, m.hook ? &out->hooks : &out->generic,
+			     m.hook ? &out->nhooks : &out->ngeneric, m);
 	}
 	return 0;
 }

@@ -10,7 +10,7 @@ typedef struct manifest {
 	const char *kind;
 	const char *name;
 	bool hook;
-	bool test_hook;      /* helm.sh/hook includes test or test-success */
+	bool test_hook; /* helm.sh/hook includes test or test-success */
 	int weight;
 } manifest;
 

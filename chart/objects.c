@@ -26,15 +26,23 @@ static const struct {
 	const char *go, *json;
 	char zero; /* s string, l []string, m map[string]string, b bool, p pointer list */
 } chart_fields[] = {
-	{"Name", "name", 's'},	       {"Home", "home", 's'},
-	{"Sources", "sources", 'l'},   {"Version", "version", 's'},
-	{"Description", "description", 's'}, {"Keywords", "keywords", 'l'},
-	{"Maintainers", "maintainers", 'p'}, {"Icon", "icon", 's'},
-	{"APIVersion", "apiVersion", 's'}, {"Condition", "condition", 's'},
-	{"Tags", "tags", 's'},	       {"AppVersion", "appVersion", 's'},
-	{"Deprecated", "deprecated", 'b'}, {"Annotations", "annotations", 'm'},
-	{"KubeVersion", "kubeVersion", 's'}, {"Dependencies", "dependencies", 'p'},
-	{"Type", "type", 's'},
+    {"Name", "name", 's'},
+    {"Home", "home", 's'},
+    {"Sources", "sources", 'l'},
+    {"Version", "version", 's'},
+    {"Description", "description", 's'},
+    {"Keywords", "keywords", 'l'},
+    {"Maintainers", "maintainers", 'p'},
+    {"Icon", "icon", 's'},
+    {"APIVersion", "apiVersion", 's'},
+    {"Condition", "condition", 's'},
+    {"Tags", "tags", 's'},
+    {"AppVersion", "appVersion", 's'},
+    {"Deprecated", "deprecated", 'b'},
+    {"Annotations", "annotations", 'm'},
+    {"KubeVersion", "kubeVersion", 's'},
+    {"Dependencies", "dependencies", 'p'},
+    {"Type", "type", 's'},
 };
 
 static value zero_of(arena *a, char z)
@@ -61,7 +69,7 @@ static value zero_of(arena *a, char z)
 /* ---- *chart.Dependency ---- */
 
 static const char *const dep_json_order[] = {
-	"name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias", NULL,
+    "name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias", NULL,
 };
 
 static value dep_tags(arena *a, const chart_dep *d)
@@ -121,12 +129,12 @@ static value dep_plain(arena *a, const vobj *o)
 static const fn_def dep_methods[] = {{0}};
 
 static const vclass dep_class = {
-	.gotype = "*chart.Dependency",
-	.field = dep_field,
-	.methods = dep_methods,
-	.to_plain = dep_plain,
-	.kind = "ptr",
-	.json_order = dep_json_order,
+    .gotype = "*chart.Dependency",
+    .field = dep_field,
+    .methods = dep_methods,
+    .to_plain = dep_plain,
+    .kind = "ptr",
+    .json_order = dep_json_order,
 };
 
 /* ---- *chart.Maintainer ---- */
@@ -169,12 +177,12 @@ static value maint_plain(arena *a, const vobj *o)
 static const fn_def maint_methods[] = {{0}};
 
 static const vclass maint_class = {
-	.gotype = "*chart.Maintainer",
-	.field = maint_field,
-	.methods = maint_methods,
-	.to_plain = maint_plain,
-	.kind = "ptr",
-	.json_order = maint_json_order,
+    .gotype = "*chart.Maintainer",
+    .field = maint_field,
+    .methods = maint_methods,
+    .to_plain = maint_plain,
+    .kind = "ptr",
+    .json_order = maint_json_order,
 };
 
 /* Maintainers as []*chart.Maintainer, or NULL when Chart.yaml has none. */
@@ -187,7 +195,8 @@ static bool maintainers(arena *a, const chart *c, value *out)
 	out->u.l->gotype = "[]*chart.Maintainer";
 	for (uint32_t i = 0; i < l->u.l->len; i++) {
 		value it = l->u.l->items[i];
-		list_push(a, out->u.l, v_obj(a, &maint_class, it.kind == V_MAP ? it.u.m : v_map_new(a).u.m));
+		list_push(a, out->u.l,
+			  v_obj(a, &maint_class, it.kind == V_MAP ? it.u.m : v_map_new(a).u.m));
 	}
 	return true;
 }
@@ -217,8 +226,9 @@ static bool chart_field(arena *a, const vobj *o, const char *name, value *out)
 	for (size_t i = 0; i < sizeof(chart_fields) / sizeof(chart_fields[0]); i++) {
 		if (strcmp(chart_fields[i].go, name))
 			continue;
-		value *v = co->c->meta.kind == V_MAP ? map_getc(co->c->meta.u.m, chart_fields[i].json)
-						     : NULL;
+		value *v = co->c->meta.kind == V_MAP
+			       ? map_getc(co->c->meta.u.m, chart_fields[i].json)
+			       : NULL;
 		if (v && v->kind != V_NIL) {
 			*out = *v;
 			if (v->kind == V_LIST && chart_fields[i].zero == 'l')
@@ -238,8 +248,9 @@ static value chart_plain(arena *a, const vobj *o)
 	const struct chart_obj *co = o->data;
 	value m = v_map_new(a);
 	for (size_t i = 0; i < sizeof(chart_fields) / sizeof(chart_fields[0]); i++) {
-		value *v = co->c->meta.kind == V_MAP ? map_getc(co->c->meta.u.m, chart_fields[i].json)
-						     : NULL;
+		value *v = co->c->meta.kind == V_MAP
+			       ? map_getc(co->c->meta.u.m, chart_fields[i].json)
+			       : NULL;
 		if (v && value_truthy(*v))
 			map_setc(a, m.u.m, chart_fields[i].json, *v);
 	}
@@ -257,18 +268,19 @@ static value chart_plain(arena *a, const vobj *o)
 static const fn_def no_methods[] = {{0}};
 
 static const char *const chart_json_order[] = {
-	"name", "home", "sources", "version", "description", "keywords", "maintainers", "icon",
-	"apiVersion", "condition", "tags", "appVersion", "deprecated", "annotations", "kubeVersion",
-	"dependencies", "type", "IsRoot", NULL,
+    "name",	    "home",	   "sources",	 "version",	"description",
+    "keywords",	    "maintainers", "icon",	 "apiVersion",	"condition",
+    "tags",	    "appVersion",  "deprecated", "annotations", "kubeVersion",
+    "dependencies", "type",	   "IsRoot",	 NULL,
 };
 
 static const vclass chart_class = {
-	.gotype = "struct { chart.Metadata; IsRoot bool }",
-	.json_order = chart_json_order,
-	.field = chart_field,
-	.methods = no_methods,
-	.to_plain = chart_plain,
-	.kind = "struct",
+    .gotype = "struct { chart.Metadata; IsRoot bool }",
+    .json_order = chart_json_order,
+    .field = chart_field,
+    .methods = no_methods,
+    .to_plain = chart_plain,
+    .kind = "struct",
 };
 
 value obj_chart(arena *a, const chart *c)
@@ -281,24 +293,62 @@ value obj_chart(arena *a, const chart *c)
 /* ---- .Capabilities ---- */
 
 static const char *const default_apis[] = {
-	"v1", "admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1alpha1",
-	"admissionregistration.k8s.io/v1beta1", "internal.apiserver.k8s.io/v1alpha1", "apps/v1",
-	"apps/v1beta1", "apps/v1beta2", "authentication.k8s.io/v1", "authentication.k8s.io/v1alpha1",
-	"authentication.k8s.io/v1beta1", "authorization.k8s.io/v1", "authorization.k8s.io/v1beta1",
-	"autoscaling/v1", "autoscaling/v2", "autoscaling/v2beta1", "autoscaling/v2beta2", "batch/v1",
-	"batch/v1beta1", "certificates.k8s.io/v1", "certificates.k8s.io/v1beta1",
-	"certificates.k8s.io/v1alpha1", "coordination.k8s.io/v1alpha2", "coordination.k8s.io/v1beta1",
-	"coordination.k8s.io/v1", "discovery.k8s.io/v1", "discovery.k8s.io/v1beta1", "events.k8s.io/v1",
-	"events.k8s.io/v1beta1", "extensions/v1beta1", "flowcontrol.apiserver.k8s.io/v1",
-	"flowcontrol.apiserver.k8s.io/v1beta1", "flowcontrol.apiserver.k8s.io/v1beta2",
-	"flowcontrol.apiserver.k8s.io/v1beta3", "networking.k8s.io/v1", "networking.k8s.io/v1alpha1",
-	"networking.k8s.io/v1beta1", "node.k8s.io/v1", "node.k8s.io/v1alpha1", "node.k8s.io/v1beta1",
-	"policy/v1", "policy/v1beta1", "rbac.authorization.k8s.io/v1",
-	"rbac.authorization.k8s.io/v1beta1", "rbac.authorization.k8s.io/v1alpha1",
-	"resource.k8s.io/v1beta1", "resource.k8s.io/v1alpha3", "scheduling.k8s.io/v1alpha1",
-	"scheduling.k8s.io/v1beta1", "scheduling.k8s.io/v1", "storage.k8s.io/v1beta1",
-	"storage.k8s.io/v1", "storage.k8s.io/v1alpha1", "storagemigration.k8s.io/v1alpha1",
-	"apiextensions.k8s.io/v1beta1", "apiextensions.k8s.io/v1",
+    "v1",
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "autoscaling/v2beta1",
+    "autoscaling/v2beta2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1alpha1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1alpha1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1alpha1",
+    "scheduling.k8s.io/v1beta1",
+    "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storagemigration.k8s.io/v1alpha1",
+    "apiextensions.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1",
 };
 
 void capabilities_default(arena *a, capabilities *caps)
@@ -362,10 +412,10 @@ static value versionset_plain(arena *a, const vobj *o)
 }
 
 static const vclass versionset_class = {
-	.gotype = "chartutil.VersionSet",
-	.methods = versionset_methods,
-	.to_plain = versionset_plain,
-	.kind = "slice",
+    .gotype = "chartutil.VersionSet",
+    .methods = versionset_methods,
+    .to_plain = versionset_plain,
+    .kind = "slice",
 };
 
 static bool kube_field(arena *a, const vobj *o, const char *name, value *out)
@@ -389,9 +439,9 @@ static value kube_string(fnctx *c, value *argv, int argc)
 }
 
 static const fn_def kube_methods[] = {
-	{"GitVersion", kube_string, "o"},
-	{"String", kube_string, "o"},
-	{0},
+    {"GitVersion", kube_string, "o"},
+    {"String", kube_string, "o"},
+    {0},
 };
 
 static value kube_plain(arena *a, const vobj *o)
@@ -413,24 +463,24 @@ static const char *kube_to_string(arena *a, const vobj *o)
 static const char *const kube_fields[] = {"Version", "Major", "Minor", NULL};
 
 static const vclass kube_class = {
-	.gotype = "chartutil.KubeVersion",
-	.field = kube_field,
-	.methods = kube_methods,
-	.to_plain = kube_plain,
-	.to_string = kube_to_string,
-	.kind = "struct",
-	.json_order = kube_fields,
-	.go_fields = kube_fields,
-	.ptr_stringer = true, /* func (kv *KubeVersion) String() */
+    .gotype = "chartutil.KubeVersion",
+    .field = kube_field,
+    .methods = kube_methods,
+    .to_plain = kube_plain,
+    .to_string = kube_to_string,
+    .kind = "struct",
+    .json_order = kube_fields,
+    .go_fields = kube_fields,
+    .ptr_stringer = true, /* func (kv *KubeVersion) String() */
 };
 
 static const struct {
 	const char *go, *json, *val;
 } helm_version[] = {
-	{"Version", "version", "v3.17.3"},
-	{"GitCommit", "git_commit", "e4da49785aa6e6ee2b86efd5dd9e43400318262b"},
-	{"GitTreeState", "git_tree_state", "clean"},
-	{"GoVersion", "go_version", "go1.23.7"},
+    {"Version", "version", "v3.17.3"},
+    {"GitCommit", "git_commit", "e4da49785aa6e6ee2b86efd5dd9e43400318262b"},
+    {"GitTreeState", "git_tree_state", "clean"},
+    {"GoVersion", "go_version", "go1.23.7"},
 };
 
 static bool helmver_field(arena *a, const vobj *o, const char *name, value *out)
@@ -454,16 +504,17 @@ static value helmver_plain(arena *a, const vobj *o)
 }
 
 static const char *const helmver_go[] = {"Version", "GitCommit", "GitTreeState", "GoVersion", NULL};
-static const char *const helmver_json[] = {"version", "git_commit", "git_tree_state", "go_version", NULL};
+static const char *const helmver_json[] = {"version", "git_commit", "git_tree_state", "go_version",
+					   NULL};
 
 static const vclass helmver_class = {
-	.gotype = "version.BuildInfo",
-	.field = helmver_field,
-	.methods = no_methods,
-	.to_plain = helmver_plain,
-	.kind = "struct",
-	.json_order = helmver_json,
-	.go_fields = helmver_go,
+    .gotype = "version.BuildInfo",
+    .field = helmver_field,
+    .methods = no_methods,
+    .to_plain = helmver_plain,
+    .kind = "struct",
+    .json_order = helmver_json,
+    .go_fields = helmver_go,
 };
 
 static bool caps_field(arena *a, const vobj *o, const char *name, value *out)
@@ -492,13 +543,13 @@ static value caps_plain(arena *a, const vobj *o)
 static const char *const caps_fields[] = {"KubeVersion", "APIVersions", "HelmVersion", NULL};
 
 static const vclass caps_class = {
-	.gotype = "*chartutil.Capabilities",
-	.field = caps_field,
-	.methods = no_methods,
-	.to_plain = caps_plain,
-	.kind = "ptr",
-	.json_order = caps_fields,
-	.go_fields = caps_fields,
+    .gotype = "*chartutil.Capabilities",
+    .field = caps_field,
+    .methods = no_methods,
+    .to_plain = caps_plain,
+    .kind = "ptr",
+    .json_order = caps_fields,
+    .go_fields = caps_fields,
 };
 
 value obj_capabilities(arena *a, const capabilities *caps)
@@ -516,7 +567,8 @@ struct files_obj {
 static const chart_file *files_find(const struct files_obj *fo, const value *name)
 {
 	for (size_t i = 0; i < fo->n; i++)
-		if (strlen(fo->f[i].name) == name->len && !memcmp(fo->f[i].name, name->u.s, name->len))
+		if (strlen(fo->f[i].name) == name->len &&
+		    !memcmp(fo->f[i].name, name->u.s, name->len))
 			return &fo->f[i];
 	return NULL;
 }
@@ -576,7 +628,8 @@ static bool glob_match(const char *p, const char *s)
 				while (e < close && *e != ',')
 					e++;
 				char buf[1024];
-				int n = snprintf(buf, sizeof(buf), "%.*s%s", (int)(e - alt), alt, close + 1);
+				int n = snprintf(buf, sizeof(buf), "%.*s%s", (int)(e - alt), alt,
+						 close + 1);
 				if (n > 0 && (size_t)n < sizeof(buf) && glob_match(buf, s))
 					return true;
 				alt = e + 1;
@@ -643,13 +696,14 @@ static value files_as(fnctx *c, const struct files_obj *fo, bool secrets)
 		value v = v_str_static(fo->f[i].data, fo->f[i].len);
 		if (secrets) {
 			static const char b64[] =
-				"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 			strbuf sb;
 			sb_init(&sb, c->a);
 			const unsigned char *d = (const unsigned char *)fo->f[i].data;
 			size_t n = fo->f[i].len;
 			for (size_t j = 0; j < n; j += 3) {
-				unsigned x = (unsigned)d[j] << 16 | (j + 1 < n ? d[j + 1] << 8 : 0) |
+				unsigned x = (unsigned)d[j] << 16 |
+					     (j + 1 < n ? d[j + 1] << 8 : 0) |
 					     (j + 2 < n ? d[j + 2] : 0);
 				sb_addc(&sb, b64[x >> 18 & 63]);
 				sb_addc(&sb, b64[x >> 12 & 63]);
@@ -683,10 +737,13 @@ static value files_assecrets(fnctx *c, value *argv, int argc)
 }
 
 static const fn_def files_methods[] = {
-	{"AsConfig", files_asconfig, "o"}, {"AsSecrets", files_assecrets, "o"},
-	{"Get", files_get, "os"},	   {"GetBytes", files_get, "os"},
-	{"Glob", files_glob, "os"},	   {"Lines", files_lines, "os"},
-	{0},
+    {"AsConfig", files_asconfig, "o"},
+    {"AsSecrets", files_assecrets, "o"},
+    {"Get", files_get, "os"},
+    {"GetBytes", files_get, "os"},
+    {"Glob", files_glob, "os"},
+    {"Lines", files_lines, "os"},
+    {0},
 };
 
 static value files_plain(arena *a, const vobj *o)
@@ -717,11 +774,11 @@ static bool files_field(arena *a, const vobj *o, const char *name, value *out)
 }
 
 static const vclass files_class = {
-	.gotype = "engine.files",
-	.field = files_field,
-	.methods = files_methods,
-	.to_plain = files_plain,
-	.kind = "map",
+    .gotype = "engine.files",
+    .field = files_field,
+    .methods = files_methods,
+    .to_plain = files_plain,
+    .kind = "map",
 };
 
 value obj_files(arena *a, const chart_file *files, size_t n)

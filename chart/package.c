@@ -67,8 +67,6 @@ static int walk_cmp(const void *x, const void *y)
 	return ca - cb;
 }
 
-
-
 static bool has_suffix(const char *s, const char *suf)
 {
 	size_t n = strlen(s), m = strlen(suf);
@@ -757,8 +755,8 @@ static const char *dest_path(arena *a, const char *dest, const char *file, const
 				char c = *s;
 				*s = 0;
 				if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-					*err =
-					    arena_sprintf(a, "mkdir %s: %s", p, go_strerror(a, errno));
+					*err = arena_sprintf(a, "mkdir %s: %s", p,
+							     go_strerror(a, errno));
 					return NULL;
 				}
 				*s = c;

@@ -17,7 +17,8 @@ static void validate_tree(arena *a, const chart *c, vmap *values, strbuf *sb)
 	} else if (c->schema_src) {
 		strbuf e;
 		sb_init(&e, a);
-		if (schema_validate_src(a, c->schema, c->schema_src, c->schema_len, (value){.kind = V_MAP, .u.m = values}, &e) != 0) {
+		if (schema_validate_src(a, c->schema, c->schema_src, c->schema_len,
+					(value){.kind = V_MAP, .u.m = values}, &e) != 0) {
 			sb_addf(sb, "%s:\n", c->name);
 			sb_add(sb, e.buf ? e.buf : "", e.len);
 		}
@@ -36,8 +37,10 @@ int pipeline_validate(arena *a, const chart *c, vmap *values, const char **err)
 	validate_tree(a, c, values, &sb);
 	if (!sb.len)
 		return 0;
-	*err = arena_sprintf(a, "values don't meet the specifications of the schema(s) in the following chart(s):\n%s",
-			     sb_str(&sb));
+	*err = arena_sprintf(
+	    a,
+	    "values don't meet the specifications of the schema(s) in the following chart(s):\n%s",
+	    sb_str(&sb));
 	return -1;
 }
 
@@ -47,13 +50,17 @@ static bool is_notes(const char *name)
 	return l >= 9 && !strcmp(name + l - 9, "NOTES.txt");
 }
 
-int pipeline_run(arena *a, const chart *c, vmap *user, const pipeline_opts *o,
-		 pipeline_result *out, strbuf *warn, bool *render_failed, const char **err)
+int pipeline_run(arena *a, const chart *c, vmap *user, const pipeline_opts *o, pipeline_result *out,
+		 strbuf *warn, bool *render_failed, const char **err)
 {
 	*render_failed = false;
 	memset(out, 0, sizeof(*out));
 	if (deps_check(a, c, err) != 0) {
-		*err = arena_sprintf(a, "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: %s", *err);
+		*err = arena_sprintf(
+		    a,
+		    "An error occurred while checking for chart dependencies. You may need to run "
+		    "`helm dependency build` to fetch missing dependencies: %s",
+		    *err);
 		return -1;
 	}
 	chart *t;
@@ -71,8 +78,9 @@ int pipeline_run(arena *a, const chart *c, vmap *user, const pipeline_opts *o,
 	const char *e;
 	if (kv && kv->kind == V_STRING && kv->len &&
 	    (semver_check(a, kv->u.s, o->ro.caps.kube_version, &ok, &e) != 0 || !ok)) {
-		*err = arena_sprintf(a, "chart requires kubeVersion: %s which is incompatible with Kubernetes %s",
-				     kv->u.s, o->ro.caps.kube_version);
+		*err = arena_sprintf(
+		    a, "chart requires kubeVersion: %s which is incompatible with Kubernetes %s",
+		    kv->u.s, o->ro.caps.kube_version);
 		*render_failed = true;
 		return -1;
 	}

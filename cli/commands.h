@@ -34,7 +34,8 @@ struct release;
 typedef struct status_flags {
 	bool debug, show_description, show_metadata;
 } status_flags;
-int status_print(arena *a, strbuf *sb, const struct release *r, const status_flags *f, const char **err);
+int status_print(arena *a, strbuf *sb, const struct release *r, const status_flags *f,
+		 const char **err);
 /* chartutil.CoalesceValues(rel.Chart, rel.Config). */
 struct vmap *status_computed_values(arena *a, const struct release *r);
 

@@ -55,7 +55,8 @@ int values_from_flags(arena *a, const values_opts *o, const char *chart_dir, vma
 	if (o->environment && *o->environment) {
 		const char *p = arena_sprintf(a, "%s/values-%s.yaml", chart_dir, o->environment);
 		if (access(p, R_OK) != 0) {
-			*err = arena_sprintf(a, "environment \"%s\": %s not found", o->environment, p);
+			*err =
+			    arena_sprintf(a, "environment \"%s\": %s not found", o->environment, p);
 			return -1;
 		}
 		if (merge_file(a, base, p, err) != 0)
@@ -69,7 +70,8 @@ int values_from_flags(arena *a, const values_opts *o, const char *chart_dir, vma
 				  &o->set_literal};
 	for (size_t m = 0; m < 5; m++)
 		for (size_t i = 0; i < lists[m]->n; i++)
-			if (strvals_parse(a, lists[m]->v[i], modes[m], base, reader, NULL, err) != 0)
+			if (strvals_parse(a, lists[m]->v[i], modes[m], base, reader, NULL, err) !=
+			    0)
 				return -1;
 	*out = base;
 	return 0;

@@ -13,12 +13,15 @@ typedef struct values_opts {
 } values_opts;
 
 /* The flag table entries for values_opts (appended by each command's table). */
-#define VALUES_FLAGS(vo)                                                                        \
-	{"values", 'f', FLAG_SLICE, &(vo).files}, {"set", 0, FLAG_ARRAY, &(vo).set},                \
-	    {"set-string", 0, FLAG_ARRAY, &(vo).set_string},                                    \
-	    {"set-json", 0, FLAG_ARRAY, &(vo).set_json}, {"set-file", 0, FLAG_ARRAY, &(vo).set_file}, \
-	    {"set-literal", 0, FLAG_ARRAY, &(vo).set_literal},                                  \
-	    {"environment", 0, FLAG_STRING, &(vo).environment}
+#define VALUES_FLAGS(vo)                                                                           \
+	{"values", 'f', FLAG_SLICE, &(vo).files}, {"set", 0, FLAG_ARRAY, &(vo).set},               \
+	    {"set-string", 0, FLAG_ARRAY, &(vo).set_string},                                       \
+	    {"set-json", 0, FLAG_ARRAY, &(vo).set_json},                                           \
+	    {"set-file", 0, FLAG_ARRAY, &(vo).set_file},                                           \
+	    {"set-literal", 0, FLAG_ARRAY, &(vo).set_literal},                                     \
+	{                                                                                          \
+		"environment", 0, FLAG_STRING, &(vo).environment                                   \
+	}
 
 /* Helm's MergeValues: -f files in order, then --set-json, --set, --set-string,
  * --set-file, --set-literal. chart_dir is used for --environment. */

@@ -173,7 +173,7 @@ static int dependency_list(arena *a, const char *dir, strbuf *out, const char **
 		    deps->u.l->items[i].kind == V_MAP ? deps->u.l->items[i].u.m : v_map_new(a).u.m;
 		const char *name = dep_str(d, "name"), *version = dep_str(d, "version");
 		uitable_row(&t, (const char *[]){name, version, dep_str(d, "repository"),
-					       status(a, dir, c, name, version)});
+						 status(a, dir, c, name, version)});
 	}
 	uitable_write(&t, out);
 	sb_addc(out, '\n');

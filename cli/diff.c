@@ -15,29 +15,31 @@
 int cmd_diff(arena *a, int argc, char **argv)
 {
 	if (argc < 1 || strcmp(argv[0], "upgrade"))
-		return cli_error("render diff: the only subcommand is upgrade\n\nUsage:  render diff upgrade RELEASE CHART [flags]");
+		return cli_error("render diff: the only subcommand is upgrade\n\nUsage:  render "
+				 "diff upgrade RELEASE CHART [flags]");
 	values_opts vo = {0};
 	kube_opts ko = {0};
 	action_opts ao = {.dry_run = true, .field_manager = "helm"};
 	const char *color = "auto";
 	bool detailed = false;
 	const flag_def defs[] = {
-		VALUES_FLAGS(vo),
-		KUBE_FLAGS(ko),
-		{"reuse-values", 0, FLAG_BOOL, &ao.reuse_values},
-		{"reset-values", 0, FLAG_BOOL, &ao.reset_values},
-		{"reset-then-reuse-values", 0, FLAG_BOOL, &ao.reset_then_reuse},
-		{"skip-schema-validation", 0, FLAG_BOOL, &ao.skip_schema},
-		{"color", 0, FLAG_STRING, &color},
-		{"detailed-exitcode", 0, FLAG_BOOL, &detailed},
-		{0},
+	    VALUES_FLAGS(vo),
+	    KUBE_FLAGS(ko),
+	    {"reuse-values", 0, FLAG_BOOL, &ao.reuse_values},
+	    {"reset-values", 0, FLAG_BOOL, &ao.reset_values},
+	    {"reset-then-reuse-values", 0, FLAG_BOOL, &ao.reset_then_reuse},
+	    {"skip-schema-validation", 0, FLAG_BOOL, &ao.skip_schema},
+	    {"color", 0, FLAG_STRING, &color},
+	    {"detailed-exitcode", 0, FLAG_BOOL, &detailed},
+	    {0},
 	};
 	strlist pos = {0};
 	const char *err;
 	if (flags_parse(a, defs, argc - 1, argv + 1, &pos, &err) != 0)
 		return cli_error(err);
 	if (pos.n != 2)
-		return cli_error("\"render diff upgrade\" requires 2 arguments\n\nUsage:  render diff upgrade RELEASE CHART [flags]");
+		return cli_error("\"render diff upgrade\" requires 2 arguments\n\nUsage:  render "
+				 "diff upgrade RELEASE CHART [flags]");
 	kube_client *k;
 	storage *s = storage_open(a, &ko, false, &k);
 	if (storage_driver_error(s)) {
@@ -60,7 +62,8 @@ int cmd_diff(arena *a, int argc, char **argv)
 	bool paint = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(1));
 	strbuf out;
 	sb_init(&out, a);
-	size_t changed = manifest_diff(a, cur->manifest, next->manifest, kube_namespace(k), paint, &out);
+	size_t changed =
+	    manifest_diff(a, cur->manifest, next->manifest, kube_namespace(k), paint, &out);
 	if (write_stdout(out.buf ? out.buf : "", out.len) != 0)
 		return cli_error("write error on standard output");
 	return detailed && changed ? 2 : 0;

@@ -40,7 +40,8 @@ static void add_slice(arena *a, strlist *l, const char *v)
 	}
 }
 
-static int set_value(arena *a, const flag_def *d, const char *v, const char *shown, const char **err)
+static int set_value(arena *a, const flag_def *d, const char *v, const char *shown,
+		     const char **err)
 {
 	switch (d->type) {
 	case FLAG_BOOL:
@@ -51,7 +52,9 @@ static int set_value(arena *a, const flag_def *d, const char *v, const char *sho
 			 !strcmp(v, "F") || !strcmp(v, "FALSE") || !strcmp(v, "False"))
 			*(bool *)d->dst = false;
 		else {
-			*err = arena_sprintf(a, "invalid argument \"%s\" for \"%s\" flag: strconv.ParseBool: parsing \"%s\": invalid syntax",
+			*err = arena_sprintf(a,
+					     "invalid argument \"%s\" for \"%s\" flag: "
+					     "strconv.ParseBool: parsing \"%s\": invalid syntax",
 					     v, shown, v);
 			return -1;
 		}
@@ -69,7 +72,9 @@ static int set_value(arena *a, const flag_def *d, const char *v, const char *sho
 		char *end;
 		long x = strtol(v, &end, 0);
 		if (!*v || *end) {
-			*err = arena_sprintf(a, "invalid argument \"%s\" for \"%s\" flag: strconv.ParseInt: parsing \"%s\": invalid syntax",
+			*err = arena_sprintf(a,
+					     "invalid argument \"%s\" for \"%s\" flag: "
+					     "strconv.ParseInt: parsing \"%s\": invalid syntax",
 					     v, shown, v);
 			return -1;
 		}
@@ -128,7 +133,8 @@ static int parse_short(arena *a, const flag_def *defs, int argc, char **argv, in
 			v++;
 		if (!*v) {
 			if (*i + 1 >= argc) {
-				*err = arena_sprintf(a, "flag needs an argument: '%c' in -%s", arg[k], arg);
+				*err = arena_sprintf(a, "flag needs an argument: '%c' in -%s",
+						     arg[k], arg);
 				return -1;
 			}
 			v = argv[++*i];

@@ -22,9 +22,9 @@ typedef struct strlist {
 
 typedef struct flag_def {
 	const char *name; /* long name, without dashes */
-	char shorthand;   /* 0 for none */
+	char shorthand;	  /* 0 for none */
 	enum flag_type type;
-	void *dst;        /* bool*, const char**, strlist*, int* */
+	void *dst; /* bool*, const char**, strlist*, int* */
 } flag_def;
 
 /* Parses argv against the table (ended by a NULL name); positional arguments

@@ -26,7 +26,8 @@ static const char *s_or(const char *s)
 	return s ? s : "";
 }
 
-static int get_values(arena *a, strbuf *sb, const release *r, const get_opts *o, int fmt, const char **err)
+static int get_values(arena *a, strbuf *sb, const release *r, const get_opts *o, int fmt,
+		      const char **err)
 {
 	value v = r->config.kind == V_MAP ? r->config : v_nil();
 	if (o->all_values)
@@ -67,8 +68,9 @@ static value obj_plain(arena *a, const vobj *o)
 	return (value){.kind = V_MAP, .u.m = o->data};
 }
 
-#define STRUCT_CLASS(var, gt) \
-	static const vclass var = {.gotype = gt, .field = obj_field, .to_plain = obj_plain, .kind = "ptr"}
+#define STRUCT_CLASS(var, gt)                                                                      \
+	static const vclass var = {                                                                \
+	    .gotype = gt, .field = obj_field, .to_plain = obj_plain, .kind = "ptr"}
 STRUCT_CLASS(cls_release, "*release.Release");
 STRUCT_CLASS(cls_info, "*release.Info");
 STRUCT_CLASS(cls_chart, "*chart.Chart");
@@ -94,21 +96,34 @@ static value ttime(arena *a, rel_time t)
 static value tmeta(arena *a, value md)
 {
 	static const char *const names[][2] = {
-		{"name", "Name"}, {"home", "Home"}, {"sources", "Sources"}, {"version", "Version"},
-		{"description", "Description"}, {"keywords", "Keywords"}, {"maintainers", "Maintainers"},
-		{"icon", "Icon"}, {"apiVersion", "APIVersion"}, {"condition", "Condition"}, {"tags", "Tags"},
-		{"appVersion", "AppVersion"}, {"deprecated", "Deprecated"}, {"annotations", "Annotations"},
-		{"kubeVersion", "KubeVersion"}, {"dependencies", "Dependencies"}, {"type", "Type"},
+	    {"name", "Name"},
+	    {"home", "Home"},
+	    {"sources", "Sources"},
+	    {"version", "Version"},
+	    {"description", "Description"},
+	    {"keywords", "Keywords"},
+	    {"maintainers", "Maintainers"},
+	    {"icon", "Icon"},
+	    {"apiVersion", "APIVersion"},
+	    {"condition", "Condition"},
+	    {"tags", "Tags"},
+	    {"appVersion", "AppVersion"},
+	    {"deprecated", "Deprecated"},
+	    {"annotations", "Annotations"},
+	    {"kubeVersion", "KubeVersion"},
+	    {"dependencies", "Dependencies"},
+	    {"type", "Type"},
 	};
 	value m = v_map_new(a);
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		value *v = md.kind == V_MAP ? map_getc(md.u.m, names[i][0]) : NULL;
 		const char *k = names[i][0];
-		value zero = !strcmp(k, "deprecated") ? v_bool(false)
+		value zero = !strcmp(k, "deprecated")	 ? v_bool(false)
 			     : !strcmp(k, "annotations") ? v_map_new(a)
-			     : (!strcmp(k, "sources") || !strcmp(k, "keywords") || !strcmp(k, "maintainers") ||
-				!strcmp(k, "dependencies")) ? v_list_new(a, 0)
-			     : v_str_static("", 0);
+			     : (!strcmp(k, "sources") || !strcmp(k, "keywords") ||
+				!strcmp(k, "maintainers") || !strcmp(k, "dependencies"))
+				 ? v_list_new(a, 0)
+				 : v_str_static("", 0);
 		put(a, m.u.m, names[i][1], v ? *v : zero);
 	}
 	return as_obj(a, &cls_meta, m);
@@ -116,7 +131,8 @@ static value tmeta(arena *a, value md)
 
 static value template_data(arena *a, const release *r)
 {
-	value rel = v_map_new(a), info = v_map_new(a), chart = v_map_new(a), hooks = v_list_new(a, 4);
+	value rel = v_map_new(a), info = v_map_new(a), chart = v_map_new(a),
+	      hooks = v_list_new(a, 4);
 	const rel_info *in = r->info;
 	if (in) {
 		put(a, info.u.m, "FirstDeployed", ttime(a, in->first_deployed));
@@ -128,7 +144,8 @@ static value template_data(arena *a, const release *r)
 	}
 	if (r->chart) {
 		put(a, chart.u.m, "Metadata", tmeta(a, r->chart->metadata));
-		put(a, chart.u.m, "Values", r->chart->values.kind == V_MAP ? r->chart->values : v_map_new(a));
+		put(a, chart.u.m, "Values",
+		    r->chart->values.kind == V_MAP ? r->chart->values : v_map_new(a));
 	}
 	for (size_t i = 0; i < r->nhooks; i++) {
 		const rel_hook *h = &r->hooks[i];
@@ -166,15 +183,16 @@ static int run_template(arena *a, strbuf *sb, const char *text, const release *r
 	tset *t = tset_new(a, NULL);
 	terror te = {0};
 	const char *src = arena_strdup(a, text);
-	if (tset_parse(t, "_", src, strlen(src), &te) || tset_exec(t, "_", template_data(a, r), sb, &te)) {
+	if (tset_parse(t, "_", src, strlen(src), &te) ||
+	    tset_exec(t, "_", template_data(a, r), sb, &te)) {
 		*err = te.msg;
 		return -1;
 	}
 	return 0;
 }
 
-static int get_part(arena *a, strbuf *sb, const char *what, const release *r, const get_opts *o, int fmt,
-		    const char **err)
+static int get_part(arena *a, strbuf *sb, const char *what, const release *r, const get_opts *o,
+		    int fmt, const char **err)
 {
 	if (!strcmp(what, "manifest")) {
 		sb_addf(sb, "%s\n", s_or(r->manifest));
@@ -183,7 +201,8 @@ static int get_part(arena *a, strbuf *sb, const char *what, const release *r, co
 			sb_addf(sb, "NOTES:\n%s\n", r->info->notes);
 	} else if (!strcmp(what, "hooks")) {
 		for (size_t i = 0; i < r->nhooks; i++)
-			sb_addf(sb, "---\n# Source: %s\n%s\n", s_or(r->hooks[i].path), s_or(r->hooks[i].manifest));
+			sb_addf(sb, "---\n# Source: %s\n%s\n", s_or(r->hooks[i].path),
+				s_or(r->hooks[i].manifest));
 	} else if (!strcmp(what, "values")) {
 		return get_values(a, sb, r, o, fmt, err);
 	} else if (o->template_ && *o->template_) {
@@ -203,7 +222,8 @@ int cmd_get(arena *a, int argc, char **argv)
 	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
 		known |= !strcmp(what, subs[i]);
 	if (!known)
-		return cli_error("\"helm get\" requires a subcommand: all, hooks, manifest, notes or values");
+		return cli_error(
+		    "\"helm get\" requires a subcommand: all, hooks, manifest, notes or values");
 	get_opts o = {0};
 	bool is_values = !strcmp(what, "values"), is_all = !strcmp(what, "all");
 	flag_def defs[32] = {{"revision", 0, FLAG_INT, &o.revision}, KUBE_FLAGS(o.ko)};
@@ -230,8 +250,10 @@ int cmd_get(arena *a, int argc, char **argv)
 		return 1;
 	}
 	if (pos.n != 1)
-		return cli_error(arena_sprintf(
-		    a, "\"helm get %s\" requires 1 argument\n\nUsage:  helm get %s RELEASE_NAME [flags]", what, what));
+		return cli_error(arena_sprintf(a,
+					       "\"helm get %s\" requires 1 argument\n\nUsage:  "
+					       "helm get %s RELEASE_NAME [flags]",
+					       what, what));
 	if (kube_reachable(k, &err))
 		return cli_error(err);
 	release *r;
@@ -248,8 +270,11 @@ int cmd_get(arena *a, int argc, char **argv)
 static int kube_obj(arena *a, kube_client *k, const strlist *p)
 {
 	if (p->n < 6 || p->n > 7)
-		return cli_error("usage: render __kube obj get|list|create|update|merge|apply|delete APIVERSION KIND NS NAME [BODY]");
-	const char *op = p->v[1], *ns = p->v[4], *name = p->v[5], *body = p->n == 7 ? p->v[6] : "{}";
+		return cli_error(
+		    "usage: render __kube obj get|list|create|update|merge|apply|delete APIVERSION "
+		    "KIND NS NAME [BODY]");
+	const char *op = p->v[1], *ns = p->v[4], *name = p->v[5],
+		   *body = p->n == 7 ? p->v[6] : "{}";
 	const char *err;
 	kube_resource r;
 	if (kube_resource_for(k, p->v[2], p->v[3], &r, &err))
@@ -268,7 +293,8 @@ static int kube_obj(arena *a, kube_client *k, const strlist *p)
 	else if (!strcmp(op, "update"))
 		rc = kube_update(k, &r, ns, name, obj, &out, &st, &err);
 	else if (!strcmp(op, "merge") || !strcmp(op, "apply"))
-		rc = kube_patch(k, &r, ns, name, op, body, strlen(body), "render", true, &out, &st, &err);
+		rc = kube_patch(k, &r, ns, name, op, body, strlen(body), "render", true, &out, &st,
+				&err);
 	else if (!strcmp(op, "delete"))
 		rc = kube_delete(k, &r, ns, name, "Background", &st, &err);
 	else
@@ -315,7 +341,8 @@ int cmd_kubedebug(arena *a, int argc, char **argv)
 	const char *body = pos.n == 3 ? pos.v[2] : NULL;
 	value out;
 	long st;
-	int rc = kube_call(k, pos.v[0], pos.v[1], NULL, body, body ? strlen(body) : 0, &out, &st, &err);
+	int rc =
+	    kube_call(k, pos.v[0], pos.v[1], NULL, body, body ? strlen(body) : 0, &out, &st, &err);
 	if (rc) {
 		printf("%ld\n", st);
 		fflush(stdout);

@@ -51,15 +51,20 @@ static const char *str_or(const char *s)
 static void write_table(arena *a, strbuf *sb, release **v, size_t n)
 {
 	uitable t;
-	uitable_init(&t, a, 6, 0); /* Helm sets MaxColWidth 60, which uitable ignores without Wrap */
-	static const char *const head[] = {"REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION", "DESCRIPTION"};
+	uitable_init(&t, a, 6,
+		     0); /* Helm sets MaxColWidth 60, which uitable ignores without Wrap */
+	static const char *const head[] = {"REVISION", "UPDATED",     "STATUS",
+					   "CHART",    "APP VERSION", "DESCRIPTION"};
 	uitable_row(&t, head);
 	for (size_t i = 0; i < n; i++) {
 		const release *r = v[i];
 		const char *cells[6] = {
-			arena_sprintf(a, "%lld", (long long)r->version), rel_time_ansic(a, updated(r)),
-			r->info ? str_or(r->info->status) : "", chart_name(a, r), app_version(r),
-			r->info ? str_or(r->info->description) : "",
+		    arena_sprintf(a, "%lld", (long long)r->version),
+		    rel_time_ansic(a, updated(r)),
+		    r->info ? str_or(r->info->status) : "",
+		    chart_name(a, r),
+		    app_version(r),
+		    r->info ? str_or(r->info->description) : "",
 		};
 		uitable_row(&t, cells);
 	}
@@ -82,8 +87,10 @@ static void write_json(arena *a, strbuf *sb, release **v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const release *r = v[i];
 		const char *f[5] = {rfc3339(a, updated(r)), r->info ? str_or(r->info->status) : "",
-				    chart_name(a, r), app_version(r), r->info ? str_or(r->info->description) : ""};
-		static const char *const keys[5] = {"updated", "status", "chart", "app_version", "description"};
+				    chart_name(a, r), app_version(r),
+				    r->info ? str_or(r->info->description) : ""};
+		static const char *const keys[5] = {"updated", "status", "chart", "app_version",
+						    "description"};
 		sb_addf(sb, "%s{\"revision\":%lld", i ? "," : "", (long long)r->version);
 		for (int k = 0; k < 5; k++) {
 			sb_addf(sb, ",\"%s\":", keys[k]);
@@ -105,7 +112,8 @@ static int write_yaml(arena *a, strbuf *sb, release **v, size_t n, const char **
 		map_setc(a, m.u.m, "status", v_cstr(a, r->info ? str_or(r->info->status) : ""));
 		map_setc(a, m.u.m, "chart", v_cstr(a, chart_name(a, r)));
 		map_setc(a, m.u.m, "app_version", v_cstr(a, app_version(r)));
-		map_setc(a, m.u.m, "description", v_cstr(a, r->info ? str_or(r->info->description) : ""));
+		map_setc(a, m.u.m, "description",
+			 v_cstr(a, r->info ? str_or(r->info->description) : ""));
 		list_push(a, list.u.l, m);
 	}
 	return yaml_emit(sb, list, err);
@@ -117,10 +125,10 @@ int cmd_history(arena *a, int argc, char **argv)
 	const char *output = NULL;
 	kube_opts ko = {0};
 	const flag_def defs[] = {
-		{"max", 0, FLAG_INT, &max},
-		{"output", 'o', FLAG_STRING, &output},
-		KUBE_FLAGS(ko),
-		{0},
+	    {"max", 0, FLAG_INT, &max},
+	    {"output", 'o', FLAG_STRING, &output},
+	    KUBE_FLAGS(ko),
+	    {0},
 	};
 	strlist pos = {0};
 	const char *err;
@@ -136,7 +144,8 @@ int cmd_history(arena *a, int argc, char **argv)
 		return 1;
 	}
 	if (pos.n != 1)
-		return cli_error("\"helm history\" requires 1 argument\n\nUsage:  helm history RELEASE_NAME [flags]");
+		return cli_error("\"helm history\" requires 1 argument\n\nUsage:  helm history "
+				 "RELEASE_NAME [flags]");
 	if (kube_reachable(k, &err))
 		return cli_error(err);
 	if (!storage_valid_name(pos.v[0]))

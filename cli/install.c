@@ -2,7 +2,8 @@
  * or .tgz) into the cluster as `helm install` does (release/action.h), then
  * print Helm's status block. Beyond Helm: with no arguments inside a chart
  * folder it installs "." under the chart's name. The helpers at the top
- * (--dry-run forms, --labels, --timeout, chart loading) serve upgrade.c and rollback.c too (cli/install.h).
+ * (--dry-run forms, --labels, --timeout, chart loading) serve upgrade.c and rollback.c too
+ * (cli/install.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,9 @@ int install_labels(arena *a, const strlist *in, vmap **out, const char **err)
 			size_t l = strcspn(p, ",");
 			const char *kv = arena_strndup(a, p, l), *eq = strchr(kv, '=');
 			if (!eq) {
-				*err = arena_sprintf(a, "invalid argument \"%s\" for \"-l, --labels\" flag: %s must be formatted as key=value",
+				*err = arena_sprintf(a,
+						     "invalid argument \"%s\" for \"-l, --labels\" "
+						     "flag: %s must be formatted as key=value",
 						     in->v[i], kv);
 				return -1;
 			}
@@ -75,7 +78,10 @@ int install_locate(arena *a, const char **dir, const char *version, const char *
 {
 	oci_opts oci = {0};
 	if (!strncmp(*dir, "oci://", 6))
-		return oci_fetch_chart(a, *dir, version && *version ? version : devel ? ">0.0.0-0" : "",
+		return oci_fetch_chart(a, *dir,
+				       version && *version ? version
+				       : devel		   ? ">0.0.0-0"
+							   : "",
 				       &oci, dir, err);
 	return dependency_locate(a, dir, version, repo, devel, err);
 }
@@ -179,9 +185,8 @@ static int install_args(arena *a, struct install_opts *o, const strlist *pos, co
 }
 
 /* The install itself; shared with `upgrade --install` (prefix: "" there). */
-int install_run(arena *a, kube_client *k, const char *name, const char *dir,
-			const values_opts *vo, const action_opts *ao, bool hide_notes, int fmt,
-			const char *prefix)
+int install_run(arena *a, kube_client *k, const char *name, const char *dir, const values_opts *vo,
+		const action_opts *ao, bool hide_notes, int fmt, const char *prefix)
 {
 	const char *err;
 	vmap *user;
@@ -201,36 +206,36 @@ int cmd_install(arena *a, int argc, char **argv)
 {
 	struct install_opts o = {0};
 	const flag_def defs[] = {
-		VALUES_FLAGS(o.vo),
-		KUBE_FLAGS(o.ko),
-		{"create-namespace", 0, FLAG_BOOL, &o.ao.create_namespace},
-		{"dry-run", 0, FLAG_BOOL, &o.dry_run_flag},
-		{"wait", 0, FLAG_BOOL, &o.ao.wait},
-		{"wait-for-jobs", 0, FLAG_BOOL, &o.ao.wait_for_jobs},
-		{"timeout", 0, FLAG_STRING, &o.timeout},
-		{"atomic", 0, FLAG_BOOL, &o.ao.atomic},
-		{"no-hooks", 0, FLAG_BOOL, &o.ao.no_hooks},
-		{"skip-crds", 0, FLAG_BOOL, &o.ao.skip_crds},
-		{"description", 0, FLAG_STRING, &o.ao.description},
-		{"labels", 'l', FLAG_SLICE, &o.labels},
-		{"force", 0, FLAG_BOOL, &o.ao.force},
-		{"generate-name", 'g', FLAG_BOOL, &o.generate_name},
-		{"name-template", 0, FLAG_STRING, &o.name_template},
-		{"skip-schema-validation", 0, FLAG_BOOL, &o.ao.skip_schema},
-		{"hide-notes", 0, FLAG_BOOL, &o.hide_notes},
-		{"output", 'o', FLAG_STRING, &o.output},
-		{"version", 0, FLAG_STRING, &o.version},
-		{"repo", 0, FLAG_STRING, &o.repo},
-		{"devel", 0, FLAG_BOOL, &o.devel},
-		{"dependency-update", 0, FLAG_BOOL, &o.dep_update},
-		{"replace", 0, FLAG_BOOL, &o.ao.replace},
-		{"verify", 0, FLAG_BOOL, &o.verify},
-		{"render-subchart-notes", 0, FLAG_BOOL, &o.render_sub_notes},
-		{"disable-openapi-validation", 0, FLAG_BOOL, &o.disable_openapi},
-		{"enable-dns", 0, FLAG_BOOL, &o.enable_dns},
-		{"take-ownership", 0, FLAG_BOOL, &o.ao.take_ownership},
-		{"post-renderer", 0, FLAG_STRING, &o.post_renderer},
-		{0},
+	    VALUES_FLAGS(o.vo),
+	    KUBE_FLAGS(o.ko),
+	    {"create-namespace", 0, FLAG_BOOL, &o.ao.create_namespace},
+	    {"dry-run", 0, FLAG_BOOL, &o.dry_run_flag},
+	    {"wait", 0, FLAG_BOOL, &o.ao.wait},
+	    {"wait-for-jobs", 0, FLAG_BOOL, &o.ao.wait_for_jobs},
+	    {"timeout", 0, FLAG_STRING, &o.timeout},
+	    {"atomic", 0, FLAG_BOOL, &o.ao.atomic},
+	    {"no-hooks", 0, FLAG_BOOL, &o.ao.no_hooks},
+	    {"skip-crds", 0, FLAG_BOOL, &o.ao.skip_crds},
+	    {"description", 0, FLAG_STRING, &o.ao.description},
+	    {"labels", 'l', FLAG_SLICE, &o.labels},
+	    {"force", 0, FLAG_BOOL, &o.ao.force},
+	    {"generate-name", 'g', FLAG_BOOL, &o.generate_name},
+	    {"name-template", 0, FLAG_STRING, &o.name_template},
+	    {"skip-schema-validation", 0, FLAG_BOOL, &o.ao.skip_schema},
+	    {"hide-notes", 0, FLAG_BOOL, &o.hide_notes},
+	    {"output", 'o', FLAG_STRING, &o.output},
+	    {"version", 0, FLAG_STRING, &o.version},
+	    {"repo", 0, FLAG_STRING, &o.repo},
+	    {"devel", 0, FLAG_BOOL, &o.devel},
+	    {"dependency-update", 0, FLAG_BOOL, &o.dep_update},
+	    {"replace", 0, FLAG_BOOL, &o.ao.replace},
+	    {"verify", 0, FLAG_BOOL, &o.verify},
+	    {"render-subchart-notes", 0, FLAG_BOOL, &o.render_sub_notes},
+	    {"disable-openapi-validation", 0, FLAG_BOOL, &o.disable_openapi},
+	    {"enable-dns", 0, FLAG_BOOL, &o.enable_dns},
+	    {"take-ownership", 0, FLAG_BOOL, &o.ao.take_ownership},
+	    {"post-renderer", 0, FLAG_STRING, &o.post_renderer},
+	    {0},
 	};
 	strlist pos = {0};
 	const char *err, *name, *dir;
@@ -239,7 +244,8 @@ int cmd_install(arena *a, int argc, char **argv)
 		return cli_error(err);
 	o.ao.dry_run |= o.dry_run_flag;
 	if (pos.n == 0 && access("Chart.yaml", R_OK) != 0)
-		return cli_error("\"helm install\" requires at least 1 argument\n\nUsage:  helm install [NAME] [CHART] [flags]");
+		return cli_error("\"helm install\" requires at least 1 argument\n\nUsage:  helm "
+				 "install [NAME] [CHART] [flags]");
 	if (install_timeout(a, o.timeout, &o.ao.timeout_ms, &err) ||
 	    install_labels(a, &o.labels, &o.ao.labels, &err))
 		return cli_error(err);
@@ -247,11 +253,13 @@ int cmd_install(arena *a, int argc, char **argv)
 	if (fmt < 0)
 		return cli_error(err);
 	if (o.post_renderer || o.name_template)
-		return cli_error("render install: --post-renderer and --name-template are not supported yet");
+		return cli_error(
+		    "render install: --post-renderer and --name-template are not supported yet");
 	o.ao.field_manager = "helm";
 	if (install_args(a, &o, &pos, &name, &dir, &err) ||
 	    install_locate(a, &dir, o.version, o.repo, o.devel, &err))
 		return cli_error(arena_sprintf(a, "INSTALLATION FAILED: %s", err));
 	kube_client *k = kube_new(a, &o.ko);
-	return install_run(a, k, name, dir, &o.vo, &o.ao, o.hide_notes, fmt, "INSTALLATION FAILED: ");
+	return install_run(a, k, name, dir, &o.vo, &o.ao, o.hide_notes, fmt,
+			   "INSTALLATION FAILED: ");
 }

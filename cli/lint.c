@@ -35,7 +35,6 @@ static const char *clean(arena *a, const char *p)
 	return go_path_clean(a, p, strlen(p));
 }
 
-
 static const char *path_join(arena *a, const char *dir, const char *name)
 {
 	return clean(a, arena_sprintf(a, "%s/%s", dir, name));
@@ -160,15 +159,21 @@ static int unpack_archive(arena *a, const char *path, const char **dir, const ch
 		const char *e = NULL;
 		if (strcmp(files[i].name, "Chart.yaml"))
 			continue;
-		if (yaml_load(a, files[i].data, files[i].len, &meta, &e) == 0 && meta.kind != V_MAP &&
-		    meta.kind != V_NIL)
-			e = arena_sprintf(a, "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type chart.Metadata",
-					  meta.kind == V_LIST ? "array" : meta.kind == V_STRING ? "string"
-					  : meta.kind == V_BOOL ? "bool" : "number");
+		if (yaml_load(a, files[i].data, files[i].len, &meta, &e) == 0 &&
+		    meta.kind != V_MAP && meta.kind != V_NIL)
+			e = arena_sprintf(
+			    a,
+			    "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+			    "%s into Go value of type chart.Metadata",
+			    meta.kind == V_LIST	    ? "array"
+			    : meta.kind == V_STRING ? "string"
+			    : meta.kind == V_BOOL   ? "bool"
+						    : "number");
 		if (!e)
 			e = lint_metadata_type_error(a, meta);
 		if (e) {
-			*err = arena_sprintf(a, "unable to extract tarball: cannot load Chart.yaml: %s", e);
+			*err = arena_sprintf(
+			    a, "unable to extract tarball: cannot load Chart.yaml: %s", e);
 			return -1;
 		}
 		value *v = meta.kind == V_MAP ? map_getc(meta.u.m, "name") : NULL;
@@ -179,20 +184,23 @@ static int unpack_archive(arena *a, const char *path, const char **dir, const ch
 		return -1;
 	}
 	if (strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, ".")) {
-		*err = arena_sprintf(a, "unable to extract tarball: chart name %s is not a folder name", name);
+		*err = arena_sprintf(
+		    a, "unable to extract tarball: chart name %s is not a folder name", name);
 		return -1;
 	}
 	const char *td = getenv("TMPDIR");
 	char *t = arena_sprintf(a, "%s/helm-lintXXXXXX", td && *td ? td : "/tmp");
 	if (!mkdtemp(t)) {
-		*err = arena_sprintf(a, "unable to create temp dir to extract tarball: %s", strerror(errno));
+		*err = arena_sprintf(a, "unable to create temp dir to extract tarball: %s",
+				     strerror(errno));
 		return -1;
 	}
 	*tmp = t;
 	mkdir(arena_sprintf(a, "%s/%s", t, name), 0755);
 	for (size_t i = 0; i < n; i++)
 		if (write_file_at(a, t, name, &files[i]) != 0) {
-			*err = arena_sprintf(a, "unable to extract tarball: cannot write %s", files[i].name);
+			*err = arena_sprintf(a, "unable to extract tarball: cannot write %s",
+					     files[i].name);
 			return -1;
 		}
 	*dir = arena_sprintf(a, "%s/%s", t, name);
@@ -200,8 +208,8 @@ static int unpack_archive(arena *a, const char *path, const char **dir, const ch
 }
 
 /* action.Lint.Run for one path: the messages, or *err when it is not a chart. */
-static int lint_path(arena *a, const char *path, vmap *user, const lint_opts *lo,
-		     lint_result *res, strbuf *log, const char **err)
+static int lint_path(arena *a, const char *path, vmap *user, const lint_opts *lo, lint_result *res,
+		     strbuf *log, const char **err)
 {
 	const char *dir = path, *tmp = NULL;
 	int rc = 0;
@@ -214,7 +222,8 @@ static int lint_path(arena *a, const char *path, vmap *user, const lint_opts *lo
 	if (stat(cy, &st) != 0) {
 		char *e = arena_strdup(a, strerror(errno));
 		e[0] = (char)(e[0] >= 'A' && e[0] <= 'Z' ? e[0] + 32 : e[0]);
-		*err = arena_sprintf(a, "unable to check Chart.yaml file in chart: stat %s: %s", cy, e);
+		*err = arena_sprintf(a, "unable to check Chart.yaml file in chart: stat %s: %s", cy,
+				     e);
 		rc = -1;
 		goto out;
 	}
@@ -273,14 +282,14 @@ int cmd_lint(arena *a, int argc, char **argv)
 {
 	struct lint_cli o = {0};
 	const flag_def defs[] = {
-		VALUES_FLAGS(o.vo),
-		KUBE_FLAGS(o.ko),
-		{"kube-version", 0, FLAG_STRING, &o.kube_version},
-		{"strict", 0, FLAG_BOOL, &o.strict},
-		{"with-subcharts", 0, FLAG_BOOL, &o.with_subcharts},
-		{"quiet", 0, FLAG_BOOL, &o.quiet},
-		{"skip-schema-validation", 0, FLAG_BOOL, &o.skip_schema},
-		{0},
+	    VALUES_FLAGS(o.vo),
+	    KUBE_FLAGS(o.ko),
+	    {"kube-version", 0, FLAG_STRING, &o.kube_version},
+	    {"strict", 0, FLAG_BOOL, &o.strict},
+	    {"with-subcharts", 0, FLAG_BOOL, &o.with_subcharts},
+	    {"quiet", 0, FLAG_BOOL, &o.quiet},
+	    {"skip-schema-validation", 0, FLAG_BOOL, &o.skip_schema},
+	    {0},
 	};
 	strlist paths = {0};
 	const char *err;
@@ -312,7 +321,8 @@ int cmd_lint(arena *a, int argc, char **argv)
 	}
 	if (write_stdout(out.buf ? out.buf : "", out.len) != 0)
 		return cli_error("write error on standard output");
-	const char *summary = arena_sprintf(a, "%zu chart(s) linted, %zu chart(s) failed", paths.n, failed);
+	const char *summary =
+	    arena_sprintf(a, "%zu chart(s) linted, %zu chart(s) failed", paths.n, failed);
 	if (failed)
 		return cli_error(summary);
 	if (!o.quiet || noisy) {

@@ -43,9 +43,14 @@ static unsigned state_of(const char *s)
 		const char *name;
 		unsigned bit;
 	} t[] = {
-		{"deployed", S_DEPLOYED}, {"uninstalled", S_UNINSTALLED}, {"uninstalling", S_UNINSTALLING},
-		{"pending-install", S_PENDING_INSTALL}, {"pending-upgrade", S_PENDING_UPGRADE},
-		{"pending-rollback", S_PENDING_ROLLBACK}, {"superseded", S_SUPERSEDED}, {"failed", S_FAILED},
+	    {"deployed", S_DEPLOYED},
+	    {"uninstalled", S_UNINSTALLED},
+	    {"uninstalling", S_UNINSTALLING},
+	    {"pending-install", S_PENDING_INSTALL},
+	    {"pending-upgrade", S_PENDING_UPGRADE},
+	    {"pending-rollback", S_PENDING_ROLLBACK},
+	    {"superseded", S_SUPERSEDED},
+	    {"failed", S_FAILED},
 	};
 	for (size_t i = 0; s && i < sizeof t / sizeof t[0]; i++)
 		if (!strcmp(s, t[i].name))
@@ -123,9 +128,12 @@ static size_t latest_only(release **v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		bool drop = false;
 		for (size_t j = 0; j < n && !drop; j++)
-			drop = j != i && !strcmp(v[j]->name ? v[j]->name : "", v[i]->name ? v[i]->name : "") &&
-			       !strcmp(ns_of(v[j]), ns_of(v[i])) &&
-			       (v[j]->version > v[i]->version || (v[j]->version == v[i]->version && j < i));
+			drop =
+			    j != i &&
+			    !strcmp(v[j]->name ? v[j]->name : "", v[i]->name ? v[i]->name : "") &&
+			    !strcmp(ns_of(v[j]), ns_of(v[i])) &&
+			    (v[j]->version > v[i]->version ||
+			     (v[j]->version == v[i]->version && j < i));
 		if (!drop)
 			v[k++] = v[i];
 	}
@@ -197,8 +205,8 @@ static const char *row_field(arena *a, const list_opts *o, const release *r, int
 	}
 }
 
-static const char *const json_keys[] = {"name", "namespace", "revision", "updated", "status", "chart",
-					"app_version"};
+static const char *const json_keys[] = {"name",	  "namespace", "revision",   "updated",
+					"status", "chart",     "app_version"};
 
 static int print_releases(arena *a, const list_opts *o, int fmt, release **v, size_t n)
 {
@@ -210,8 +218,8 @@ static int print_releases(arena *a, const list_opts *o, int fmt, release **v, si
 	} else if (fmt == 0) {
 		uitable t;
 		uitable_init(&t, a, 7, 0);
-		static const char *const head[] = {"NAME",   "NAMESPACE", "REVISION",   "UPDATED",
-						   "STATUS", "CHART",     "APP VERSION"};
+		static const char *const head[] = {"NAME",   "NAMESPACE", "REVISION",	"UPDATED",
+						   "STATUS", "CHART",	  "APP VERSION"};
 		if (!o->no_headers)
 			uitable_row(&t, head);
 		for (size_t i = 0; i < n; i++) {
@@ -240,7 +248,8 @@ static int print_releases(arena *a, const list_opts *o, int fmt, release **v, si
 		for (size_t i = 0; i < n; i++) {
 			value m = v_map_new(a);
 			for (int c = 0; c < 7; c++)
-				map_setc(a, m.u.m, json_keys[c], v_cstr(a, row_field(a, o, v[i], c)));
+				map_setc(a, m.u.m, json_keys[c],
+					 v_cstr(a, row_field(a, o, v[i], c)));
 			list_push(a, list.u.l, m);
 		}
 		const char *err;
@@ -282,26 +291,26 @@ int cmd_list(arena *a, int argc, char **argv)
 {
 	list_opts o = {.max = 256};
 	const flag_def defs[] = {
-		{"all", 'a', FLAG_BOOL, &o.all},
-		{"all-namespaces", 'A', FLAG_BOOL, &o.all_ns},
-		{"date", 'd', FLAG_BOOL, &o.by_date},
-		{"deployed", 0, FLAG_BOOL, &o.deployed},
-		{"failed", 0, FLAG_BOOL, &o.failed},
-		{"filter", 'f', FLAG_STRING, &o.filter},
-		{"max", 'm', FLAG_INT, &o.max},
-		{"no-headers", 0, FLAG_BOOL, &o.no_headers},
-		{"offset", 0, FLAG_INT, &o.offset},
-		{"output", 'o', FLAG_STRING, &o.output},
-		{"pending", 0, FLAG_BOOL, &o.pending},
-		{"reverse", 'r', FLAG_BOOL, &o.reverse},
-		{"selector", 'l', FLAG_STRING, &o.selector},
-		{"short", 'q', FLAG_BOOL, &o.short_},
-		{"superseded", 0, FLAG_BOOL, &o.superseded},
-		{"time-format", 0, FLAG_STRING, &o.time_format},
-		{"uninstalled", 0, FLAG_BOOL, &o.uninstalled},
-		{"uninstalling", 0, FLAG_BOOL, &o.uninstalling},
-		KUBE_FLAGS(o.ko),
-		{0},
+	    {"all", 'a', FLAG_BOOL, &o.all},
+	    {"all-namespaces", 'A', FLAG_BOOL, &o.all_ns},
+	    {"date", 'd', FLAG_BOOL, &o.by_date},
+	    {"deployed", 0, FLAG_BOOL, &o.deployed},
+	    {"failed", 0, FLAG_BOOL, &o.failed},
+	    {"filter", 'f', FLAG_STRING, &o.filter},
+	    {"max", 'm', FLAG_INT, &o.max},
+	    {"no-headers", 0, FLAG_BOOL, &o.no_headers},
+	    {"offset", 0, FLAG_INT, &o.offset},
+	    {"output", 'o', FLAG_STRING, &o.output},
+	    {"pending", 0, FLAG_BOOL, &o.pending},
+	    {"reverse", 'r', FLAG_BOOL, &o.reverse},
+	    {"selector", 'l', FLAG_STRING, &o.selector},
+	    {"short", 'q', FLAG_BOOL, &o.short_},
+	    {"superseded", 0, FLAG_BOOL, &o.superseded},
+	    {"time-format", 0, FLAG_STRING, &o.time_format},
+	    {"uninstalled", 0, FLAG_BOOL, &o.uninstalled},
+	    {"uninstalling", 0, FLAG_BOOL, &o.uninstalling},
+	    KUBE_FLAGS(o.ko),
+	    {0},
 	};
 	strlist pos = {0};
 	const char *err;
@@ -317,7 +326,8 @@ int cmd_list(arena *a, int argc, char **argv)
 		return 1;
 	}
 	if (pos.n)
-		return cli_error(arena_sprintf(a, "\"helm list\" accepts no arguments\n\nUsage:  helm list [flags]"));
+		return cli_error(arena_sprintf(
+		    a, "\"helm list\" accepts no arguments\n\nUsage:  helm list [flags]"));
 	if (kube_reachable(k, &err))
 		return cli_error(err);
 	if (o.filter && *o.filter) {

@@ -13,30 +13,31 @@ static const struct command {
 	int (*run)(arena *a, int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{"template", cmd_template, "locally render templates"},
-	{"version", cmd_version, "print the version information"},
-	{"show", cmd_show, "show information of a chart"},
-	{"lint", cmd_lint, "examine a chart for possible issues"},
-	{"dependency", cmd_dependency, "manage a chart's dependencies"},
-	{"diff", cmd_diff, "show what an upgrade would change, object by object (beyond Helm)"},
-	{"dep", cmd_dependency, "manage a chart's dependencies (alias of dependency)"},
-	{"repo", cmd_repo, "add, list, remove, update, and index chart repositories"},
-	{"pull", cmd_pull, "download a chart from a repository and (optionally) unpack it in local directory"},
-	{"package", cmd_package, "package a chart directory into a chart archive"},
-	{"__release", cmd_releasedebug, "(internal) release record tests, not for use"},
-	{"list", cmd_list, "list releases"},
-	{"ls", cmd_list, "list releases (alias of list)"},
-	{"history", cmd_history, "fetch release history"},
-	{"hist", cmd_history, "fetch release history (alias of history)"},
-	{"status", cmd_status, "display the status of the named release"},
-	{"get", cmd_get, "download extended information of a named release"},
-	{"__kube", cmd_kubedebug, "(internal) raw Kubernetes API requests, not for use"},
-	{"install", cmd_install, "install a chart"},
-	{"upgrade", cmd_upgrade, "upgrade a release"},
-	{"rollback", cmd_rollback, "roll back a release to a previous revision"},
-	{"uninstall", cmd_uninstall, "uninstall a release"},
-	{"push", cmd_push, "push a chart to remote"},
-	{"registry", cmd_registry, "login to or logout from a registry"},
+    {"template", cmd_template, "locally render templates"},
+    {"version", cmd_version, "print the version information"},
+    {"show", cmd_show, "show information of a chart"},
+    {"lint", cmd_lint, "examine a chart for possible issues"},
+    {"dependency", cmd_dependency, "manage a chart's dependencies"},
+    {"diff", cmd_diff, "show what an upgrade would change, object by object (beyond Helm)"},
+    {"dep", cmd_dependency, "manage a chart's dependencies (alias of dependency)"},
+    {"repo", cmd_repo, "add, list, remove, update, and index chart repositories"},
+    {"pull", cmd_pull,
+     "download a chart from a repository and (optionally) unpack it in local directory"},
+    {"package", cmd_package, "package a chart directory into a chart archive"},
+    {"__release", cmd_releasedebug, "(internal) release record tests, not for use"},
+    {"list", cmd_list, "list releases"},
+    {"ls", cmd_list, "list releases (alias of list)"},
+    {"history", cmd_history, "fetch release history"},
+    {"hist", cmd_history, "fetch release history (alias of history)"},
+    {"status", cmd_status, "display the status of the named release"},
+    {"get", cmd_get, "download extended information of a named release"},
+    {"__kube", cmd_kubedebug, "(internal) raw Kubernetes API requests, not for use"},
+    {"install", cmd_install, "install a chart"},
+    {"upgrade", cmd_upgrade, "upgrade a release"},
+    {"rollback", cmd_rollback, "roll back a release to a previous revision"},
+    {"uninstall", cmd_uninstall, "uninstall a release"},
+    {"push", cmd_push, "push a chart to remote"},
+    {"registry", cmd_registry, "login to or logout from a registry"},
 };
 
 #define RENDER_VERSION "0.1.0"
@@ -52,7 +53,8 @@ int cmd_version(arena *a, int argc, char **argv)
 
 static int usage(FILE *f)
 {
-	fputs("render: a Helm-compatible chart renderer\n\nUsage:\n  render [command]\n\nAvailable Commands:\n",
+	fputs("render: a Helm-compatible chart renderer\n\nUsage:\n  render [command]\n\nAvailable "
+	      "Commands:\n",
 	      f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
@@ -79,7 +81,8 @@ struct job {
 static void over_limit(void *ud)
 {
 	(void)ud;
-	fputs("Error: out of memory: render went past its memory limit (RENDER_MEMORY_LIMIT_MB)\n", stderr);
+	fputs("Error: out of memory: render went past its memory limit (RENDER_MEMORY_LIMIT_MB)\n",
+	      stderr);
 	fflush(stderr);
 	_exit(1);
 }

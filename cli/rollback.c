@@ -15,17 +15,17 @@ int cmd_rollback(arena *a, int argc, char **argv)
 	const char *timeout = NULL, *history_max = NULL;
 	bool recreate = false, dry_flag = false;
 	const flag_def defs[] = {
-		KUBE_FLAGS(ko),
-		{"dry-run", 0, FLAG_BOOL, &dry_flag},
-		{"wait", 0, FLAG_BOOL, &ao.wait},
-		{"wait-for-jobs", 0, FLAG_BOOL, &ao.wait_for_jobs},
-		{"timeout", 0, FLAG_STRING, &timeout},
-		{"no-hooks", 0, FLAG_BOOL, &ao.no_hooks},
-		{"force", 0, FLAG_BOOL, &ao.force},
-		{"recreate-pods", 0, FLAG_BOOL, &recreate},
-		{"cleanup-on-fail", 0, FLAG_BOOL, &ao.cleanup_on_fail},
-		{"history-max", 0, FLAG_STRING, &history_max},
-		{0},
+	    KUBE_FLAGS(ko),
+	    {"dry-run", 0, FLAG_BOOL, &dry_flag},
+	    {"wait", 0, FLAG_BOOL, &ao.wait},
+	    {"wait-for-jobs", 0, FLAG_BOOL, &ao.wait_for_jobs},
+	    {"timeout", 0, FLAG_STRING, &timeout},
+	    {"no-hooks", 0, FLAG_BOOL, &ao.no_hooks},
+	    {"force", 0, FLAG_BOOL, &ao.force},
+	    {"recreate-pods", 0, FLAG_BOOL, &recreate},
+	    {"cleanup-on-fail", 0, FLAG_BOOL, &ao.cleanup_on_fail},
+	    {"history-max", 0, FLAG_STRING, &history_max},
+	    {0},
 	};
 	strlist pos = {0};
 	const char *err;
@@ -34,7 +34,8 @@ int cmd_rollback(arena *a, int argc, char **argv)
 		return cli_error(err);
 	ao.dry_run |= dry_flag;
 	if (pos.n < 1)
-		return cli_error("\"helm rollback\" requires at least 1 argument\n\nUsage:  helm rollback <RELEASE> [REVISION] [flags]");
+		return cli_error("\"helm rollback\" requires at least 1 argument\n\nUsage:  helm "
+				 "rollback <RELEASE> [REVISION] [flags]");
 	if (install_timeout(a, timeout, &ao.timeout_ms, &err))
 		return cli_error(err);
 	const char *hm = history_max ? history_max : getenv("HELM_MAX_HISTORY");
@@ -45,8 +46,11 @@ int cmd_rollback(arena *a, int argc, char **argv)
 		char *end;
 		long long v = strtoll(pos.v[1], &end, 10);
 		if (!*pos.v[1] || *end)
-			return cli_error(arena_sprintf(a, "could not convert revision to a number: strconv.Atoi: parsing \"%s\": invalid syntax",
-						       pos.v[1]));
+			return cli_error(
+			    arena_sprintf(a,
+					  "could not convert revision to a number: strconv.Atoi: "
+					  "parsing \"%s\": invalid syntax",
+					  pos.v[1]));
 		rev = v;
 	}
 	kube_client *k = kube_new(a, &ko);

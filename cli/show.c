@@ -24,11 +24,11 @@ static const struct show_kind {
 	const char *name;
 	int parts;
 } show_kinds[] = {
-	{"all", SHOW_CHART | SHOW_VALUES | SHOW_README | SHOW_CRDS},
-	{"chart", SHOW_CHART},
-	{"values", SHOW_VALUES},
-	{"readme", SHOW_README},
-	{"crds", SHOW_CRDS},
+    {"all", SHOW_CHART | SHOW_VALUES | SHOW_README | SHOW_CRDS},
+    {"chart", SHOW_CHART},
+    {"values", SHOW_VALUES},
+    {"readme", SHOW_README},
+    {"crds", SHOW_CRDS},
 };
 
 static int show_chart(arena *a, const chart *c, strbuf *out, const char **err)
@@ -115,7 +115,8 @@ static const value *jsonpath_lookup(arena *a, const value *v, const char *p, siz
 		} else if (*p == '[') {
 			char *e;
 			long i = strtol(p + 1, &e, 10);
-			if (e >= end || *e != ']' || v->kind != V_LIST || i < 0 || (uint32_t)i >= v->u.l->len)
+			if (e >= end || *e != ']' || v->kind != V_LIST || i < 0 ||
+			    (uint32_t)i >= v->u.l->len)
 				return NULL;
 			v = &v->u.l->items[i];
 			p = e + 1;
@@ -170,7 +171,9 @@ static int show_run(arena *a, int parts, const char *dir, strbuf *out, const cha
 {
 	chart *c;
 	if (access(dir, F_OK) != 0 && !strchr(dir, '/')) {
-		*err = arena_sprintf(a, "non-absolute URLs should be in form of repo_name/path_to_chart, got: %s", dir);
+		*err = arena_sprintf(
+		    a, "non-absolute URLs should be in form of repo_name/path_to_chart, got: %s",
+		    dir);
 		return -1;
 	}
 	if (chart_load_dir(a, dir, &c, err) != 0)
@@ -190,33 +193,37 @@ static int show_run(arena *a, int parts, const char *dir, strbuf *out, const cha
 int cmd_show(arena *a, int argc, char **argv)
 {
 	if (argc < 1)
-		return cli_error("\"helm show\" requires a subcommand: all, chart, crds, readme or values");
+		return cli_error(
+		    "\"helm show\" requires a subcommand: all, chart, crds, readme or values");
 	const struct show_kind *k = NULL;
 	for (size_t i = 0; i < sizeof(show_kinds) / sizeof(show_kinds[0]); i++)
 		if (!strcmp(show_kinds[i].name, argv[0]))
 			k = &show_kinds[i];
 	if (!k)
-		return cli_error(arena_sprintf(a, "unknown command \"%s\" for \"helm show\"", argv[0]));
+		return cli_error(
+		    arena_sprintf(a, "unknown command \"%s\" for \"helm show\"", argv[0]));
 	const char *version = NULL, *repo = NULL, *jsonpath = NULL;
 	bool devel = false;
 	oci_opts oci = {0};
 	const flag_def defs[] = {
-		{"version", 0, FLAG_STRING, &version},
-		OCI_FLAGS(oci),
-		{"repo", 0, FLAG_STRING, &repo},
-		{"jsonpath", 0, FLAG_STRING, &jsonpath},
-		{"devel", 0, FLAG_BOOL, &devel},
-		{0},
+	    {"version", 0, FLAG_STRING, &version}, OCI_FLAGS(oci),
+	    {"repo", 0, FLAG_STRING, &repo},	   {"jsonpath", 0, FLAG_STRING, &jsonpath},
+	    {"devel", 0, FLAG_BOOL, &devel},	   {0},
 	};
 	strlist pos = {0};
 	const char *err;
 	if (flags_parse(a, defs, argc - 1, argv + 1, &pos, &err) != 0)
 		return cli_error(err);
 	if (pos.n != 1)
-		return cli_error(arena_sprintf(a, "\"helm show %s\" requires 1 argument\n\nUsage:  helm show %s [CHART] [flags]",
-					       k->name, k->name));
-	if (!strncmp(pos.v[0], "oci://", 6) &&
-	    oci_fetch_chart(a, pos.v[0], version && *version ? version : devel ? ">0.0.0-0" : "", &oci, &pos.v[0], &err))
+		return cli_error(arena_sprintf(
+		    a,
+		    "\"helm show %s\" requires 1 argument\n\nUsage:  helm show %s [CHART] [flags]",
+		    k->name, k->name));
+	if (!strncmp(pos.v[0], "oci://", 6) && oci_fetch_chart(a, pos.v[0],
+							       version && *version ? version
+							       : devel		   ? ">0.0.0-0"
+										   : "",
+							       &oci, &pos.v[0], &err))
 		return cli_error(err);
 	if (dependency_locate(a, &pos.v[0], version, repo, devel, &err) != 0)
 		return cli_error(err);
@@ -224,7 +231,8 @@ int cmd_show(arena *a, int argc, char **argv)
 	sb_init(&out, a);
 	if (jsonpath && k->parts == SHOW_VALUES) {
 		chart *c;
-		if (chart_load_dir(a, pos.v[0], &c, &err) != 0 || show_jsonpath(a, c, jsonpath, &out, &err))
+		if (chart_load_dir(a, pos.v[0], &c, &err) != 0 ||
+		    show_jsonpath(a, c, jsonpath, &out, &err))
 			return cli_error(err);
 	} else if (show_run(a, k->parts, pos.v[0], &out, &err) != 0) {
 		return cli_error(err);

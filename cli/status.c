@@ -53,9 +53,11 @@ static void test_suite(arena *a, strbuf *sb, const release *r)
 		any = true;
 		if (!h->started_at.set)
 			continue;
-		sb_addf(sb, "TEST SUITE:     %s\nLast Started:   %s\nLast Completed: %s\nPhase:          %s\n",
-			s_or(h->name), rel_time_ansic(a, h->started_at), rel_time_ansic(a, h->completed_at),
-			s_or(h->phase));
+		sb_addf(sb,
+			"TEST SUITE:     %s\nLast Started:   %s\nLast Completed: %s\nPhase:        "
+			"  %s\n",
+			s_or(h->name), rel_time_ansic(a, h->started_at),
+			rel_time_ansic(a, h->completed_at), s_or(h->phase));
 	}
 	if (!any)
 		sb_adds(sb, "TEST SUITE: None\n");
@@ -94,11 +96,11 @@ int status_print(arena *a, strbuf *sb, const release *r, const status_flags *f, 
 	sb_addf(sb, "NAME: %s\n", s_or(r->name));
 	if (in->last_deployed.set)
 		sb_addf(sb, "LAST DEPLOYED: %s\n", rel_time_ansic(a, in->last_deployed));
-	sb_addf(sb, "NAMESPACE: %s\nSTATUS: %s\nREVISION: %lld\n", s_or(r->namespace), s_or(in->status),
-		(long long)r->version);
+	sb_addf(sb, "NAMESPACE: %s\nSTATUS: %s\nREVISION: %lld\n", s_or(r->namespace),
+		s_or(in->status), (long long)r->version);
 	if (f->show_metadata)
-		sb_addf(sb, "CHART: %s\nVERSION: %s\nAPP_VERSION: %s\n", meta(r, "name"), meta(r, "version"),
-			meta(r, "appVersion"));
+		sb_addf(sb, "CHART: %s\nVERSION: %s\nAPP_VERSION: %s\n", meta(r, "name"),
+			meta(r, "version"), meta(r, "appVersion"));
 	if (f->show_description)
 		sb_addf(sb, "DESCRIPTION: %s\n", s_or(in->description));
 	test_suite(a, sb, r);
@@ -107,7 +109,8 @@ int status_print(arena *a, strbuf *sb, const release *r, const status_flags *f, 
 	if (f->debug || (in->description && !strcasecmp(in->description, "Dry run complete"))) {
 		sb_adds(sb, "HOOKS:\n");
 		for (size_t i = 0; i < r->nhooks; i++)
-			sb_addf(sb, "---\n# Source: %s\n%s\n", s_or(r->hooks[i].path), s_or(r->hooks[i].manifest));
+			sb_addf(sb, "---\n# Source: %s\n%s\n", s_or(r->hooks[i].path),
+				s_or(r->hooks[i].manifest));
 		sb_addf(sb, "MANIFEST:\n%s\n", s_or(r->manifest));
 	}
 	if (in->notes && *in->notes) {
@@ -145,12 +148,12 @@ int cmd_status(arena *a, int argc, char **argv)
 	const char *output = NULL;
 	kube_opts ko = {0};
 	const flag_def defs[] = {
-		{"revision", 0, FLAG_INT, &revision},
-		{"output", 'o', FLAG_STRING, &output},
-		{"show-desc", 0, FLAG_BOOL, &show_desc},
-		{"show-resources", 0, FLAG_BOOL, &show_res},
-		KUBE_FLAGS(ko),
-		{0},
+	    {"revision", 0, FLAG_INT, &revision},
+	    {"output", 'o', FLAG_STRING, &output},
+	    {"show-desc", 0, FLAG_BOOL, &show_desc},
+	    {"show-resources", 0, FLAG_BOOL, &show_res},
+	    KUBE_FLAGS(ko),
+	    {0},
 	};
 	strlist pos = {0};
 	const char *err;
@@ -166,7 +169,8 @@ int cmd_status(arena *a, int argc, char **argv)
 		return 1;
 	}
 	if (pos.n != 1)
-		return cli_error("\"helm status\" requires 1 argument\n\nUsage:  helm status RELEASE_NAME [flags]");
+		return cli_error("\"helm status\" requires 1 argument\n\nUsage:  helm status "
+				 "RELEASE_NAME [flags]");
 	if (show_res)
 		return cli_error("status --show-resources is not supported yet");
 	if (kube_reachable(k, &err))

@@ -18,7 +18,8 @@ void uitable_row(uitable *t, const char *const *cells)
 {
 	if (t->nrows == t->cap) {
 		size_t nc = t->cap ? t->cap * 2 : 16;
-		t->rows = arena_realloc(t->a, t->rows, t->cap * sizeof *t->rows, nc * sizeof *t->rows);
+		t->rows =
+		    arena_realloc(t->a, t->rows, t->cap * sizeof *t->rows, nc * sizeof *t->rows);
 		t->cap = nc;
 	}
 	const char **row = arena_alloc(t->a, t->ncols * sizeof *row);
@@ -45,7 +46,11 @@ static size_t width(const char *s, size_t n)
 	size_t w = 0;
 	for (size_t i = 0; i < n;) {
 		const unsigned char *u = (const unsigned char *)s + i;
-		size_t k = u[0] < 0x80 ? 1 : u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 1;
+		size_t k = u[0] < 0x80	  ? 1
+			   : u[0] >= 0xf0 ? 4
+			   : u[0] >= 0xe0 ? 3
+			   : u[0] >= 0xc0 ? 2
+					  : 1;
 		if (i + k > n)
 			k = n - i;
 		uint32_t r = k == 1 ? u[0] : (uint32_t)(u[0] & (0x7f >> k));

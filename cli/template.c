@@ -121,7 +121,8 @@ static int add_crds(arena *a, struct sink *s, const chart *c, const char **err)
 	for (size_t i = 0; i < c->nfiles; i++) {
 		if (strncmp(c->files[i].name, "crds/", 5) || !has_manifest_ext(c->files[i].name))
 			continue;
-		const char *path = arena_sprintf(a, "%s/%s", chart_full_path(a, c), c->files[i].name);
+		const char *path =
+		    arena_sprintf(a, "%s/%s", chart_full_path(a, c), c->files[i].name);
 		if (sink_doc(a, s, path, c->files[i].data, map_getc(s->written, path) != NULL, err))
 			return -1;
 	}
@@ -156,8 +157,8 @@ static int show_only(arena *a, const char *all, const strlist *pats, strbuf *out
 			const char *nl = strchr(src, '\n');
 			if (!slash || (nl && slash > nl) || slash == src)
 				continue;
-			const char *path = arena_strndup(a, slash + 1,
-							 nl ? (size_t)(nl - slash - 1) : strlen(slash + 1));
+			const char *path = arena_strndup(
+			    a, slash + 1, nl ? (size_t)(nl - slash - 1) : strlen(slash + 1));
 			if (fnmatch(pats->v[p], path, FNM_PATHNAME) != 0)
 				continue;
 			sb_adds(out, "---\n");
@@ -173,14 +174,16 @@ static int show_only(arena *a, const char *all, const strlist *pats, strbuf *out
 	return 0;
 }
 
-
 static int render_chart(arena *a, struct template_opts *o, const char *name, const char *dir,
 			strbuf *out, const char **err)
 {
 	vmap *user;
 	chart *c;
-	if (!strncmp(dir, "oci://", 6) &&
-	    oci_fetch_chart(a, dir, o->version && *o->version ? o->version : o->devel ? ">0.0.0-0" : "", &o->oci, &dir, err))
+	if (!strncmp(dir, "oci://", 6) && oci_fetch_chart(a, dir,
+							  o->version && *o->version ? o->version
+							  : o->devel		    ? ">0.0.0-0"
+										    : "",
+							  &o->oci, &dir, err))
 		return -1;
 	if (dependency_locate(a, &dir, o->version, o->repo, o->devel, err) != 0 ||
 	    values_from_flags(a, &o->vo, dir, &user, err) != 0)
@@ -200,15 +203,19 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		return -1;
 	}
 	if (!valid_release_name(name)) {
-		*err = arena_sprintf(a, "release name \"%s\": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53", name);
+		*err = arena_sprintf(a,
+				     "release name \"%s\": invalid release name, must match regex "
+				     "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9]"
+				     ")?)*$ and the length must not be longer than 53",
+				     name);
 		return -1;
 	}
 	render_opts ro = {
-		.release_name = name,
-		.namespace = o->namespace && *o->namespace ? o->namespace : "default",
-		.is_upgrade = o->is_upgrade,
-		.is_install = !o->is_upgrade,
-		.revision = 1,
+	    .release_name = name,
+	    .namespace = o->namespace && *o->namespace ? o->namespace : "default",
+	    .is_upgrade = o->is_upgrade,
+	    .is_install = !o->is_upgrade,
+	    .revision = 1,
 	};
 	capabilities_default(a, &ro.caps);
 	if (o->kube_version && *o->kube_version &&
@@ -226,7 +233,8 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		fputs(sb_str(&warn), stderr);
 	if (rc != 0) {
 		if (render_failed)
-			*err = arena_sprintf(a, "%s\n\nUse --debug flag to render out invalid YAML", *err);
+			*err = arena_sprintf(a, "%s\n\nUse --debug flag to render out invalid YAML",
+					     *err);
 		return -1;
 	}
 	manifest_set ms = pr.ms;
@@ -236,7 +244,8 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 	sb_init(&log, a);
 	/* Helm's template prints CRDs with --include-crds even when --skip-crds is given;
 	 * under --output-dir they go to the folder itself, never the release-name one */
-	struct sink sk = {.out = &rel, .log = &log, .dir = o->output_dir, .written = v_map_new(a).u.m};
+	struct sink sk = {
+	    .out = &rel, .log = &log, .dir = o->output_dir, .written = v_map_new(a).u.m};
 	if (o->include_crds && add_crds(a, &sk, c, err) != 0)
 		return -1;
 	const char *outdir = o->output_dir;
@@ -245,7 +254,8 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 	sk.dir = outdir;
 	for (size_t i = 0; i < ms.ngeneric; i++) {
 		const char *p = ms.generic[i].path;
-		if (sink_doc(a, &sk, p, ms.generic[i].content, map_getc(sk.written, p) != NULL, err))
+		if (sink_doc(a, &sk, p, ms.generic[i].content, map_getc(sk.written, p) != NULL,
+			     err))
 			return -1;
 	}
 	strbuf all;
@@ -292,33 +302,33 @@ int cmd_template(arena *a, int argc, char **argv)
 {
 	struct template_opts o = {0};
 	const flag_def defs[] = {
-		VALUES_FLAGS(o.vo),
-		{"namespace", 'n', FLAG_STRING, &o.namespace},
-		{"kube-version", 0, FLAG_STRING, &o.kube_version},
-		{"api-versions", 'a', FLAG_SLICE, &o.api_versions},
-		{"show-only", 's', FLAG_ARRAY, &o.show_only},
-		{"output-dir", 0, FLAG_STRING, &o.output_dir},
-		{"release-name", 0, FLAG_BOOL, &o.release_name_dir},
-		{"include-crds", 0, FLAG_BOOL, &o.include_crds},
-		{"skip-crds", 0, FLAG_BOOL, &o.skip_crds},
-		{"no-hooks", 0, FLAG_BOOL, &o.no_hooks},
-		{"skip-tests", 0, FLAG_BOOL, &o.skip_tests},
-		{"is-upgrade", 0, FLAG_BOOL, &o.is_upgrade},
-		{"generate-name", 'g', FLAG_BOOL, &o.generate_name},
-		{"name-template", 0, FLAG_STRING, &o.name_template},
-		{"validate", 0, FLAG_BOOL, &o.validate},
-		{"debug", 0, FLAG_BOOL, &o.debug},
-		{"devel", 0, FLAG_BOOL, &o.devel},
-		{"skip-schema-validation", 0, FLAG_BOOL, &o.skip_schema},
-		{"version", 0, FLAG_STRING, &o.version},
-		{"description", 0, FLAG_STRING, &o.description},
-		{"post-renderer", 0, FLAG_STRING, &o.post_renderer},
-		{"dry-run", 0, FLAG_STRING, &o.dry_run},
-		{"repo", 0, FLAG_STRING, &o.repo},
-		OCI_FLAGS(o.oci),
-		{"dependency-update", 0, FLAG_BOOL, &o.dep_update},
-		{"timeout", 0, FLAG_STRING, &o.timeout},
-		{0},
+	    VALUES_FLAGS(o.vo),
+	    {"namespace", 'n', FLAG_STRING, &o.namespace},
+	    {"kube-version", 0, FLAG_STRING, &o.kube_version},
+	    {"api-versions", 'a', FLAG_SLICE, &o.api_versions},
+	    {"show-only", 's', FLAG_ARRAY, &o.show_only},
+	    {"output-dir", 0, FLAG_STRING, &o.output_dir},
+	    {"release-name", 0, FLAG_BOOL, &o.release_name_dir},
+	    {"include-crds", 0, FLAG_BOOL, &o.include_crds},
+	    {"skip-crds", 0, FLAG_BOOL, &o.skip_crds},
+	    {"no-hooks", 0, FLAG_BOOL, &o.no_hooks},
+	    {"skip-tests", 0, FLAG_BOOL, &o.skip_tests},
+	    {"is-upgrade", 0, FLAG_BOOL, &o.is_upgrade},
+	    {"generate-name", 'g', FLAG_BOOL, &o.generate_name},
+	    {"name-template", 0, FLAG_STRING, &o.name_template},
+	    {"validate", 0, FLAG_BOOL, &o.validate},
+	    {"debug", 0, FLAG_BOOL, &o.debug},
+	    {"devel", 0, FLAG_BOOL, &o.devel},
+	    {"skip-schema-validation", 0, FLAG_BOOL, &o.skip_schema},
+	    {"version", 0, FLAG_STRING, &o.version},
+	    {"description", 0, FLAG_STRING, &o.description},
+	    {"post-renderer", 0, FLAG_STRING, &o.post_renderer},
+	    {"dry-run", 0, FLAG_STRING, &o.dry_run},
+	    {"repo", 0, FLAG_STRING, &o.repo},
+	    OCI_FLAGS(o.oci),
+	    {"dependency-update", 0, FLAG_BOOL, &o.dep_update},
+	    {"timeout", 0, FLAG_STRING, &o.timeout},
+	    {0},
 	};
 	strlist pos = {0};
 	const char *err;
@@ -327,7 +337,8 @@ int cmd_template(arena *a, int argc, char **argv)
 	const char *name = "release-name", *dir;
 	if (pos.n == 0) {
 		if (access("Chart.yaml", R_OK) != 0)
-			return cli_error("\"helm template\" requires at least 1 argument\n\nUsage:  helm template [NAME] [CHART] [flags]");
+			return cli_error("\"helm template\" requires at least 1 argument\n\nUsage: "
+					 " helm template [NAME] [CHART] [flags]");
 		dir = ".";
 	} else if (pos.n == 1) {
 		dir = pos.v[0];
@@ -339,8 +350,9 @@ int cmd_template(arena *a, int argc, char **argv)
 		if (o.name_template && *o.name_template)
 			return cli_error("cannot set --name-template and also specify a name");
 	} else {
-		return cli_error(arena_sprintf(a, "expected at most two arguments, unexpected arguments: %s",
-					       join_args(a, &pos, 2)));
+		return cli_error(
+		    arena_sprintf(a, "expected at most two arguments, unexpected arguments: %s",
+				  join_args(a, &pos, 2)));
 	}
 	if (pos.n < 2 && o.name_template && *o.name_template &&
 	    name_from_template(a, o.name_template, &name, &err) != 0)

@@ -15,23 +15,24 @@ int cmd_uninstall(arena *a, int argc, char **argv)
 	const char *timeout = NULL, *cascade = NULL;
 	bool ignore_not_found = false;
 	const flag_def defs[] = {
-		KUBE_FLAGS(ko),
-		{"dry-run", 0, FLAG_BOOL, &ao.dry_run},
-		{"keep-history", 0, FLAG_BOOL, &ao.keep_history},
-		{"no-hooks", 0, FLAG_BOOL, &ao.no_hooks},
-		{"ignore-not-found", 0, FLAG_BOOL, &ignore_not_found},
-		{"wait", 0, FLAG_BOOL, &ao.wait},
-		{"timeout", 0, FLAG_STRING, &timeout},
-		{"description", 0, FLAG_STRING, &ao.description},
-		{"cascade", 0, FLAG_STRING, &cascade},
-		{0},
+	    KUBE_FLAGS(ko),
+	    {"dry-run", 0, FLAG_BOOL, &ao.dry_run},
+	    {"keep-history", 0, FLAG_BOOL, &ao.keep_history},
+	    {"no-hooks", 0, FLAG_BOOL, &ao.no_hooks},
+	    {"ignore-not-found", 0, FLAG_BOOL, &ignore_not_found},
+	    {"wait", 0, FLAG_BOOL, &ao.wait},
+	    {"timeout", 0, FLAG_STRING, &timeout},
+	    {"description", 0, FLAG_STRING, &ao.description},
+	    {"cascade", 0, FLAG_STRING, &cascade},
+	    {0},
 	};
 	strlist pos = {0};
 	const char *err;
 	if (flags_parse(a, defs, argc, argv, &pos, &err) != 0)
 		return cli_error(err);
 	if (pos.n < 1)
-		return cli_error("\"helm uninstall\" requires at least 1 argument\n\nUsage:  helm uninstall RELEASE_NAME [...] [flags]");
+		return cli_error("\"helm uninstall\" requires at least 1 argument\n\nUsage:  helm "
+				 "uninstall RELEASE_NAME [...] [flags]");
 	if (install_timeout(a, timeout, &ao.timeout_ms, &err))
 		return cli_error(err);
 	ao.field_manager = "helm";

@@ -24,40 +24,40 @@ int cmd_upgrade(arena *a, int argc, char **argv)
 {
 	struct upgrade_opts o = {0};
 	const flag_def defs[] = {
-		VALUES_FLAGS(o.vo),
-		KUBE_FLAGS(o.ko),
-		{"install", 'i', FLAG_BOOL, &o.install},
-		{"create-namespace", 0, FLAG_BOOL, &o.ao.create_namespace},
-		{"dry-run", 0, FLAG_BOOL, &o.dry_run_flag},
-		{"wait", 0, FLAG_BOOL, &o.ao.wait},
-		{"wait-for-jobs", 0, FLAG_BOOL, &o.ao.wait_for_jobs},
-		{"timeout", 0, FLAG_STRING, &o.timeout},
-		{"atomic", 0, FLAG_BOOL, &o.ao.atomic},
-		{"no-hooks", 0, FLAG_BOOL, &o.ao.no_hooks},
-		{"skip-crds", 0, FLAG_BOOL, &o.skip_crds},
-		{"description", 0, FLAG_STRING, &o.ao.description},
-		{"labels", 'l', FLAG_SLICE, &o.labels},
-		{"force", 0, FLAG_BOOL, &o.ao.force},
-		{"reuse-values", 0, FLAG_BOOL, &o.ao.reuse_values},
-		{"reset-values", 0, FLAG_BOOL, &o.ao.reset_values},
-		{"reset-then-reuse-values", 0, FLAG_BOOL, &o.ao.reset_then_reuse},
-		{"history-max", 0, FLAG_STRING, &o.history_max},
-		{"cleanup-on-fail", 0, FLAG_BOOL, &o.ao.cleanup_on_fail},
-		{"recreate-pods", 0, FLAG_BOOL, &o.recreate},
-		{"skip-schema-validation", 0, FLAG_BOOL, &o.ao.skip_schema},
-		{"hide-notes", 0, FLAG_BOOL, &o.hide_notes},
-		{"output", 'o', FLAG_STRING, &o.output},
-		{"version", 0, FLAG_STRING, &o.version},
-		{"repo", 0, FLAG_STRING, &o.repo},
-		{"devel", 0, FLAG_BOOL, &o.devel},
-		{"dependency-update", 0, FLAG_BOOL, &o.dep_update},
-		{"verify", 0, FLAG_BOOL, &o.verify},
-		{"render-subchart-notes", 0, FLAG_BOOL, &o.render_sub_notes},
-		{"disable-openapi-validation", 0, FLAG_BOOL, &o.disable_openapi},
-		{"enable-dns", 0, FLAG_BOOL, &o.enable_dns},
-		{"take-ownership", 0, FLAG_BOOL, &o.ao.take_ownership},
-		{"post-renderer", 0, FLAG_STRING, &o.post_renderer},
-		{0},
+	    VALUES_FLAGS(o.vo),
+	    KUBE_FLAGS(o.ko),
+	    {"install", 'i', FLAG_BOOL, &o.install},
+	    {"create-namespace", 0, FLAG_BOOL, &o.ao.create_namespace},
+	    {"dry-run", 0, FLAG_BOOL, &o.dry_run_flag},
+	    {"wait", 0, FLAG_BOOL, &o.ao.wait},
+	    {"wait-for-jobs", 0, FLAG_BOOL, &o.ao.wait_for_jobs},
+	    {"timeout", 0, FLAG_STRING, &o.timeout},
+	    {"atomic", 0, FLAG_BOOL, &o.ao.atomic},
+	    {"no-hooks", 0, FLAG_BOOL, &o.ao.no_hooks},
+	    {"skip-crds", 0, FLAG_BOOL, &o.skip_crds},
+	    {"description", 0, FLAG_STRING, &o.ao.description},
+	    {"labels", 'l', FLAG_SLICE, &o.labels},
+	    {"force", 0, FLAG_BOOL, &o.ao.force},
+	    {"reuse-values", 0, FLAG_BOOL, &o.ao.reuse_values},
+	    {"reset-values", 0, FLAG_BOOL, &o.ao.reset_values},
+	    {"reset-then-reuse-values", 0, FLAG_BOOL, &o.ao.reset_then_reuse},
+	    {"history-max", 0, FLAG_STRING, &o.history_max},
+	    {"cleanup-on-fail", 0, FLAG_BOOL, &o.ao.cleanup_on_fail},
+	    {"recreate-pods", 0, FLAG_BOOL, &o.recreate},
+	    {"skip-schema-validation", 0, FLAG_BOOL, &o.ao.skip_schema},
+	    {"hide-notes", 0, FLAG_BOOL, &o.hide_notes},
+	    {"output", 'o', FLAG_STRING, &o.output},
+	    {"version", 0, FLAG_STRING, &o.version},
+	    {"repo", 0, FLAG_STRING, &o.repo},
+	    {"devel", 0, FLAG_BOOL, &o.devel},
+	    {"dependency-update", 0, FLAG_BOOL, &o.dep_update},
+	    {"verify", 0, FLAG_BOOL, &o.verify},
+	    {"render-subchart-notes", 0, FLAG_BOOL, &o.render_sub_notes},
+	    {"disable-openapi-validation", 0, FLAG_BOOL, &o.disable_openapi},
+	    {"enable-dns", 0, FLAG_BOOL, &o.enable_dns},
+	    {"take-ownership", 0, FLAG_BOOL, &o.ao.take_ownership},
+	    {"post-renderer", 0, FLAG_STRING, &o.post_renderer},
+	    {0},
 	};
 	strlist pos = {0};
 	const char *err;
@@ -67,7 +67,8 @@ int cmd_upgrade(arena *a, int argc, char **argv)
 	o.ao.dry_run |= o.dry_run_flag;
 	o.ao.skip_crds = o.skip_crds;
 	if (pos.n != 2)
-		return cli_error(arena_sprintf(a, "\"helm upgrade\" requires 2 arguments\n\nUsage:  helm upgrade [RELEASE] [CHART] [flags]"));
+		return cli_error(arena_sprintf(a, "\"helm upgrade\" requires 2 arguments\n\nUsage: "
+						  " helm upgrade [RELEASE] [CHART] [flags]"));
 	if (install_timeout(a, o.timeout, &o.ao.timeout_ms, &err) ||
 	    install_labels(a, &o.labels, &o.ao.labels, &err))
 		return cli_error(err);

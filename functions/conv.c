@@ -70,11 +70,11 @@ static value f_tostrings(fnctx *c, value *argv, int argc)
 }
 
 const fn_def fn_family_conv[] = {
-	{"atoi", f_atoi, "s"},
-	{"float64", f_float64, "v"},
-	{"int", f_int, "v"},
-	{"int64", f_int64, "v"},
-	{"toDecimal", f_todecimal, "v"},
-	{"toStrings", f_tostrings, "v"},
-	{0},
+    {"atoi", f_atoi, "s"},
+    {"float64", f_float64, "v"},
+    {"int", f_int, "v"},
+    {"int64", f_int64, "v"},
+    {"toDecimal", f_todecimal, "v"},
+    {"toStrings", f_tostrings, "v"},
+    {0},
 };

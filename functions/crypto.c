@@ -22,79 +22,79 @@
  * should not pay for loading it. Every OpenSSL function below (including the
  * ones OpenSSL's macros expand to) is a pointer of this table, filled once. */
 #define CRYPTO_SONAME "libcrypto.so.3"
-#define CRYPTO_FUNCS(X) \
-	X(ASN1_IA5STRING_new) \
-	X(ASN1_OCTET_STRING_free) \
-	X(ASN1_STRING_set) \
-	X(BIO_ctrl) \
-	X(BIO_free) \
-	X(BIO_new) \
-	X(BIO_new_mem_buf) \
-	X(BIO_s_mem) \
-	X(BN_free) \
-	X(BN_lshift) \
-	X(BN_new) \
-	X(BN_rand_range) \
-	X(BN_to_ASN1_INTEGER) \
-	X(BN_value_one) \
-	X(EVP_CIPHER_CTX_free) \
-	X(EVP_CIPHER_CTX_new) \
-	X(EVP_CIPHER_CTX_set_padding) \
-	X(EVP_CipherInit_ex) \
-	X(EVP_CipherUpdate) \
-	X(EVP_Digest) \
-	X(EVP_EncodeBlock) \
-	X(EVP_PBE_scrypt) \
-	X(EVP_PKEY_CTX_free) \
-	X(EVP_PKEY_CTX_new_from_name) \
-	X(EVP_PKEY_CTX_new_from_pkey) \
-	X(EVP_PKEY_CTX_set_dsa_paramgen_bits) \
-	X(EVP_PKEY_CTX_set_dsa_paramgen_q_bits) \
-	X(EVP_PKEY_Q_keygen) \
-	X(EVP_PKEY_free) \
-	X(EVP_PKEY_get_base_id) \
-	X(EVP_PKEY_keygen) \
-	X(EVP_PKEY_keygen_init) \
-	X(EVP_PKEY_paramgen) \
-	X(EVP_PKEY_paramgen_init) \
-	X(EVP_aes_256_cbc) \
-	X(EVP_sha1) \
-	X(EVP_sha256) \
-	X(EVP_sha512) \
-	X(GENERAL_NAMES_free) \
-	X(GENERAL_NAME_new) \
-	X(GENERAL_NAME_set0_value) \
-	X(HMAC) \
-	X(OPENSSL_sk_new_null) \
-	X(OPENSSL_sk_num) \
-	X(OPENSSL_sk_push) \
-	X(PEM_read_bio_PrivateKey) \
-	X(PEM_read_bio_X509) \
-	X(PEM_write_bio_PrivateKey) \
-	X(PEM_write_bio_PrivateKey_traditional) \
-	X(PEM_write_bio_X509) \
-	X(X509V3_EXT_conf_nid) \
-	X(X509V3_set_ctx) \
-	X(X509_EXTENSION_free) \
-	X(X509_NAME_add_entry_by_txt) \
-	X(X509_NAME_free) \
-	X(X509_NAME_new) \
-	X(X509_add1_ext_i2d) \
-	X(X509_add_ext) \
-	X(X509_free) \
-	X(X509_get0_subject_key_id) \
-	X(X509_get_serialNumber) \
-	X(X509_get_subject_name) \
-	X(X509_getm_notAfter) \
-	X(X509_getm_notBefore) \
-	X(X509_gmtime_adj) \
-	X(X509_new) \
-	X(X509_set_issuer_name) \
-	X(X509_set_pubkey) \
-	X(X509_set_subject_name) \
-	X(X509_set_version) \
-	X(X509_sign) \
-	X(X509_time_adj_ex) \
+#define CRYPTO_FUNCS(X)                                                                            \
+	X(ASN1_IA5STRING_new)                                                                      \
+	X(ASN1_OCTET_STRING_free)                                                                  \
+	X(ASN1_STRING_set)                                                                         \
+	X(BIO_ctrl)                                                                                \
+	X(BIO_free)                                                                                \
+	X(BIO_new)                                                                                 \
+	X(BIO_new_mem_buf)                                                                         \
+	X(BIO_s_mem)                                                                               \
+	X(BN_free)                                                                                 \
+	X(BN_lshift)                                                                               \
+	X(BN_new)                                                                                  \
+	X(BN_rand_range)                                                                           \
+	X(BN_to_ASN1_INTEGER)                                                                      \
+	X(BN_value_one)                                                                            \
+	X(EVP_CIPHER_CTX_free)                                                                     \
+	X(EVP_CIPHER_CTX_new)                                                                      \
+	X(EVP_CIPHER_CTX_set_padding)                                                              \
+	X(EVP_CipherInit_ex)                                                                       \
+	X(EVP_CipherUpdate)                                                                        \
+	X(EVP_Digest)                                                                              \
+	X(EVP_EncodeBlock)                                                                         \
+	X(EVP_PBE_scrypt)                                                                          \
+	X(EVP_PKEY_CTX_free)                                                                       \
+	X(EVP_PKEY_CTX_new_from_name)                                                              \
+	X(EVP_PKEY_CTX_new_from_pkey)                                                              \
+	X(EVP_PKEY_CTX_set_dsa_paramgen_bits)                                                      \
+	X(EVP_PKEY_CTX_set_dsa_paramgen_q_bits)                                                    \
+	X(EVP_PKEY_Q_keygen)                                                                       \
+	X(EVP_PKEY_free)                                                                           \
+	X(EVP_PKEY_get_base_id)                                                                    \
+	X(EVP_PKEY_keygen)                                                                         \
+	X(EVP_PKEY_keygen_init)                                                                    \
+	X(EVP_PKEY_paramgen)                                                                       \
+	X(EVP_PKEY_paramgen_init)                                                                  \
+	X(EVP_aes_256_cbc)                                                                         \
+	X(EVP_sha1)                                                                                \
+	X(EVP_sha256)                                                                              \
+	X(EVP_sha512)                                                                              \
+	X(GENERAL_NAMES_free)                                                                      \
+	X(GENERAL_NAME_new)                                                                        \
+	X(GENERAL_NAME_set0_value)                                                                 \
+	X(HMAC)                                                                                    \
+	X(OPENSSL_sk_new_null)                                                                     \
+	X(OPENSSL_sk_num)                                                                          \
+	X(OPENSSL_sk_push)                                                                         \
+	X(PEM_read_bio_PrivateKey)                                                                 \
+	X(PEM_read_bio_X509)                                                                       \
+	X(PEM_write_bio_PrivateKey)                                                                \
+	X(PEM_write_bio_PrivateKey_traditional)                                                    \
+	X(PEM_write_bio_X509)                                                                      \
+	X(X509V3_EXT_conf_nid)                                                                     \
+	X(X509V3_set_ctx)                                                                          \
+	X(X509_EXTENSION_free)                                                                     \
+	X(X509_NAME_add_entry_by_txt)                                                              \
+	X(X509_NAME_free)                                                                          \
+	X(X509_NAME_new)                                                                           \
+	X(X509_add1_ext_i2d)                                                                       \
+	X(X509_add_ext)                                                                            \
+	X(X509_free)                                                                               \
+	X(X509_get0_subject_key_id)                                                                \
+	X(X509_get_serialNumber)                                                                   \
+	X(X509_get_subject_name)                                                                   \
+	X(X509_getm_notAfter)                                                                      \
+	X(X509_getm_notBefore)                                                                     \
+	X(X509_gmtime_adj)                                                                         \
+	X(X509_new)                                                                                \
+	X(X509_set_issuer_name)                                                                    \
+	X(X509_set_pubkey)                                                                         \
+	X(X509_set_subject_name)                                                                   \
+	X(X509_set_version)                                                                        \
+	X(X509_sign)                                                                               \
+	X(X509_time_adj_ex)                                                                        \
 	X(a2i_IPADDRESS)
 
 static struct crypto_api {
@@ -108,8 +108,8 @@ static void crypto_load(void)
 {
 	void *h = dlopen(CRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
 	const char *missing = h ? NULL : dlerror();
-#define X(name)                                                                                \
-	if (h && !missing && !(*(void **)&crypto_fns.name = dlsym(h, #name)))                    \
+#define X(name)                                                                                    \
+	if (h && !missing && !(*(void **)&crypto_fns.name = dlsym(h, #name)))                      \
 		missing = #name;
 	CRYPTO_FUNCS(X)
 #undef X
@@ -126,79 +126,79 @@ static const struct crypto_api *crypto_api(void)
 }
 
 /* from here on, each OpenSSL name calls through the table */
-#define ASN1_IA5STRING_new crypto_api()->ASN1_IA5STRING_new
-#define ASN1_OCTET_STRING_free crypto_api()->ASN1_OCTET_STRING_free
-#define ASN1_STRING_set crypto_api()->ASN1_STRING_set
-#define BIO_ctrl crypto_api()->BIO_ctrl
-#define BIO_free crypto_api()->BIO_free
-#define BIO_new crypto_api()->BIO_new
-#define BIO_new_mem_buf crypto_api()->BIO_new_mem_buf
-#define BIO_s_mem crypto_api()->BIO_s_mem
-#define BN_free crypto_api()->BN_free
-#define BN_lshift crypto_api()->BN_lshift
-#define BN_new crypto_api()->BN_new
-#define BN_rand_range crypto_api()->BN_rand_range
-#define BN_to_ASN1_INTEGER crypto_api()->BN_to_ASN1_INTEGER
-#define BN_value_one crypto_api()->BN_value_one
-#define EVP_CIPHER_CTX_free crypto_api()->EVP_CIPHER_CTX_free
-#define EVP_CIPHER_CTX_new crypto_api()->EVP_CIPHER_CTX_new
-#define EVP_CIPHER_CTX_set_padding crypto_api()->EVP_CIPHER_CTX_set_padding
-#define EVP_CipherInit_ex crypto_api()->EVP_CipherInit_ex
-#define EVP_CipherUpdate crypto_api()->EVP_CipherUpdate
-#define EVP_Digest crypto_api()->EVP_Digest
-#define EVP_EncodeBlock crypto_api()->EVP_EncodeBlock
-#define EVP_PBE_scrypt crypto_api()->EVP_PBE_scrypt
-#define EVP_PKEY_CTX_free crypto_api()->EVP_PKEY_CTX_free
-#define EVP_PKEY_CTX_new_from_name crypto_api()->EVP_PKEY_CTX_new_from_name
-#define EVP_PKEY_CTX_new_from_pkey crypto_api()->EVP_PKEY_CTX_new_from_pkey
-#define EVP_PKEY_CTX_set_dsa_paramgen_bits crypto_api()->EVP_PKEY_CTX_set_dsa_paramgen_bits
+#define ASN1_IA5STRING_new		     crypto_api()->ASN1_IA5STRING_new
+#define ASN1_OCTET_STRING_free		     crypto_api()->ASN1_OCTET_STRING_free
+#define ASN1_STRING_set			     crypto_api()->ASN1_STRING_set
+#define BIO_ctrl			     crypto_api()->BIO_ctrl
+#define BIO_free			     crypto_api()->BIO_free
+#define BIO_new				     crypto_api()->BIO_new
+#define BIO_new_mem_buf			     crypto_api()->BIO_new_mem_buf
+#define BIO_s_mem			     crypto_api()->BIO_s_mem
+#define BN_free				     crypto_api()->BN_free
+#define BN_lshift			     crypto_api()->BN_lshift
+#define BN_new				     crypto_api()->BN_new
+#define BN_rand_range			     crypto_api()->BN_rand_range
+#define BN_to_ASN1_INTEGER		     crypto_api()->BN_to_ASN1_INTEGER
+#define BN_value_one			     crypto_api()->BN_value_one
+#define EVP_CIPHER_CTX_free		     crypto_api()->EVP_CIPHER_CTX_free
+#define EVP_CIPHER_CTX_new		     crypto_api()->EVP_CIPHER_CTX_new
+#define EVP_CIPHER_CTX_set_padding	     crypto_api()->EVP_CIPHER_CTX_set_padding
+#define EVP_CipherInit_ex		     crypto_api()->EVP_CipherInit_ex
+#define EVP_CipherUpdate		     crypto_api()->EVP_CipherUpdate
+#define EVP_Digest			     crypto_api()->EVP_Digest
+#define EVP_EncodeBlock			     crypto_api()->EVP_EncodeBlock
+#define EVP_PBE_scrypt			     crypto_api()->EVP_PBE_scrypt
+#define EVP_PKEY_CTX_free		     crypto_api()->EVP_PKEY_CTX_free
+#define EVP_PKEY_CTX_new_from_name	     crypto_api()->EVP_PKEY_CTX_new_from_name
+#define EVP_PKEY_CTX_new_from_pkey	     crypto_api()->EVP_PKEY_CTX_new_from_pkey
+#define EVP_PKEY_CTX_set_dsa_paramgen_bits   crypto_api()->EVP_PKEY_CTX_set_dsa_paramgen_bits
 #define EVP_PKEY_CTX_set_dsa_paramgen_q_bits crypto_api()->EVP_PKEY_CTX_set_dsa_paramgen_q_bits
-#define EVP_PKEY_Q_keygen crypto_api()->EVP_PKEY_Q_keygen
-#define EVP_PKEY_free crypto_api()->EVP_PKEY_free
-#define EVP_PKEY_get_base_id crypto_api()->EVP_PKEY_get_base_id
-#define EVP_PKEY_keygen crypto_api()->EVP_PKEY_keygen
-#define EVP_PKEY_keygen_init crypto_api()->EVP_PKEY_keygen_init
-#define EVP_PKEY_paramgen crypto_api()->EVP_PKEY_paramgen
-#define EVP_PKEY_paramgen_init crypto_api()->EVP_PKEY_paramgen_init
-#define EVP_aes_256_cbc crypto_api()->EVP_aes_256_cbc
-#define EVP_sha1 crypto_api()->EVP_sha1
-#define EVP_sha256 crypto_api()->EVP_sha256
-#define EVP_sha512 crypto_api()->EVP_sha512
-#define GENERAL_NAMES_free crypto_api()->GENERAL_NAMES_free
-#define GENERAL_NAME_new crypto_api()->GENERAL_NAME_new
-#define GENERAL_NAME_set0_value crypto_api()->GENERAL_NAME_set0_value
-#define HMAC crypto_api()->HMAC
-#define OPENSSL_sk_new_null crypto_api()->OPENSSL_sk_new_null
-#define OPENSSL_sk_num crypto_api()->OPENSSL_sk_num
-#define OPENSSL_sk_push crypto_api()->OPENSSL_sk_push
-#define PEM_read_bio_PrivateKey crypto_api()->PEM_read_bio_PrivateKey
-#define PEM_read_bio_X509 crypto_api()->PEM_read_bio_X509
-#define PEM_write_bio_PrivateKey crypto_api()->PEM_write_bio_PrivateKey
+#define EVP_PKEY_Q_keygen		     crypto_api()->EVP_PKEY_Q_keygen
+#define EVP_PKEY_free			     crypto_api()->EVP_PKEY_free
+#define EVP_PKEY_get_base_id		     crypto_api()->EVP_PKEY_get_base_id
+#define EVP_PKEY_keygen			     crypto_api()->EVP_PKEY_keygen
+#define EVP_PKEY_keygen_init		     crypto_api()->EVP_PKEY_keygen_init
+#define EVP_PKEY_paramgen		     crypto_api()->EVP_PKEY_paramgen
+#define EVP_PKEY_paramgen_init		     crypto_api()->EVP_PKEY_paramgen_init
+#define EVP_aes_256_cbc			     crypto_api()->EVP_aes_256_cbc
+#define EVP_sha1			     crypto_api()->EVP_sha1
+#define EVP_sha256			     crypto_api()->EVP_sha256
+#define EVP_sha512			     crypto_api()->EVP_sha512
+#define GENERAL_NAMES_free		     crypto_api()->GENERAL_NAMES_free
+#define GENERAL_NAME_new		     crypto_api()->GENERAL_NAME_new
+#define GENERAL_NAME_set0_value		     crypto_api()->GENERAL_NAME_set0_value
+#define HMAC				     crypto_api()->HMAC
+#define OPENSSL_sk_new_null		     crypto_api()->OPENSSL_sk_new_null
+#define OPENSSL_sk_num			     crypto_api()->OPENSSL_sk_num
+#define OPENSSL_sk_push			     crypto_api()->OPENSSL_sk_push
+#define PEM_read_bio_PrivateKey		     crypto_api()->PEM_read_bio_PrivateKey
+#define PEM_read_bio_X509		     crypto_api()->PEM_read_bio_X509
+#define PEM_write_bio_PrivateKey	     crypto_api()->PEM_write_bio_PrivateKey
 #define PEM_write_bio_PrivateKey_traditional crypto_api()->PEM_write_bio_PrivateKey_traditional
-#define PEM_write_bio_X509 crypto_api()->PEM_write_bio_X509
-#define X509V3_EXT_conf_nid crypto_api()->X509V3_EXT_conf_nid
-#define X509V3_set_ctx crypto_api()->X509V3_set_ctx
-#define X509_EXTENSION_free crypto_api()->X509_EXTENSION_free
-#define X509_NAME_add_entry_by_txt crypto_api()->X509_NAME_add_entry_by_txt
-#define X509_NAME_free crypto_api()->X509_NAME_free
-#define X509_NAME_new crypto_api()->X509_NAME_new
-#define X509_add1_ext_i2d crypto_api()->X509_add1_ext_i2d
-#define X509_add_ext crypto_api()->X509_add_ext
-#define X509_free crypto_api()->X509_free
-#define X509_get0_subject_key_id crypto_api()->X509_get0_subject_key_id
-#define X509_get_serialNumber crypto_api()->X509_get_serialNumber
-#define X509_get_subject_name crypto_api()->X509_get_subject_name
-#define X509_getm_notAfter crypto_api()->X509_getm_notAfter
-#define X509_getm_notBefore crypto_api()->X509_getm_notBefore
-#define X509_gmtime_adj crypto_api()->X509_gmtime_adj
-#define X509_new crypto_api()->X509_new
-#define X509_set_issuer_name crypto_api()->X509_set_issuer_name
-#define X509_set_pubkey crypto_api()->X509_set_pubkey
-#define X509_set_subject_name crypto_api()->X509_set_subject_name
-#define X509_set_version crypto_api()->X509_set_version
-#define X509_sign crypto_api()->X509_sign
-#define X509_time_adj_ex crypto_api()->X509_time_adj_ex
-#define a2i_IPADDRESS crypto_api()->a2i_IPADDRESS
+#define PEM_write_bio_X509		     crypto_api()->PEM_write_bio_X509
+#define X509V3_EXT_conf_nid		     crypto_api()->X509V3_EXT_conf_nid
+#define X509V3_set_ctx			     crypto_api()->X509V3_set_ctx
+#define X509_EXTENSION_free		     crypto_api()->X509_EXTENSION_free
+#define X509_NAME_add_entry_by_txt	     crypto_api()->X509_NAME_add_entry_by_txt
+#define X509_NAME_free			     crypto_api()->X509_NAME_free
+#define X509_NAME_new			     crypto_api()->X509_NAME_new
+#define X509_add1_ext_i2d		     crypto_api()->X509_add1_ext_i2d
+#define X509_add_ext			     crypto_api()->X509_add_ext
+#define X509_free			     crypto_api()->X509_free
+#define X509_get0_subject_key_id	     crypto_api()->X509_get0_subject_key_id
+#define X509_get_serialNumber		     crypto_api()->X509_get_serialNumber
+#define X509_get_subject_name		     crypto_api()->X509_get_subject_name
+#define X509_getm_notAfter		     crypto_api()->X509_getm_notAfter
+#define X509_getm_notBefore		     crypto_api()->X509_getm_notBefore
+#define X509_gmtime_adj			     crypto_api()->X509_gmtime_adj
+#define X509_new			     crypto_api()->X509_new
+#define X509_set_issuer_name		     crypto_api()->X509_set_issuer_name
+#define X509_set_pubkey			     crypto_api()->X509_set_pubkey
+#define X509_set_subject_name		     crypto_api()->X509_set_subject_name
+#define X509_set_version		     crypto_api()->X509_set_version
+#define X509_sign			     crypto_api()->X509_sign
+#define X509_time_adj_ex		     crypto_api()->X509_time_adj_ex
+#define a2i_IPADDRESS			     crypto_api()->a2i_IPADDRESS
 #include <string.h>
 #include <sys/random.h>
 
@@ -276,7 +276,8 @@ static value random_from(fnctx *c, const char *alphabet, int64_t count)
 
 static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 static const char ascii_printable[] =
-	" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+    " !\"#$%&'()*+,-./"
+    "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
 
 static value fn_randAlphaNum(fnctx *c, value *argv, int argc)
 {
@@ -342,9 +343,10 @@ static value fn_uuidv4(fnctx *c, value *argv, int argc)
 	random_fill(u, sizeof u);
 	u[6] = (u[6] & 0x0f) | 0x40;
 	u[8] = (u[8] & 0x3f) | 0x80;
-	char *s = arena_sprintf(c->a,
-		"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2],
-		u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+	char *s = arena_sprintf(
+	    c->a, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
+	    u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14],
+	    u[15]);
 	return v_cstr(c->a, s);
 }
 
@@ -354,7 +356,8 @@ static value fn_bcrypt(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
 	if (argv[0].len > 72)
-		return v_cstr(c->a, "failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes");
+		return v_cstr(c->a, "failed to encrypt string with bcrypt: bcrypt: password length "
+				    "exceeds 72 bytes");
 	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data *cd = arena_alloc(c->a, sizeof *cd);
 	char *pw = arena_strndup(c->a, argv[0].u.s, argv[0].len);
@@ -376,30 +379,40 @@ static const struct {
 	const char *type;
 	const char *const templates[22];
 } password_templates[] = {
-	{"maximum", {"anoxxxxxxxxxxxxxxxxx", "axxxxxxxxxxxxxxxxxno"}},
-	{"long", {"CvcvnoCvcvCvcv", "CvcvCvcvnoCvcv", "CvcvCvcvCvcvno", "CvccnoCvcvCvcv", "CvccCvcvnoCvcv",
-			 "CvccCvcvCvcvno", "CvcvnoCvccCvcv", "CvcvCvccnoCvcv", "CvcvCvccCvcvno", "CvcvnoCvcvCvcc",
-			 "CvcvCvcvnoCvcc", "CvcvCvcvCvccno", "CvccnoCvccCvcv", "CvccCvccnoCvcv", "CvccCvccCvcvno",
-			 "CvcvnoCvccCvcc", "CvcvCvccnoCvcc", "CvcvCvccCvccno", "CvccnoCvcvCvcc", "CvccCvcvnoCvcc",
-			 "CvccCvcvCvccno"}},
-	{"medium", {"CvcnoCvc", "CvcCvcno"}},
-	{"short", {"Cvcn"}},
-	{"basic", {"aaanaaan", "aannaaan", "aaannaaa"}},
-	{"pin", {"nnnn"}},
+    {"maximum", {"anoxxxxxxxxxxxxxxxxx", "axxxxxxxxxxxxxxxxxno"}},
+    {"long",
+     {"CvcvnoCvcvCvcv", "CvcvCvcvnoCvcv", "CvcvCvcvCvcvno", "CvccnoCvcvCvcv", "CvccCvcvnoCvcv",
+      "CvccCvcvCvcvno", "CvcvnoCvccCvcv", "CvcvCvccnoCvcv", "CvcvCvccCvcvno", "CvcvnoCvcvCvcc",
+      "CvcvCvcvnoCvcc", "CvcvCvcvCvccno", "CvccnoCvccCvcv", "CvccCvccnoCvcv", "CvccCvccCvcvno",
+      "CvcvnoCvccCvcc", "CvcvCvccnoCvcc", "CvcvCvccCvccno", "CvccnoCvcvCvcc", "CvccCvcvnoCvcc",
+      "CvccCvcvCvccno"}},
+    {"medium", {"CvcnoCvc", "CvcCvcno"}},
+    {"short", {"Cvcn"}},
+    {"basic", {"aaanaaan", "aannaaan", "aaannaaa"}},
+    {"pin", {"nnnn"}},
 };
 
 static const char *template_chars(char ch)
 {
 	switch (ch) {
-	case 'V': return "AEIOU";
-	case 'C': return "BCDFGHJKLMNPQRSTVWXYZ";
-	case 'v': return "aeiou";
-	case 'c': return "bcdfghjklmnpqrstvwxyz";
-	case 'A': return "AEIOUBCDFGHJKLMNPQRSTVWXYZ";
-	case 'a': return "AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz";
-	case 'n': return "0123456789";
-	case 'o': return "@&%?,=[]_:-+*$#!'^~;()/.";
-	default: return "AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789!@#$%^&*()";
+	case 'V':
+		return "AEIOU";
+	case 'C':
+		return "BCDFGHJKLMNPQRSTVWXYZ";
+	case 'v':
+		return "aeiou";
+	case 'c':
+		return "bcdfghjklmnpqrstvwxyz";
+	case 'A':
+		return "AEIOUBCDFGHJKLMNPQRSTVWXYZ";
+	case 'a':
+		return "AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz";
+	case 'n':
+		return "0123456789";
+	case 'o':
+		return "@&%?,=[]_:-+*$#!'^~;()/.";
+	default:
+		return "AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789!@#$%^&*()";
 	}
 }
 
@@ -420,7 +433,8 @@ static value fn_derivePassword(fnctx *c, value *argv, int argc)
 		if (!strcmp(password_templates[i].type, argv[1].u.s))
 			tmpl = password_templates[i].templates;
 	if (!tmpl)
-		return v_cstr(c->a, arena_sprintf(c->a, "cannot find password template %s", argv[1].u.s));
+		return v_cstr(c->a,
+			      arena_sprintf(c->a, "cannot find password template %s", argv[1].u.s));
 	strbuf salt, msg;
 	sb_init(&salt, c->a);
 	sb_adds(&salt, mp_seed);
@@ -428,8 +442,8 @@ static value fn_derivePassword(fnctx *c, value *argv, int argc)
 	sb_add(&salt, argv[3].u.s, argv[3].len);
 	unsigned char key[64], seed[EVP_MAX_MD_SIZE];
 	unsigned int seedn = 0;
-	if (!EVP_PBE_scrypt(argv[2].u.s, argv[2].len, (const unsigned char *)salt.buf, salt.len, 32768, 8, 2,
-		    64u << 20, key, sizeof key))
+	if (!EVP_PBE_scrypt(argv[2].u.s, argv[2].len, (const unsigned char *)salt.buf, salt.len,
+			    32768, 8, 2, 64u << 20, key, sizeof key))
 		return v_cstr(c->a, "failed to derive password: scrypt failed");
 	sb_init(&msg, c->a);
 	sb_adds(&msg, mp_seed);
@@ -459,8 +473,8 @@ static void aes_key(value password, unsigned char key[32])
 }
 
 /* AES-256-CBC without OpenSSL's padding (the caller pads as Sprig does). */
-static void aes_cbc(const unsigned char key[32], const unsigned char *iv, const unsigned char *in, size_t n,
-	unsigned char *out, int enc)
+static void aes_cbc(const unsigned char key[32], const unsigned char *iv, const unsigned char *in,
+		    size_t n, unsigned char *out, int enc)
 {
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	int len = 0;
@@ -498,7 +512,8 @@ static value fn_decryptAES(fnctx *c, value *argv, int argc)
 		if (!strcmp(d->name, "b64dec"))
 			b64dec = d;
 	value raw = b64dec->impl(c, argv + 1, 1);
-	/* b64dec returns Go's error text as its result; a real decoding of that text is not base64 input */
+	/* b64dec returns Go's error text as its result; a real decoding of that text is not base64
+	 * input */
 	if (raw.len >= 19 && !memcmp(raw.u.s, "illegal base64 data", 19))
 		fn_fail(c, "%s", raw.u.s);
 	const unsigned char *in = (const unsigned char *)raw.u.s;
@@ -523,8 +538,9 @@ static EVP_PKEY *gen_dsa(void)
 {
 	EVP_PKEY *params = NULL, *key = NULL;
 	EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "DSA", NULL);
-	if (pc && EVP_PKEY_paramgen_init(pc) > 0 && EVP_PKEY_CTX_set_dsa_paramgen_bits(pc, 2048) > 0 &&
-		EVP_PKEY_CTX_set_dsa_paramgen_q_bits(pc, 256) > 0)
+	if (pc && EVP_PKEY_paramgen_init(pc) > 0 &&
+	    EVP_PKEY_CTX_set_dsa_paramgen_bits(pc, 2048) > 0 &&
+	    EVP_PKEY_CTX_set_dsa_paramgen_q_bits(pc, 256) > 0)
 		EVP_PKEY_paramgen(pc, &params);
 	EVP_PKEY_CTX_free(pc);
 	EVP_PKEY_CTX *kc = params ? EVP_PKEY_CTX_new_from_pkey(NULL, params, NULL) : NULL;
@@ -596,8 +612,8 @@ static EVP_PKEY *parse_key(arena *a, const char *pem, const char **err)
 		*err = arena_sprintf(a, "no private key data in PEM block of type %s", type);
 		return NULL;
 	}
-	if (strcmp(type, "PRIVATE KEY") && strcmp(type, "RSA PRIVATE KEY") && strcmp(type, "EC PRIVATE KEY") &&
-		strcmp(type, "DSA PRIVATE KEY")) {
+	if (strcmp(type, "PRIVATE KEY") && strcmp(type, "RSA PRIVATE KEY") &&
+	    strcmp(type, "EC PRIVATE KEY") && strcmp(type, "DSA PRIVATE KEY")) {
 		*err = arena_sprintf(a, "invalid private key type %s", type);
 		return NULL;
 	}
@@ -607,7 +623,9 @@ static EVP_PKEY *parse_key(arena *a, const char *pem, const char **err)
 	if (!k) {
 		bool p8 = !strcmp(type, "PRIVATE KEY");
 		*err = p8 ? "decoding PEM as PKCS#8: asn1: structure error"
-			  : arena_sprintf(a, "parsing %.*s private key from PEM: asn1: structure error", (int)(tn - 12), type);
+			  : arena_sprintf(
+				a, "parsing %.*s private key from PEM: asn1: structure error",
+				(int)(tn - 12), type);
 	}
 	return k;
 }
@@ -643,11 +661,11 @@ static const char *cert_string(arena *a, const vobj *o)
 }
 
 static const vclass cert_class = {
-	.gotype = "sprig.certificate",
-	.field = cert_field,
-	.to_plain = cert_plain,
-	.to_string = cert_string,
-	.kind = "struct",
+    .gotype = "sprig.certificate",
+    .field = cert_field,
+    .to_plain = cert_plain,
+    .to_string = cert_string,
+    .kind = "struct",
 };
 
 typedef struct certreq {
@@ -655,8 +673,8 @@ typedef struct certreq {
 	vlist *ips, *dns;
 	int64_t days;
 	bool ca;
-	EVP_PKEY *key;        /* the new certificate's key */
-	X509 *issuer;         /* NULL: self-signed */
+	EVP_PKEY *key;	      /* the new certificate's key */
+	X509 *issuer;	      /* NULL: self-signed */
 	EVP_PKEY *issuer_key; /* NULL: key */
 } certreq;
 
@@ -706,7 +724,8 @@ static X509 *make_cert(const certreq *r)
 	BN_free(top);
 	X509_NAME *name = X509_NAME_new();
 	if (*r->cn)
-		X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)r->cn, -1, -1, 0);
+		X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)r->cn,
+					   -1, -1, 0);
 	X509_set_subject_name(x, name);
 	X509_set_issuer_name(x, r->issuer ? X509_get_subject_name(r->issuer) : name);
 	X509_NAME_free(name);
@@ -714,9 +733,11 @@ static X509 *make_cert(const certreq *r)
 	X509_time_adj_ex(X509_getm_notAfter(x), (int)r->days, 0, NULL);
 	X509_set_pubkey(x, r->key);
 	add_ext(x, r->issuer, NID_key_usage,
-		r->ca ? "critical,digitalSignature,keyEncipherment,keyCertSign" : "critical,digitalSignature,keyEncipherment");
+		r->ca ? "critical,digitalSignature,keyEncipherment,keyCertSign"
+		      : "critical,digitalSignature,keyEncipherment");
 	add_ext(x, r->issuer, NID_ext_key_usage, "serverAuth,clientAuth");
-	add_ext(x, r->issuer, NID_basic_constraints, r->ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+	add_ext(x, r->issuer, NID_basic_constraints,
+		r->ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
 	if (r->ca)
 		add_ext(x, r->issuer, NID_subject_key_identifier, "hash");
 	if (r->issuer && X509_get0_subject_key_id(r->issuer))
@@ -749,7 +770,8 @@ static const char *check_names(fnctx *c, const certreq *r)
 	for (uint32_t i = 0; r->ips && i < r->ips->len; i++) {
 		value v = r->ips->items[i];
 		if (v.kind != V_STRING)
-			return arena_sprintf(c->a, "error parsing ip: %s is not a string", value_gotype(v));
+			return arena_sprintf(c->a, "error parsing ip: %s is not a string",
+					     value_gotype(v));
 		ASN1_OCTET_STRING *ip = a2i_IPADDRESS(v.u.s);
 		if (!ip)
 			return arena_sprintf(c->a, "error parsing ip: %s", v.u.s);
@@ -757,8 +779,9 @@ static const char *check_names(fnctx *c, const certreq *r)
 	}
 	for (uint32_t i = 0; r->dns && i < r->dns->len; i++)
 		if (r->dns->items[i].kind != V_STRING)
-			return arena_sprintf(c->a, "error processing alternate dns name: %s is not a string",
-				value_gotype(r->dns->items[i]));
+			return arena_sprintf(
+			    c->a, "error processing alternate dns name: %s is not a string",
+			    value_gotype(r->dns->items[i]));
 	return NULL;
 }
 
@@ -811,7 +834,10 @@ static value fn_genCA(fnctx *c, value *argv, int argc)
 
 static value fn_genSelfSignedCert(fnctx *c, value *argv, int argc)
 {
-	certreq r = {.cn = argv[0].u.s, .ips = list_arg(argv[1]), .dns = list_arg(argv[2]), .days = argv[3].u.i};
+	certreq r = {.cn = argv[0].u.s,
+		     .ips = list_arg(argv[1]),
+		     .dns = list_arg(argv[2]),
+		     .days = argv[3].u.i};
 	r.key = argc > 4 ? key_arg(c, argv[4]) : new_rsa();
 	return issue(c, &r);
 }
@@ -819,23 +845,29 @@ static value fn_genSelfSignedCert(fnctx *c, value *argv, int argc)
 static const certificate *cert_arg(fnctx *c, value v)
 {
 	if (v.kind != V_OBJ || v.u.o->cls != &cert_class)
-		fn_fail_raw(c, "wrong type for value; expected sprig.certificate; got %s", value_gotype(v));
+		fn_fail_raw(c, "wrong type for value; expected sprig.certificate; got %s",
+			    value_gotype(v));
 	return v.u.o->data;
 }
 
 static value fn_genSignedCert(fnctx *c, value *argv, int argc)
 {
 	const certificate *ca = cert_arg(c, argv[4]);
-	certreq r = {.cn = argv[0].u.s, .ips = list_arg(argv[1]), .dns = list_arg(argv[2]), .days = argv[3].u.i};
+	certreq r = {.cn = argv[0].u.s,
+		     .ips = list_arg(argv[1]),
+		     .dns = list_arg(argv[2]),
+		     .days = argv[3].u.i};
 	const char *err = NULL;
 	EVP_PKEY *ikey = NULL;
 	BIO *bio = BIO_new_mem_buf(ca->cert, -1);
-	X509 *issuer = strstr(ca->cert, "-----BEGIN") ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+	X509 *issuer =
+	    strstr(ca->cert, "-----BEGIN") ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
 	BIO_free(bio);
 	if (!strstr(ca->cert, "-----BEGIN"))
 		err = "unable to decode certificate";
 	else if (!issuer)
-		err = "error parsing certificate: decodedSignerCert.Bytes: x509: malformed certificate";
+		err = "error parsing certificate: decodedSignerCert.Bytes: x509: malformed "
+		      "certificate";
 	else if (!(ikey = parse_key(c->a, ca->key, &err)))
 		err = arena_sprintf(c->a, "error parsing private key: %s", err);
 	if (err) {
@@ -871,7 +903,8 @@ static value fn_buildCustomCert(fnctx *c, value *argv, int argc)
 	X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
 	BIO_free(bio);
 	if (!x)
-		fn_fail(c, "error parsing certificate: decodedCert.Bytes: x509: malformed certificate");
+		fn_fail(
+		    c, "error parsing certificate: decodedCert.Bytes: x509: malformed certificate");
 	X509_free(x);
 	const char *err = NULL;
 	EVP_PKEY *k = parse_key(c->a, key.u.s, &err);
@@ -885,28 +918,28 @@ static value fn_buildCustomCert(fnctx *c, value *argv, int argc)
 }
 
 const fn_def fn_family_crypto[] = {
-	{"sha1sum", fn_sha1sum, "s"},
-	{"sha256sum", fn_sha256sum, "s"},
-	{"sha512sum", fn_sha512sum, "s"},
-	{"randAlphaNum", fn_randAlphaNum, "i"},
-	{"randAlpha", fn_randAlpha, "i"},
-	{"randNumeric", fn_randNumeric, "i"},
-	{"randAscii", fn_randAscii, "i"},
-	{"randBytes", fn_randBytes, "i"},
-	{"randInt", fn_randInt, "ii"},
-	{"uuidv4", fn_uuidv4, ""},
-	{"bcrypt", fn_bcrypt, "s"},
-	{"htpasswd", fn_htpasswd, "ss"},
-	{"derivePassword", fn_derivePassword, "ussss"},
-	{"encryptAES", fn_encryptAES, "ss"},
-	{"decryptAES", fn_decryptAES, "ss"},
-	{"genPrivateKey", fn_genPrivateKey, "s"},
-	{"genCA", fn_genCA, "si"},
-	{"genCAWithKey", fn_genCA, "sis"},
-	{"genSelfSignedCert", fn_genSelfSignedCert, "slli"},
-	{"genSelfSignedCertWithKey", fn_genSelfSignedCert, "sllis"},
-	{"genSignedCert", fn_genSignedCert, "slliv"},
-	{"genSignedCertWithKey", fn_genSignedCert, "sllivs"},
-	{"buildCustomCert", fn_buildCustomCert, "ss"},
-	{0},
+    {"sha1sum", fn_sha1sum, "s"},
+    {"sha256sum", fn_sha256sum, "s"},
+    {"sha512sum", fn_sha512sum, "s"},
+    {"randAlphaNum", fn_randAlphaNum, "i"},
+    {"randAlpha", fn_randAlpha, "i"},
+    {"randNumeric", fn_randNumeric, "i"},
+    {"randAscii", fn_randAscii, "i"},
+    {"randBytes", fn_randBytes, "i"},
+    {"randInt", fn_randInt, "ii"},
+    {"uuidv4", fn_uuidv4, ""},
+    {"bcrypt", fn_bcrypt, "s"},
+    {"htpasswd", fn_htpasswd, "ss"},
+    {"derivePassword", fn_derivePassword, "ussss"},
+    {"encryptAES", fn_encryptAES, "ss"},
+    {"decryptAES", fn_decryptAES, "ss"},
+    {"genPrivateKey", fn_genPrivateKey, "s"},
+    {"genCA", fn_genCA, "si"},
+    {"genCAWithKey", fn_genCA, "sis"},
+    {"genSelfSignedCert", fn_genSelfSignedCert, "slli"},
+    {"genSelfSignedCertWithKey", fn_genSelfSignedCert, "sllis"},
+    {"genSignedCert", fn_genSignedCert, "slliv"},
+    {"genSignedCertWithKey", fn_genSignedCert, "sllivs"},
+    {"buildCustomCert", fn_buildCustomCert, "ss"},
+    {0},
 };

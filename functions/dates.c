@@ -16,9 +16,9 @@
 #include "functions.h"
 
 typedef struct gotime {
-	int64_t sec;   /* Unix seconds */
-	int32_t nsec;  /* 0..999999999 */
-	int32_t off;   /* seconds east of UTC */
+	int64_t sec;	  /* Unix seconds */
+	int32_t nsec;	  /* 0..999999999 */
+	int32_t off;	  /* seconds east of UTC */
 	const char *zone; /* abbreviation ("UTC", "EST"); "" prints the numeric offset */
 } gotime;
 
@@ -38,7 +38,8 @@ static int64_t be(const unsigned char *p, int n)
 static bool tzif_lookup(arena *a, const char *name, int64_t t, int32_t *off, const char **abbr)
 {
 	char path[512];
-	if (strstr(name, "..") || name[0] == '/' || snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", name) >= (int)sizeof path)
+	if (strstr(name, "..") || name[0] == '/' ||
+	    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", name) >= (int)sizeof path)
 		return false;
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -139,28 +140,67 @@ static civil to_civil(const gotime *t)
 	return c;
 }
 
-static const char *const month_names[] = {"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December"};
-static const char *const day_names[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-	"Saturday"};
+static const char *const month_names[] = {"January",   "February", "March",    "April",
+					  "May",       "June",	   "July",     "August",
+					  "September", "October",  "November", "December"};
+static const char *const day_names[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+					"Thursday", "Friday", "Saturday"};
 
 /* ---- layouts ---- */
 
 enum std {
-	S_NONE, S_LONG_MONTH, S_MONTH, S_NUM_MONTH, S_ZERO_MONTH, S_LONG_WEEKDAY, S_WEEKDAY, S_DAY,
-	S_UNDER_DAY, S_ZERO_DAY, S_UNDER_YDAY, S_ZERO_YDAY, S_HOUR, S_HOUR12, S_ZERO_HOUR12, S_MINUTE,
-	S_ZERO_MINUTE, S_SECOND, S_ZERO_SECOND, S_LONG_YEAR, S_YEAR, S_PM, S_pm, S_TZ,
-	S_ISO_SS, S_ISO_COLON_SS, S_ISO, S_ISO_COLON, S_ISO_SHORT,
-	S_NUM_SS, S_NUM_COLON_SS, S_NUM, S_NUM_COLON, S_NUM_SHORT, S_FRAC0, S_FRAC9,
+	S_NONE,
+	S_LONG_MONTH,
+	S_MONTH,
+	S_NUM_MONTH,
+	S_ZERO_MONTH,
+	S_LONG_WEEKDAY,
+	S_WEEKDAY,
+	S_DAY,
+	S_UNDER_DAY,
+	S_ZERO_DAY,
+	S_UNDER_YDAY,
+	S_ZERO_YDAY,
+	S_HOUR,
+	S_HOUR12,
+	S_ZERO_HOUR12,
+	S_MINUTE,
+	S_ZERO_MINUTE,
+	S_SECOND,
+	S_ZERO_SECOND,
+	S_LONG_YEAR,
+	S_YEAR,
+	S_PM,
+	S_pm,
+	S_TZ,
+	S_ISO_SS,
+	S_ISO_COLON_SS,
+	S_ISO,
+	S_ISO_COLON,
+	S_ISO_SHORT,
+	S_NUM_SS,
+	S_NUM_COLON_SS,
+	S_NUM,
+	S_NUM_COLON,
+	S_NUM_SHORT,
+	S_FRAC0,
+	S_FRAC9,
 };
 
 static const struct {
 	const char *text;
 	enum std std;
 } tz_chunks[] = {
-	{"Z070000", S_ISO_SS}, {"Z07:00:00", S_ISO_COLON_SS}, {"Z0700", S_ISO}, {"Z07:00", S_ISO_COLON},
-	{"Z07", S_ISO_SHORT}, {"-070000", S_NUM_SS}, {"-07:00:00", S_NUM_COLON_SS}, {"-0700", S_NUM},
-	{"-07:00", S_NUM_COLON}, {"-07", S_NUM_SHORT},
+    {"Z070000", S_ISO_SS},
+    {"Z07:00:00", S_ISO_COLON_SS},
+    {"Z0700", S_ISO},
+    {"Z07:00", S_ISO_COLON},
+    {"Z07", S_ISO_SHORT},
+    {"-070000", S_NUM_SS},
+    {"-07:00:00", S_NUM_COLON_SS},
+    {"-0700", S_NUM},
+    {"-07:00", S_NUM_COLON},
+    {"-07", S_NUM_SHORT},
 };
 
 static bool has(const char *s, size_t n, size_t i, const char *p)
@@ -173,7 +213,8 @@ static bool has(const char *s, size_t n, size_t i, const char *p)
  * and the fraction digits in *digits. */
 static enum std std_at(const char *l, size_t n, size_t i, size_t *len, int *digits)
 {
-	static const enum std zero_x[] = {S_ZERO_MONTH, S_ZERO_DAY, S_ZERO_HOUR12, S_ZERO_MINUTE, S_ZERO_SECOND, S_YEAR};
+	static const enum std zero_x[] = {S_ZERO_MONTH,	 S_ZERO_DAY,	S_ZERO_HOUR12,
+					  S_ZERO_MINUTE, S_ZERO_SECOND, S_YEAR};
 	*len = 0;
 	switch (l[i]) {
 	case 'J':
@@ -210,9 +251,12 @@ static enum std std_at(const char *l, size_t n, size_t i, size_t *len, int *digi
 		if (has(l, n, i, "__2"))
 			return *len = 3, S_UNDER_YDAY;
 		break;
-	case '3': return *len = 1, S_HOUR12;
-	case '4': return *len = 1, S_MINUTE;
-	case '5': return *len = 1, S_SECOND;
+	case '3':
+		return *len = 1, S_HOUR12;
+	case '4':
+		return *len = 1, S_MINUTE;
+	case '5':
+		return *len = 1, S_SECOND;
 	case 'P':
 		if (has(l, n, i, "PM"))
 			return *len = 2, S_PM;
@@ -221,12 +265,14 @@ static enum std std_at(const char *l, size_t n, size_t i, size_t *len, int *digi
 		if (has(l, n, i, "pm"))
 			return *len = 2, S_pm;
 		break;
-	case '-': case 'Z':
+	case '-':
+	case 'Z':
 		for (size_t k = 0; k < sizeof tz_chunks / sizeof tz_chunks[0]; k++)
 			if (tz_chunks[k].text[0] == l[i] && has(l, n, i, tz_chunks[k].text))
 				return *len = strlen(tz_chunks[k].text), tz_chunks[k].std;
 		break;
-	case '.': case ',':
+	case '.':
+	case ',':
 		if (i + 1 < n && (l[i + 1] == '0' || l[i + 1] == '9')) {
 			size_t j = i + 1;
 			while (j < n && l[j] == l[i + 1])
@@ -262,28 +308,73 @@ static void fmt_chunk(strbuf *sb, const gotime *t, const civil *c, enum std s, i
 {
 	int h12 = c->hour % 12 ? c->hour % 12 : 12;
 	switch (s) {
-	case S_LONG_MONTH: sb_adds(sb, month_names[c->month - 1]); break;
-	case S_MONTH: sb_add(sb, month_names[c->month - 1], 3); break;
-	case S_NUM_MONTH: sb_addf(sb, "%d", c->month); break;
-	case S_ZERO_MONTH: sb_addf(sb, "%02d", c->month); break;
-	case S_LONG_WEEKDAY: sb_adds(sb, day_names[c->wday]); break;
-	case S_WEEKDAY: sb_add(sb, day_names[c->wday], 3); break;
-	case S_DAY: sb_addf(sb, "%d", c->day); break;
-	case S_UNDER_DAY: sb_addf(sb, "%2d", c->day); break;
-	case S_ZERO_DAY: sb_addf(sb, "%02d", c->day); break;
-	case S_UNDER_YDAY: sb_addf(sb, "%3d", c->yday); break;
-	case S_ZERO_YDAY: sb_addf(sb, "%03d", c->yday); break;
-	case S_HOUR: sb_addf(sb, "%02d", c->hour); break;
-	case S_HOUR12: sb_addf(sb, "%d", h12); break;
-	case S_ZERO_HOUR12: sb_addf(sb, "%02d", h12); break;
-	case S_MINUTE: sb_addf(sb, "%d", c->min); break;
-	case S_ZERO_MINUTE: sb_addf(sb, "%02d", c->min); break;
-	case S_SECOND: sb_addf(sb, "%d", c->sec); break;
-	case S_ZERO_SECOND: sb_addf(sb, "%02d", c->sec); break;
-	case S_LONG_YEAR: sb_addf(sb, c->year < 0 ? "-%04lld" : "%04lld", (long long)(c->year < 0 ? -c->year : c->year)); break;
-	case S_YEAR: sb_addf(sb, "%02d", (int)((c->year % 100 + 100) % 100)); break;
-	case S_PM: sb_adds(sb, c->hour >= 12 ? "PM" : "AM"); break;
-	case S_pm: sb_adds(sb, c->hour >= 12 ? "pm" : "am"); break;
+	case S_LONG_MONTH:
+		sb_adds(sb, month_names[c->month - 1]);
+		break;
+	case S_MONTH:
+		sb_add(sb, month_names[c->month - 1], 3);
+		break;
+	case S_NUM_MONTH:
+		sb_addf(sb, "%d", c->month);
+		break;
+	case S_ZERO_MONTH:
+		sb_addf(sb, "%02d", c->month);
+		break;
+	case S_LONG_WEEKDAY:
+		sb_adds(sb, day_names[c->wday]);
+		break;
+	case S_WEEKDAY:
+		sb_add(sb, day_names[c->wday], 3);
+		break;
+	case S_DAY:
+		sb_addf(sb, "%d", c->day);
+		break;
+	case S_UNDER_DAY:
+		sb_addf(sb, "%2d", c->day);
+		break;
+	case S_ZERO_DAY:
+		sb_addf(sb, "%02d", c->day);
+		break;
+	case S_UNDER_YDAY:
+		sb_addf(sb, "%3d", c->yday);
+		break;
+	case S_ZERO_YDAY:
+		sb_addf(sb, "%03d", c->yday);
+		break;
+	case S_HOUR:
+		sb_addf(sb, "%02d", c->hour);
+		break;
+	case S_HOUR12:
+		sb_addf(sb, "%d", h12);
+		break;
+	case S_ZERO_HOUR12:
+		sb_addf(sb, "%02d", h12);
+		break;
+	case S_MINUTE:
+		sb_addf(sb, "%d", c->min);
+		break;
+	case S_ZERO_MINUTE:
+		sb_addf(sb, "%02d", c->min);
+		break;
+	case S_SECOND:
+		sb_addf(sb, "%d", c->sec);
+		break;
+	case S_ZERO_SECOND:
+		sb_addf(sb, "%02d", c->sec);
+		break;
+	case S_LONG_YEAR:
+		sb_addf(sb, c->year < 0 ? "-%04lld" : "%04lld",
+			(long long)(c->year < 0 ? -c->year : c->year));
+		break;
+	case S_YEAR:
+		sb_addf(sb, "%02d", (int)((c->year % 100 + 100) % 100));
+		break;
+	case S_PM:
+		sb_adds(sb, c->hour >= 12 ? "PM" : "AM");
+		break;
+	case S_pm:
+		sb_adds(sb, c->hour >= 12 ? "pm" : "am");
+		break;
 	case S_TZ:
 		if (*t->zone) {
 			sb_adds(sb, t->zone);
@@ -292,7 +383,8 @@ static void fmt_chunk(strbuf *sb, const gotime *t, const civil *c, enum std s, i
 			sb_addf(sb, "%c%02d%02d", z < 0 ? '-' : '+', az / 60, az % 60);
 		}
 		break;
-	case S_FRAC0: case S_FRAC9: {
+	case S_FRAC0:
+	case S_FRAC9: {
 		char d[10];
 		snprintf(d, sizeof d, "%09d", t->nsec);
 		int k = digits > 9 ? 9 : digits;
@@ -305,8 +397,10 @@ static void fmt_chunk(strbuf *sb, const gotime *t, const civil *c, enum std s, i
 		}
 		break;
 	}
-	case S_NONE: break;
-	default: fmt_offset(sb, t->off, s);
+	case S_NONE:
+		break;
+	default:
+		fmt_offset(sb, t->off, s);
 	}
 }
 
@@ -359,7 +453,8 @@ static size_t get_num(const char *v, size_t n, size_t max, bool fixed, int64_t *
 	return (fixed && i != max) ? 0 : i;
 }
 
-static size_t lookup_name(const char *const *names, int count, size_t len, const char *v, size_t n, int *idx)
+static size_t lookup_name(const char *const *names, int count, size_t len, const char *v, size_t n,
+			  int *idx)
 {
 	for (int k = 0; k < count; k++) {
 		size_t l = len ? len : strlen(names[k]);
@@ -429,39 +524,50 @@ static size_t parse_chunk(const char *v, size_t n, enum std s, int digits, tpars
 		if ((u = get_num(v, n, 4, true, &x)))
 			p->year = x;
 		return u;
-	case S_MONTH: case S_LONG_MONTH:
+	case S_MONTH:
+	case S_LONG_MONTH:
 		if ((u = lookup_name(month_names, 12, s == S_MONTH ? 3 : 0, v, n, &idx)))
 			p->month = idx + 1;
 		return u;
-	case S_WEEKDAY: case S_LONG_WEEKDAY:
+	case S_WEEKDAY:
+	case S_LONG_WEEKDAY:
 		return lookup_name(day_names, 7, s == S_WEEKDAY ? 3 : 0, v, n, &idx);
-	case S_NUM_MONTH: case S_ZERO_MONTH:
+	case S_NUM_MONTH:
+	case S_ZERO_MONTH:
 		u = get_num(v, n, 2, s == S_ZERO_MONTH, &x);
 		if (u && (x < 1 || x > 12))
 			p->range = "month";
 		p->month = (int)x;
 		return u;
-	case S_UNDER_DAY: case S_DAY: case S_ZERO_DAY: {
+	case S_UNDER_DAY:
+	case S_DAY:
+	case S_ZERO_DAY: {
 		size_t sp = s == S_UNDER_DAY && n > 0 && v[0] == ' ';
 		u = get_num(v + sp, n - sp, 2, s == S_ZERO_DAY, &x);
 		p->day = (int)x;
 		return u ? u + sp : 0;
 	}
-	case S_UNDER_YDAY: case S_ZERO_YDAY:
+	case S_UNDER_YDAY:
+	case S_ZERO_YDAY:
 		return get_num(v, n, 3, s == S_ZERO_YDAY, &x);
-	case S_HOUR: case S_HOUR12: case S_ZERO_HOUR12:
+	case S_HOUR:
+	case S_HOUR12:
+	case S_ZERO_HOUR12:
 		u = get_num(v, n, 2, s == S_ZERO_HOUR12, &x);
 		if (u && (x < 0 || x > (s == S_HOUR ? 23 : 12)))
 			p->range = "hour";
 		p->hour = (int)x;
 		return u;
-	case S_MINUTE: case S_ZERO_MINUTE: case S_SECOND: case S_ZERO_SECOND:
+	case S_MINUTE:
+	case S_ZERO_MINUTE:
+	case S_SECOND:
+	case S_ZERO_SECOND:
 		u = get_num(v, n, 2, s == S_ZERO_MINUTE || s == S_ZERO_SECOND, &x);
 		if (u && x > 59)
 			p->range = s <= S_ZERO_MINUTE ? "minute" : "second";
 		*(s <= S_ZERO_MINUTE ? &p->min : &p->sec) = (int)x;
-		if (u && (s == S_SECOND || s == S_ZERO_SECOND) && u + 1 < n && (v[u] == '.' || v[u] == ',') &&
-			v[u + 1] >= '0' && v[u + 1] <= '9') {
+		if (u && (s == S_SECOND || s == S_ZERO_SECOND) && u + 1 < n &&
+		    (v[u] == '.' || v[u] == ',') && v[u + 1] >= '0' && v[u + 1] <= '9') {
 			size_t k = u + 1;
 			int64_t f = 0, scale = 0;
 			for (; k < n && v[k] >= '0' && v[k] <= '9'; k++)
@@ -473,8 +579,10 @@ static size_t parse_chunk(const char *v, size_t n, enum std s, int digits, tpars
 			u = k;
 		}
 		return u;
-	case S_PM: case S_pm:
-		if (n >= 2 && (!strncmp(v, s == S_PM ? "PM" : "pm", 2) || !strncmp(v, s == S_PM ? "AM" : "am", 2))) {
+	case S_PM:
+	case S_pm:
+		if (n >= 2 && (!strncmp(v, s == S_PM ? "PM" : "pm", 2) ||
+			       !strncmp(v, s == S_PM ? "AM" : "am", 2))) {
 			*(v[0] == 'P' || v[0] == 'p' ? &p->pm : &p->am) = true;
 			return 2;
 		}
@@ -485,12 +593,14 @@ static size_t parse_chunk(const char *v, size_t n, enum std s, int digits, tpars
 			return 3;
 		}
 		return parse_zone_name(v, n, p);
-	case S_FRAC0: case S_FRAC9: {
+	case S_FRAC0:
+	case S_FRAC9: {
 		if (n < 2 || (v[0] != '.' && v[0] != ',') || v[1] < '0' || v[1] > '9')
 			return s == S_FRAC9 ? (size_t)-1 : 0;
 		size_t k = 1;
 		int64_t f = 0, scale = 0;
-		for (; k < n && v[k] >= '0' && v[k] <= '9' && (s == S_FRAC9 || (int)k <= digits); k++)
+		for (; k < n && v[k] >= '0' && v[k] <= '9' && (s == S_FRAC9 || (int)k <= digits);
+		     k++)
 			if (scale++ < 9)
 				f = f * 10 + (v[k] - '0');
 		if (s == S_FRAC0 && (int)k - 1 != digits)
@@ -556,31 +666,38 @@ static const char *time_parse(arena *a, value layout, value val, gotime *out)
 		}
 		const char *vbefore = v;
 		if (!skip_literal(&v, vend, l + lit, i - lit))
-			return arena_sprintf(a, "parsing time %s as %s: cannot parse %s as %s", quoted(a, val.u.s, val.len),
-				quoted(a, l, ln), quoted(a, vbefore, (size_t)(vend - vbefore)), quoted(a, l + lit, i - lit));
+			return arena_sprintf(a, "parsing time %s as %s: cannot parse %s as %s",
+					     quoted(a, val.u.s, val.len), quoted(a, l, ln),
+					     quoted(a, vbefore, (size_t)(vend - vbefore)),
+					     quoted(a, l + lit, i - lit));
 		if (i >= ln)
 			break;
 		size_t u = parse_chunk(v, (size_t)(vend - v), s, digits, &p);
 		if (p.range)
-			return arena_sprintf(a, "parsing time %s: %s out of range", quoted(a, val.u.s, val.len), p.range);
+			return arena_sprintf(a, "parsing time %s: %s out of range",
+					     quoted(a, val.u.s, val.len), p.range);
 		if (u == 0)
-			return arena_sprintf(a, "parsing time %s as %s: cannot parse %s as %s", quoted(a, val.u.s, val.len),
-				quoted(a, l, ln), quoted(a, v, (size_t)(vend - v)), quoted(a, l + i, len));
+			return arena_sprintf(a, "parsing time %s as %s: cannot parse %s as %s",
+					     quoted(a, val.u.s, val.len), quoted(a, l, ln),
+					     quoted(a, v, (size_t)(vend - v)),
+					     quoted(a, l + i, len));
 		v += u == (size_t)-1 ? 0 : u;
 		i += len;
 		lit = i;
 	}
 	if (v < vend)
-		return arena_sprintf(a, "parsing time %s: extra text: %s", quoted(a, val.u.s, val.len),
-			quoted(a, v, (size_t)(vend - v)));
+		return arena_sprintf(a, "parsing time %s: extra text: %s",
+				     quoted(a, val.u.s, val.len), quoted(a, v, (size_t)(vend - v)));
 	if (p.pm && p.hour < 12)
 		p.hour += 12;
 	else if (p.am && p.hour == 12)
 		p.hour = 0;
 	int month = p.month < 0 ? 1 : p.month, day = p.day < 0 ? 1 : p.day;
 	if (day < 1 || day > days_in(month, p.year))
-		return arena_sprintf(a, "parsing time %s: day out of range", quoted(a, val.u.s, val.len));
-	int64_t secs = days_from_civil(p.year, month, day) * 86400 + p.hour * 3600 + p.min * 60 + p.sec;
+		return arena_sprintf(a, "parsing time %s: day out of range",
+				     quoted(a, val.u.s, val.len));
+	int64_t secs =
+	    days_from_civil(p.year, month, day) * 86400 + p.hour * 3600 + p.min * 60 + p.sec;
 	*out = (gotime){.sec = secs, .nsec = p.nsec};
 	if (p.utc) {
 		out->zone = "UTC";
@@ -626,8 +743,11 @@ static void duration_string(strbuf *sb, int64_t d)
 		uint64_t scale = u < 1000 ? 1 : u < 1000000 ? 1000 : 1000000;
 		sb_addf(sb, "%llu", (unsigned long long)(u / scale));
 		char frac[16];
-		int k = snprintf(frac, sizeof frac, "%0*llu", scale == 1 ? 0 : scale == 1000 ? 3 : 6,
-			(unsigned long long)(u % scale));
+		int k = snprintf(frac, sizeof frac, "%0*llu",
+				 scale == 1	 ? 0
+				 : scale == 1000 ? 3
+						 : 6,
+				 (unsigned long long)(u % scale));
 		while (k > 0 && frac[k - 1] == '0')
 			k--;
 		if (scale > 1 && k > 0)
@@ -655,8 +775,8 @@ static const struct {
 	const char *name;
 	int64_t ns;
 } duration_units[] = {
-	{"ns", 1}, {"us", 1000}, {"µs", 1000}, {"μs", 1000}, {"ms", 1000000}, {"s", 1000000000},
-	{"m", 60000000000LL}, {"h", 3600000000000LL},
+    {"ns", 1},	     {"us", 1000},	{"µs", 1000},	      {"μs", 1000},
+    {"ms", 1000000}, {"s", 1000000000}, {"m", 60000000000LL}, {"h", 3600000000000LL},
 };
 
 /* Go's time.ParseDuration, in its integer arithmetic (up to 1<<63 ns, the fraction
@@ -689,7 +809,8 @@ static const char *parse_duration(arena *a, const char *s, size_t n, int64_t *ou
 		}
 		if (s < end && *s == '.') {
 			for (s++; s < end && *s >= '0' && *s <= '9'; s++, post = true) {
-				if (over || f > (max - 1) / 10 || f * 10 + (uint64_t)(*s - '0') > max) {
+				if (over || f > (max - 1) / 10 ||
+				    f * 10 + (uint64_t)(*s - '0') > max) {
 					over = true;
 					continue;
 				}
@@ -703,14 +824,16 @@ static const char *parse_duration(arena *a, const char *s, size_t n, int64_t *ou
 		while (s < end && *s != '.' && (*s < '0' || *s > '9'))
 			s++;
 		if (u == s)
-			return arena_sprintf(a, "time: missing unit in duration %s", quoted(a, orig, n));
+			return arena_sprintf(a, "time: missing unit in duration %s",
+					     quoted(a, orig, n));
 		int64_t unit = 0;
 		for (size_t k = 0; k < sizeof duration_units / sizeof duration_units[0]; k++)
-			if (strlen(duration_units[k].name) == (size_t)(s - u) && !memcmp(u, duration_units[k].name, (size_t)(s - u)))
+			if (strlen(duration_units[k].name) == (size_t)(s - u) &&
+			    !memcmp(u, duration_units[k].name, (size_t)(s - u)))
 				unit = duration_units[k].ns;
 		if (!unit)
-			return arena_sprintf(a, "time: unknown unit %s in duration %s", quoted(a, u, (size_t)(s - u)),
-				quoted(a, orig, n));
+			return arena_sprintf(a, "time: unknown unit %s in duration %s",
+					     quoted(a, u, (size_t)(s - u)), quoted(a, orig, n));
 		if (v > max / (uint64_t)unit)
 			return bad;
 		v *= (uint64_t)unit;
@@ -826,18 +949,26 @@ static value m_string(fnctx *c, value *argv, int argc)
 }
 
 static const fn_def time_methods[] = {
-	{"Unix", m_unix, "o"}, {"Year", m_year, "o"}, {"Month", m_month, "o"}, {"Day", m_day, "o"},
-	{"Hour", m_hour, "o"}, {"Minute", m_minute, "o"}, {"Second", m_second, "o"},
-	{"Format", m_format, "ov"}, {"UTC", m_utc, "o"}, {"String", m_string, "o"}, {0},
+    {"Unix", m_unix, "o"},
+    {"Year", m_year, "o"},
+    {"Month", m_month, "o"},
+    {"Day", m_day, "o"},
+    {"Hour", m_hour, "o"},
+    {"Minute", m_minute, "o"},
+    {"Second", m_second, "o"},
+    {"Format", m_format, "ov"},
+    {"UTC", m_utc, "o"},
+    {"String", m_string, "o"},
+    {0},
 };
 
 static const vclass time_class = {
-	.gotype = "time.Time",
-	.field = no_field,
-	.methods = time_methods,
-	.to_plain = obj_plain,
-	.to_string = obj_string,
-	.kind = "struct",
+    .gotype = "time.Time",
+    .field = no_field,
+    .methods = time_methods,
+    .to_plain = obj_plain,
+    .to_string = obj_string,
+    .kind = "struct",
 };
 
 static value new_time(arena *a, gotime t)
@@ -1005,31 +1136,37 @@ static value fn_durationRound(fnctx *c, value *argv, int argc)
 		uint64_t ns;
 		const char *suffix;
 	} units[] = {
-		{3600000000000ULL * 24 * 365, "y"}, {3600000000000ULL * 24 * 30, "mo"}, {3600000000000ULL * 24, "d"},
-		{3600000000000ULL, "h"}, {60000000000ULL, "m"}, {1000000000ULL, "s"},
+	    {3600000000000ULL * 24 * 365, "y"},
+	    {3600000000000ULL * 24 * 30, "mo"},
+	    {3600000000000ULL * 24, "d"},
+	    {3600000000000ULL, "h"},
+	    {60000000000ULL, "m"},
+	    {1000000000ULL, "s"},
 	};
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
 		if (u > units[i].ns)
-			return v_cstr(c->a, arena_sprintf(c->a, "%llu%s", (unsigned long long)(u / units[i].ns), units[i].suffix));
+			return v_cstr(c->a, arena_sprintf(c->a, "%llu%s",
+							  (unsigned long long)(u / units[i].ns),
+							  units[i].suffix));
 	return v_str_static("0s", 2);
 }
 
 const fn_def fn_family_dates[] = {
-	{"now", fn_now, ""},
-	{"date", fn_date, "sv"},
-	{"dateInZone", fn_dateInZone, "svs"},
-	{"date_in_zone", fn_dateInZone, "svs"},
-	{"htmlDate", fn_htmlDate, "v"},
-	{"htmlDateInZone", fn_htmlDateInZone, "vs"},
-	{"toDate", fn_toDate, "ss"},
-	{"mustToDate", fn_toDate, "ss"},
-	{"unixEpoch", fn_unixEpoch, "v"},
-	{"dateModify", fn_dateModify, "sv"},
-	{"date_modify", fn_dateModify, "sv"},
-	{"mustDateModify", fn_dateModify, "sv"},
-	{"must_date_modify", fn_dateModify, "sv"},
-	{"ago", fn_ago, "v"},
-	{"duration", fn_duration, "v"},
-	{"durationRound", fn_durationRound, "v"},
-	{0},
+    {"now", fn_now, ""},
+    {"date", fn_date, "sv"},
+    {"dateInZone", fn_dateInZone, "svs"},
+    {"date_in_zone", fn_dateInZone, "svs"},
+    {"htmlDate", fn_htmlDate, "v"},
+    {"htmlDateInZone", fn_htmlDateInZone, "vs"},
+    {"toDate", fn_toDate, "ss"},
+    {"mustToDate", fn_toDate, "ss"},
+    {"unixEpoch", fn_unixEpoch, "v"},
+    {"dateModify", fn_dateModify, "sv"},
+    {"date_modify", fn_dateModify, "sv"},
+    {"mustDateModify", fn_dateModify, "sv"},
+    {"must_date_modify", fn_dateModify, "sv"},
+    {"ago", fn_ago, "v"},
+    {"duration", fn_duration, "v"},
+    {"durationRound", fn_durationRound, "v"},
+    {0},
 };

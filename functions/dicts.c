@@ -27,7 +27,8 @@ static value f_dict(fnctx *c, value *argv, int argc)
 	value m = v_map_new(c->a);
 	for (int i = 0; i < argc; i += 2) {
 		value k = arg_strval(c->a, argv[i]);
-		map_set(c->a, m.u.m, k.u.s, k.len, i + 1 < argc ? argv[i + 1] : v_str_static("", 0));
+		map_set(c->a, m.u.m, k.u.s, k.len,
+			i + 1 < argc ? argv[i + 1] : v_str_static("", 0));
 	}
 	return m;
 }
@@ -185,7 +186,8 @@ static value f_mergeoverwrite(fnctx *c, value *argv, int argc)
 
 static noreturn void bad_conversion(fnctx *c, value v, const char *want)
 {
-	fn_fail(c, "interface conversion: interface {} is %s, not %s", v.kind == V_NIL ? "nil" : value_gotype(v), want);
+	fn_fail(c, "interface conversion: interface {} is %s, not %s",
+		v.kind == V_NIL ? "nil" : value_gotype(v), want);
 }
 
 /* A value that must be exactly map[string]interface{} (Go's type assertion). */
@@ -226,22 +228,22 @@ static value f_deepcopy(fnctx *c, value *argv, int argc)
 }
 
 const fn_def fn_family_dicts[] = {
-	{"deepCopy", f_deepcopy, "v"},
-	{"dict", f_dict, "v*"},
-	{"dig", f_dig, "v*"},
-	{"get", f_get, "ms"},
-	{"hasKey", f_haskey, "ms"},
-	{"keys", f_keys, "m*"},
-	{"merge", f_merge, "mm*"},
-	{"mergeOverwrite", f_mergeoverwrite, "mm*"},
-	{"mustDeepCopy", f_deepcopy, "v"},
-	{"mustMerge", f_merge, "mm*"},
-	{"mustMergeOverwrite", f_mergeoverwrite, "mm*"},
-	{"omit", f_omit, "ms*"},
-	{"pick", f_pick, "ms*"},
-	{"pluck", f_pluck, "sm*"},
-	{"set", f_set, "msv"},
-	{"unset", f_unset, "ms"},
-	{"values", f_values, "m"},
-	{0},
+    {"deepCopy", f_deepcopy, "v"},
+    {"dict", f_dict, "v*"},
+    {"dig", f_dig, "v*"},
+    {"get", f_get, "ms"},
+    {"hasKey", f_haskey, "ms"},
+    {"keys", f_keys, "m*"},
+    {"merge", f_merge, "mm*"},
+    {"mergeOverwrite", f_mergeoverwrite, "mm*"},
+    {"mustDeepCopy", f_deepcopy, "v"},
+    {"mustMerge", f_merge, "mm*"},
+    {"mustMergeOverwrite", f_mergeoverwrite, "mm*"},
+    {"omit", f_omit, "ms*"},
+    {"pick", f_pick, "ms*"},
+    {"pluck", f_pluck, "sm*"},
+    {"set", f_set, "msv"},
+    {"unset", f_unset, "ms"},
+    {"values", f_values, "m"},
+    {0},
 };

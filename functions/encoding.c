@@ -51,7 +51,8 @@ static size_t skip_newlines(const char *s, size_t n, size_t i)
 
 /* One 4-character quantum of Go's base64 decodeQuantum. Returns the new input
  * offset; *dlen gets the count of 6-bit digits, *bad the error offset or -1. */
-static size_t b64_quantum(const char *s, size_t n, size_t si, unsigned char dbuf[4], int *dlen, long *bad)
+static size_t b64_quantum(const char *s, size_t n, size_t si, unsigned char dbuf[4], int *dlen,
+			  long *bad)
 {
 	*dlen = 4;
 	for (int j = 0; j < 4; j++) {
@@ -111,8 +112,11 @@ static value fn_b64dec(fnctx *c, value *argv, int argc)
 		long bad = -1;
 		si = b64_quantum(s, n, si, d, &dlen, &bad);
 		if (bad >= 0)
-			return v_cstr(c->a, arena_sprintf(c->a, "illegal base64 data at input byte %ld", bad));
-		unsigned v = (unsigned)d[0] << 18 | (unsigned)d[1] << 12 | (unsigned)d[2] << 6 | d[3];
+			return v_cstr(
+			    c->a,
+			    arena_sprintf(c->a, "illegal base64 data at input byte %ld", bad));
+		unsigned v =
+		    (unsigned)d[0] << 18 | (unsigned)d[1] << 12 | (unsigned)d[2] << 6 | d[3];
 		if (dlen >= 2)
 			sb_addc(&sb, (char)(v >> 16));
 		if (dlen >= 3)
@@ -176,11 +180,11 @@ static long b32_decode(const char *src, size_t olen, strbuf *out)
 			d[j++] = (unsigned char)v;
 		}
 		unsigned char o[5] = {
-			(unsigned char)(d[0] << 3 | d[1] >> 2),
-			(unsigned char)(d[1] << 6 | d[2] << 1 | d[3] >> 4),
-			(unsigned char)(d[3] << 4 | d[4] >> 1),
-			(unsigned char)(d[4] << 7 | d[5] << 2 | d[6] >> 3),
-			(unsigned char)(d[6] << 5 | d[7]),
+		    (unsigned char)(d[0] << 3 | d[1] >> 2),
+		    (unsigned char)(d[1] << 6 | d[2] << 1 | d[3] >> 4),
+		    (unsigned char)(d[3] << 4 | d[4] >> 1),
+		    (unsigned char)(d[4] << 7 | d[5] << 2 | d[6] >> 3),
+		    (unsigned char)(d[6] << 5 | d[7]),
 		};
 		static const int bytes_for[9] = {0, 0, 1, 0, 2, 3, 0, 4, 5};
 		sb_add(out, (const char *)o, (size_t)bytes_for[dlen]);
@@ -200,7 +204,8 @@ static value fn_b32dec(fnctx *c, value *argv, int argc)
 	sb_init(&sb, c->a);
 	long bad = b32_decode(buf, n, &sb);
 	if (bad >= 0)
-		return v_cstr(c->a, arena_sprintf(c->a, "illegal base32 data at input byte %ld", bad));
+		return v_cstr(c->a,
+			      arena_sprintf(c->a, "illegal base32 data at input byte %ld", bad));
 	return v_str(c->a, sb_str(&sb), sb.len);
 }
 
@@ -227,7 +232,10 @@ static value unescape_html(fnctx *c, const char *s, size_t n)
 		}
 		if (s[i + 1] == 'u' && i + 5 < n && !memcmp(s + i + 2, "00", 2)) {
 			const char *h = s + i + 4;
-			char ch = !memcmp(h, "3c", 2) ? '<' : !memcmp(h, "3e", 2) ? '>' : !memcmp(h, "26", 2) ? '&' : 0;
+			char ch = !memcmp(h, "3c", 2)	? '<'
+				  : !memcmp(h, "3e", 2) ? '>'
+				  : !memcmp(h, "26", 2) ? '&'
+							: 0;
 			if (ch) {
 				sb_addc(&sb, ch);
 				i += 5;
@@ -283,16 +291,16 @@ static value fn_mustFromJson(fnctx *c, value *argv, int argc)
 }
 
 const fn_def fn_family_encoding[] = {
-	{"b64enc", fn_b64enc, "s"},
-	{"b64dec", fn_b64dec, "s"},
-	{"b32enc", fn_b32enc, "s"},
-	{"b32dec", fn_b32dec, "s"},
-	{"adler32sum", fn_adler32sum, "s"},
-	{"toPrettyJson", fn_toPrettyJson, "v"},
-	{"mustToPrettyJson", fn_toPrettyJson, "v"},
-	{"toRawJson", fn_toRawJson, "v"},
-	{"mustToRawJson", fn_toRawJson, "v"},
-	{"mustToJson", fn_mustToJson, "v"},
-	{"mustFromJson", fn_mustFromJson, "s"},
-	{0},
+    {"b64enc", fn_b64enc, "s"},
+    {"b64dec", fn_b64dec, "s"},
+    {"b32enc", fn_b32enc, "s"},
+    {"b32dec", fn_b32dec, "s"},
+    {"adler32sum", fn_adler32sum, "s"},
+    {"toPrettyJson", fn_toPrettyJson, "v"},
+    {"mustToPrettyJson", fn_toPrettyJson, "v"},
+    {"toRawJson", fn_toRawJson, "v"},
+    {"mustToRawJson", fn_toRawJson, "v"},
+    {"mustToJson", fn_mustToJson, "v"},
+    {"mustFromJson", fn_mustFromJson, "s"},
+    {0},
 };

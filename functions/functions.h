@@ -32,12 +32,12 @@ extern const fn_def fn_family_toml[];
 /* Helm's per-render state that its own functions need (fnctx.host points here). */
 typedef struct helm_host {
 	arena *a;
-	bool lint_mode;         /* required/fail do not fail; lookup is empty */
-	vmap *include_depth;    /* template name -> nested include count */
-	const fn_table *funcs;  /* for tpl's fresh template sets */
-	tset *reference;        /* every template of the chart tree, for tpl */
-	bool strict;            /* missingkey=error */
-	strbuf *log;            /* Helm's log lines (lint mode's required/fail), or NULL */
+	bool lint_mode;	       /* required/fail do not fail; lookup is empty */
+	vmap *include_depth;   /* template name -> nested include count */
+	const fn_table *funcs; /* for tpl's fresh template sets */
+	tset *reference;       /* every template of the chart tree, for tpl */
+	bool strict;	       /* missingkey=error */
+	strbuf *log;	       /* Helm's log lines (lint mode's required/fail), or NULL */
 } helm_host;
 
 /* Go's path.Clean (filepath.Clean on Unix) of the n bytes at p: "a/./b/../c" is "a/c". */

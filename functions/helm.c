@@ -13,8 +13,8 @@
 #include "../values/strbuf.h"
 #include "../values/yaml.h"
 
-#define WARN_START "HELM_ERR_START"
-#define WARN_END "HELM_ERR_END"
+#define WARN_START    "HELM_ERR_START"
+#define WARN_END      "HELM_ERR_END"
 #define RECURSION_MAX 1000
 
 static helm_host *host_of(fnctx *c)
@@ -29,7 +29,9 @@ static value fn_include(fnctx *c, value *argv, int argc)
 	const char *name = argv[0].u.s;
 	value *count = map_get(h->include_depth, name, argv[0].len);
 	if (count && count->u.i > RECURSION_MAX)
-		fn_fail(c, "rendering template has a nested reference name: %s: unable to execute template",
+		fn_fail(c,
+			"rendering template has a nested reference name: %s: unable to execute "
+			"template",
 			name);
 	int64_t depth = count ? count->u.i + 1 : 1;
 	map_set(c->a, h->include_depth, name, argv[0].len, v_int(depth));
@@ -62,7 +64,8 @@ static value fn_tpl(fnctx *c, value *argv, int argc)
 	strbuf sb;
 	sb_init(&sb, c->a);
 	if (tset_exec(set, "gotpl", argv[1], &sb, &te) != 0)
-		fn_fail(c, "error during tpl function execution for %s: %s", sb_str(&quoted), te.msg);
+		fn_fail(c, "error during tpl function execution for %s: %s", sb_str(&quoted),
+			te.msg);
 	const char *out = sb_str(&sb);
 	strbuf clean;
 	sb_init(&clean, c->a);
@@ -85,7 +88,8 @@ static value fn_required(fnctx *c, value *argv, int argc)
 	if (v.kind == V_NIL || (v.kind == V_STRING && v.len == 0)) {
 		if (host_of(c)->lint_mode) {
 			if (host_of(c)->log)
-				sb_addf(host_of(c)->log, "engine.go:206: [INFO] Missing required value: %s\n",
+				sb_addf(host_of(c)->log,
+					"engine.go:206: [INFO] Missing required value: %s\n",
 					argv[0].u.s);
 			return v_str_static("", 0);
 		}
@@ -177,11 +181,13 @@ static value fn_from_yaml_array(fnctx *c, value *argv, int argc)
 	const char *err = NULL;
 	if (yaml_load(c->a, argv[0].u.s, argv[0].len, &v, &err) == 0 && v.kind != V_LIST &&
 	    v.kind != V_NIL)
-		err = arena_sprintf(c->a, "error unmarshaling JSON: while decoding JSON: json: cannot "
-					  "unmarshal %s into Go value of type []interface {}",
-				    v.kind == V_MAP ? "object" : v.kind == V_STRING ? "string"
-							      : v.kind == V_BOOL    ? "bool"
-										    : "number");
+		err = arena_sprintf(c->a,
+				    "error unmarshaling JSON: while decoding JSON: json: cannot "
+				    "unmarshal %s into Go value of type []interface {}",
+				    v.kind == V_MAP	 ? "object"
+				    : v.kind == V_STRING ? "string"
+				    : v.kind == V_BOOL	 ? "bool"
+							 : "number");
 	if (err) {
 		value l = v_list_new(c->a, 1);
 		list_push(c->a, l.u.l, v_cstr(c->a, err));
@@ -218,7 +224,8 @@ static value fn_from_json(fnctx *c, value *argv, int argc)
 	const char *err;
 	if (json_parse(c->a, argv[0].u.s, argv[0].len, &v, &err) != 0) {
 		if (top_number_overflow(argv[0].u.s, argv[0].len, err))
-			err = "json: cannot unmarshal number into Go value of type map[string]interface {}";
+			err = "json: cannot unmarshal number into Go value of type "
+			      "map[string]interface {}";
 		return error_map(c, err);
 	}
 	if (v.kind == V_NIL)
@@ -238,8 +245,9 @@ static value fn_from_json_array(fnctx *c, value *argv, int argc)
 	const char *err = NULL;
 	if (json_parse(c->a, argv[0].u.s, argv[0].len, &v, &err) == 0 && v.kind != V_LIST &&
 	    v.kind != V_NIL)
-		err = arena_sprintf(c->a, "json: cannot unmarshal %s into Go value of type []interface {}",
-				    json_type_name(v));
+		err = arena_sprintf(
+		    c->a, "json: cannot unmarshal %s into Go value of type []interface {}",
+		    json_type_name(v));
 	else if (err && top_number_overflow(argv[0].u.s, argv[0].len, err))
 		err = "json: cannot unmarshal number into Go value of type []interface {}";
 	if (err) {
@@ -259,21 +267,21 @@ static value fn_get_host_by_name(fnctx *c, value *argv, int argc)
 }
 
 const fn_def fn_family_helm[] = {
-	{"fail", fn_fail_helm, "s"},
-	{"fromJson", fn_from_json, "s"},
-	{"fromJsonArray", fn_from_json_array, "s"},
-	{"fromYaml", fn_from_yaml, "s"},
-	{"fromYamlArray", fn_from_yaml_array, "s"},
-	{"getHostByName", fn_get_host_by_name, "s"},
-	{"include", fn_include, "sv"},
-	{"lookup", fn_lookup, "ssss"},
-	{"required", fn_required, "sv"},
-	{"toJson", fn_to_json, "v"},
-	{"toYaml", fn_to_yaml, "v"},
-	{"mustToYaml", fn_must_to_yaml, "v"},
-	{"toYamlPretty", fn_to_yaml_pretty, "v"},
-	{"tpl", fn_tpl, "sM"},
-	{0},
+    {"fail", fn_fail_helm, "s"},
+    {"fromJson", fn_from_json, "s"},
+    {"fromJsonArray", fn_from_json_array, "s"},
+    {"fromYaml", fn_from_yaml, "s"},
+    {"fromYamlArray", fn_from_yaml_array, "s"},
+    {"getHostByName", fn_get_host_by_name, "s"},
+    {"include", fn_include, "sv"},
+    {"lookup", fn_lookup, "ssss"},
+    {"required", fn_required, "sv"},
+    {"toJson", fn_to_json, "v"},
+    {"toYaml", fn_to_yaml, "v"},
+    {"mustToYaml", fn_must_to_yaml, "v"},
+    {"toYamlPretty", fn_to_yaml_pretty, "v"},
+    {"tpl", fn_tpl, "sM"},
+    {0},
 };
 
 /* pkg/engine cleanupParseError: "parse error at (LOCATION): MSG". */

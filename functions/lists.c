@@ -218,9 +218,10 @@ static value f_chunk(fnctx *c, value *argv, int argc)
 		if (clen < 0)
 			fn_fail(c, "runtime error: makeslice: len out of range");
 		if (i * size + clen > len)
-			fn_fail(c, "runtime error: index out of range [%lld] with length %lld", (long long)len,
-				(long long)len);
-		list_push(c->a, out.u.l, copy_range(c->a, l, (uint32_t)(i * size), (uint32_t)(i * size + clen)));
+			fn_fail(c, "runtime error: index out of range [%lld] with length %lld",
+				(long long)len, (long long)len);
+		list_push(c->a, out.u.l,
+			  copy_range(c->a, l, (uint32_t)(i * size), (uint32_t)(i * size + clen)));
 	}
 	return out;
 }
@@ -347,7 +348,8 @@ static value until_step(fnctx *c, int64_t start, int64_t stop, int64_t step)
 	value out = new_list(c->a, 0, GT_INTLIST);
 	uint64_t count = 0;
 	if (stop < start && step < 0)
-		count = ((uint64_t)start - (uint64_t)stop + (0 - (uint64_t)step) - 1) / (0 - (uint64_t)step);
+		count = ((uint64_t)start - (uint64_t)stop + (0 - (uint64_t)step) - 1) /
+			(0 - (uint64_t)step);
 	else if (stop >= start && step > 0)
 		count = ((uint64_t)stop - (uint64_t)start + (uint64_t)step - 1) / (uint64_t)step;
 	arg_check_items(c, count);
@@ -405,44 +407,44 @@ static value f_seq(fnctx *c, value *argv, int argc)
 }
 
 const fn_def fn_family_lists[] = {
-	{"append", f_push, "vv"},
-	{"chunk", f_chunk, "iv"},
-	{"compact", f_compact, "v"},
-	{"concat", f_concat, "v*"},
-	{"first", f_first, "v"},
-	{"has", f_has, "vv"},
-	{"initial", f_initial, "v"},
-	{"join", f_join, "sv"},
-	{"last", f_last, "v"},
-	{"list", f_list, "v*"},
-	{"mustAppend", f_push, "vv"},
-	{"mustChunk", f_chunk, "iv"},
-	{"mustCompact", f_compact, "v"},
-	{"mustFirst", f_first, "v"},
-	{"mustHas", f_has, "vv"},
-	{"mustInitial", f_initial, "v"},
-	{"mustLast", f_last, "v"},
-	{"mustPrepend", f_prepend, "vv"},
-	{"mustPush", f_push, "vv"},
-	{"mustRest", f_rest, "v"},
-	{"mustReverse", f_reverse, "v"},
-	{"mustSlice", f_slice, "vv*"},
-	{"mustUniq", f_uniq, "v"},
-	{"mustWithout", f_without, "vv*"},
-	{"prepend", f_prepend, "vv"},
-	{"push", f_push, "vv"},
-	{"rest", f_rest, "v"},
-	{"reverse", f_reverse, "v"},
-	{"seq", f_seq, "i*"},
-	{"slice", f_slice, "vv*"},
-	{"sortAlpha", f_sortalpha, "v"},
-	{"split", f_split, "ss"},
-	{"splitList", f_splitlist, "ss"},
-	{"splitn", f_splitn, "sis"},
-	{"tuple", f_list, "v*"},
-	{"uniq", f_uniq, "v"},
-	{"until", f_until, "i"},
-	{"untilStep", f_untilstep, "iii"},
-	{"without", f_without, "vv*"},
-	{0},
+    {"append", f_push, "vv"},
+    {"chunk", f_chunk, "iv"},
+    {"compact", f_compact, "v"},
+    {"concat", f_concat, "v*"},
+    {"first", f_first, "v"},
+    {"has", f_has, "vv"},
+    {"initial", f_initial, "v"},
+    {"join", f_join, "sv"},
+    {"last", f_last, "v"},
+    {"list", f_list, "v*"},
+    {"mustAppend", f_push, "vv"},
+    {"mustChunk", f_chunk, "iv"},
+    {"mustCompact", f_compact, "v"},
+    {"mustFirst", f_first, "v"},
+    {"mustHas", f_has, "vv"},
+    {"mustInitial", f_initial, "v"},
+    {"mustLast", f_last, "v"},
+    {"mustPrepend", f_prepend, "vv"},
+    {"mustPush", f_push, "vv"},
+    {"mustRest", f_rest, "v"},
+    {"mustReverse", f_reverse, "v"},
+    {"mustSlice", f_slice, "vv*"},
+    {"mustUniq", f_uniq, "v"},
+    {"mustWithout", f_without, "vv*"},
+    {"prepend", f_prepend, "vv"},
+    {"push", f_push, "vv"},
+    {"rest", f_rest, "v"},
+    {"reverse", f_reverse, "v"},
+    {"seq", f_seq, "i*"},
+    {"slice", f_slice, "vv*"},
+    {"sortAlpha", f_sortalpha, "v"},
+    {"split", f_split, "ss"},
+    {"splitList", f_splitlist, "ss"},
+    {"splitn", f_splitn, "sis"},
+    {"tuple", f_list, "v*"},
+    {"uniq", f_uniq, "v"},
+    {"until", f_until, "i"},
+    {"untilStep", f_untilstep, "iii"},
+    {"without", f_without, "vv*"},
+    {0},
 };

@@ -172,7 +172,10 @@ static dec dec_from_float(fnctx *c, double f)
 {
 	dec r = {0};
 	if (isnan(f) || isinf(f))
-		fn_fail(c, "Cannot create a Decimal from %s", isnan(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf");
+		fn_fail(c, "Cannot create a Decimal from %s",
+			isnan(f) ? "NaN"
+			: f > 0	 ? "+Inf"
+				 : "-Inf");
 	strbuf sb;
 	sb_init(&sb, c->a);
 	go_format_float(&sb, f, 'e', -1);
@@ -217,7 +220,8 @@ static dec dec_addsub(fnctx *c, dec a, dec b, bool sub)
 	size_t an, bn;
 	unsigned char *ad = dec_scaled(c, a, e, &an), *bd = dec_scaled(c, b, e, &bn);
 	size_t n = (an > bn ? an : bn) + 1;
-	unsigned char *x = arena_alloc(c->a, n), *y = arena_alloc(c->a, n), *r = arena_alloc(c->a, n);
+	unsigned char *x = arena_alloc(c->a, n), *y = arena_alloc(c->a, n),
+		      *r = arena_alloc(c->a, n);
 	memcpy(x + n - an, ad, an);
 	memcpy(y + n - bn, bd, bn);
 	bool bneg = b.neg != sub;
@@ -281,7 +285,8 @@ static dec dec_div(fnctx *c, dec a, dec b)
 	}
 	/* Round half away from zero on the remainder, counting the digits of a left unread. */
 	int first_rest = (steps >= 0 && (size_t)steps < a.n) ? a.d[steps] : 0;
-	bool up = 2 * (unsigned __int128)rem >= bc || (2 * (unsigned __int128)rem + 1 == bc && first_rest >= 5);
+	bool up = 2 * (unsigned __int128)rem >= bc ||
+		  (2 * (unsigned __int128)rem + 1 == bc && first_rest >= 5);
 	if (up) {
 		dec one = {.neg = q.neg, .n = 1, .d = (unsigned char[]){1}, .exp = -DIV_PRECISION};
 		q = dec_addsub(c, q, one, false);
@@ -360,24 +365,14 @@ static value f_divf(fnctx *c, value *argv, int argc)
 }
 
 const fn_def fn_family_math[] = {
-	{"add", f_add, "v*"},
-	{"add1", f_add1, "v"},
-	{"add1f", f_add1f, "v"},
-	{"addf", f_addf, "v*"},
-	{"biggest", f_max, "vv*"},
-	{"ceil", f_ceil, "v"},
-	{"div", f_div, "vv"},
-	{"divf", f_divf, "vv*"},
-	{"floor", f_floor, "v"},
-	{"max", f_max, "vv*"},
-	{"maxf", f_maxf, "vv*"},
-	{"min", f_min, "vv*"},
-	{"minf", f_minf, "vv*"},
-	{"mod", f_mod, "vv"},
-	{"mul", f_mul, "vv*"},
-	{"mulf", f_mulf, "vv*"},
-	{"round", f_round, "vif*"},
-	{"sub", f_sub, "vv"},
-	{"subf", f_subf, "vv*"},
-	{0},
+    {"add", f_add, "v*"},	{"add1", f_add1, "v"},
+    {"add1f", f_add1f, "v"},	{"addf", f_addf, "v*"},
+    {"biggest", f_max, "vv*"},	{"ceil", f_ceil, "v"},
+    {"div", f_div, "vv"},	{"divf", f_divf, "vv*"},
+    {"floor", f_floor, "v"},	{"max", f_max, "vv*"},
+    {"maxf", f_maxf, "vv*"},	{"min", f_min, "vv*"},
+    {"minf", f_minf, "vv*"},	{"mod", f_mod, "vv"},
+    {"mul", f_mul, "vv*"},	{"mulf", f_mulf, "vv*"},
+    {"round", f_round, "vif*"}, {"sub", f_sub, "vv"},
+    {"subf", f_subf, "vv*"},	{0},
 };

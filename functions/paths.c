@@ -124,11 +124,16 @@ static bool should_escape(unsigned char ch, enum url_mode mode)
 		return false;
 	if (ch && strchr("$&+,/:;=?@", ch)) {
 		switch (mode) {
-		case U_PATH: return ch == '?';
-		case U_USER: return ch == '@' || ch == '/' || ch == '?' || ch == ':';
-		case U_QUERY: return true;
-		case U_FRAGMENT: return false;
-		case U_HOST: break;
+		case U_PATH:
+			return ch == '?';
+		case U_USER:
+			return ch == '@' || ch == '/' || ch == '?' || ch == ':';
+		case U_QUERY:
+			return true;
+		case U_FRAGMENT:
+			return false;
+		case U_HOST:
+			break;
 		}
 	}
 	if (mode == U_FRAGMENT && ch && strchr("!()*", ch))
@@ -159,14 +164,17 @@ static int unhex(int ch)
 }
 
 /* Go's unescape; returns NULL with *err set on a bad escape. */
-static const char *url_unescape(arena *a, const char *s, size_t n, enum url_mode mode, const char **err)
+static const char *url_unescape(arena *a, const char *s, size_t n, enum url_mode mode,
+				const char **err)
 {
 	strbuf sb;
 	sb_init(&sb, a);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			if (i + 2 >= n || unhex((unsigned char)s[i + 1]) < 0 || unhex((unsigned char)s[i + 2]) < 0 ||
-				(mode == U_HOST && unhex((unsigned char)s[i + 1]) < 8 && memcmp(s + i, "%25", 3) != 0)) {
+			if (i + 2 >= n || unhex((unsigned char)s[i + 1]) < 0 ||
+			    unhex((unsigned char)s[i + 2]) < 0 ||
+			    (mode == U_HOST && unhex((unsigned char)s[i + 1]) < 8 &&
+			     memcmp(s + i, "%25", 3) != 0)) {
 				size_t k = n - i < 3 ? n - i : 3;
 				strbuf q;
 				sb_init(&q, a);
@@ -174,9 +182,11 @@ static const char *url_unescape(arena *a, const char *s, size_t n, enum url_mode
 				*err = arena_sprintf(a, "invalid URL escape %s", sb_str(&q));
 				return NULL;
 			}
-			sb_addc(&sb, (char)(unhex((unsigned char)s[i + 1]) << 4 | unhex((unsigned char)s[i + 2])));
+			sb_addc(&sb, (char)(unhex((unsigned char)s[i + 1]) << 4 |
+					    unhex((unsigned char)s[i + 2])));
 			i += 2;
-		} else if (mode == U_HOST && (unsigned char)s[i] < 0x80 && should_escape((unsigned char)s[i], U_HOST)) {
+		} else if (mode == U_HOST && (unsigned char)s[i] < 0x80 &&
+			   should_escape((unsigned char)s[i], U_HOST)) {
 			strbuf q;
 			sb_init(&q, a);
 			go_quote(&q, s + i, 1);
@@ -228,7 +238,9 @@ static const char *url_authority(arena *a, const char *s, size_t n, url *u)
 		const char *ucolon = memchr(s, ':', (size_t)(at - s));
 		const char *uend = ucolon ? ucolon : at;
 		const char *name = url_unescape(a, s, (size_t)(uend - s), U_USER, &err);
-		const char *pass = ucolon ? url_unescape(a, ucolon + 1, (size_t)(at - ucolon - 1), U_USER, &err) : "";
+		const char *pass =
+		    ucolon ? url_unescape(a, ucolon + 1, (size_t)(at - ucolon - 1), U_USER, &err)
+			   : "";
 		if (!name || !pass)
 			return err;
 		strbuf sb;
@@ -245,7 +257,8 @@ static const char *url_authority(arena *a, const char *s, size_t n, url *u)
 	if (colon) {
 		for (const char *p = colon + 1; p < h + hn; p++)
 			if (*p < '0' || *p > '9')
-				return arena_sprintf(a, "invalid port \"%.*s\" after host", (int)(h + hn - colon), colon);
+				return arena_sprintf(a, "invalid port \"%.*s\" after host",
+						     (int)(h + hn - colon), colon);
 	}
 	u->host = url_unescape(a, h, hn, U_HOST, &err);
 	return u->host ? NULL : err;
@@ -347,7 +360,8 @@ static const char *dict_str(fnctx *c, vmap *d, const char *key)
 	if (!v)
 		return "";
 	if (v->kind != V_STRING)
-		fn_fail(c, "unable to parse %s key, must be of type string, but %s found", key, value_kind(*v));
+		fn_fail(c, "unable to parse %s key, must be of type string, but %s found", key,
+			value_kind(*v));
 	return v->u.s;
 }
 
@@ -358,7 +372,8 @@ static void url_string(strbuf *sb, const url *u)
 	if (*u->opaque) {
 		sb_adds(sb, u->opaque);
 	} else {
-		if ((*u->scheme || *u->host || u->has_user) && (*u->host || *u->path || u->has_user))
+		if ((*u->scheme || *u->host || u->has_user) &&
+		    (*u->host || *u->path || u->has_user))
 			sb_adds(sb, "//");
 		if ((*u->scheme || *u->host || u->has_user) && u->has_user)
 			sb_addf(sb, "%s@", u->user);
@@ -385,8 +400,14 @@ static value fn_urlJoin(fnctx *c, value *argv, int argc)
 {
 	(void)argc;
 	vmap *d = argv[0].u.m;
-	url u = {dict_str(c, d, "scheme"), dict_str(c, d, "opaque"), "", dict_str(c, d, "host"),
-		dict_str(c, d, "path"), dict_str(c, d, "query"), dict_str(c, d, "fragment"), false};
+	url u = {dict_str(c, d, "scheme"),
+		 dict_str(c, d, "opaque"),
+		 "",
+		 dict_str(c, d, "host"),
+		 dict_str(c, d, "path"),
+		 dict_str(c, d, "query"),
+		 dict_str(c, d, "fragment"),
+		 false};
 	const char *ui = dict_str(c, d, "userinfo");
 	if (*ui) {
 		url tmp;
@@ -397,7 +418,8 @@ static value fn_urlJoin(fnctx *c, value *argv, int argc)
 			strbuf q;
 			sb_init(&q, c->a);
 			go_quote(&q, raw, qn);
-			fn_fail(c, "unable to parse userinfo in dict: parse %s: %s", sb_str(&q), err);
+			fn_fail(c, "unable to parse userinfo in dict: parse %s: %s", sb_str(&q),
+				err);
 		}
 		u.user = tmp.user;
 		u.has_user = tmp.has_user;
@@ -409,17 +431,17 @@ static value fn_urlJoin(fnctx *c, value *argv, int argc)
 }
 
 const fn_def fn_family_paths[] = {
-	{"base", fn_base, "s"},
-	{"dir", fn_dir, "s"},
-	{"clean", fn_clean, "s"},
-	{"ext", fn_ext, "s"},
-	{"isAbs", fn_isAbs, "s"},
-	{"osBase", fn_base, "s"},
-	{"osDir", fn_dir, "s"},
-	{"osClean", fn_clean, "s"},
-	{"osExt", fn_ext, "s"},
-	{"osIsAbs", fn_isAbs, "s"},
-	{"urlParse", fn_urlParse, "s"},
-	{"urlJoin", fn_urlJoin, "m"},
-	{0},
+    {"base", fn_base, "s"},
+    {"dir", fn_dir, "s"},
+    {"clean", fn_clean, "s"},
+    {"ext", fn_ext, "s"},
+    {"isAbs", fn_isAbs, "s"},
+    {"osBase", fn_base, "s"},
+    {"osDir", fn_dir, "s"},
+    {"osClean", fn_clean, "s"},
+    {"osExt", fn_ext, "s"},
+    {"osIsAbs", fn_isAbs, "s"},
+    {"urlParse", fn_urlParse, "s"},
+    {"urlJoin", fn_urlJoin, "m"},
+    {0},
 };

@@ -22,10 +22,10 @@
 
 typedef struct rxparse {
 	const char *pat, *end; /* the whole Go pattern */
-	strbuf *out;           /* the PCRE2 pattern */
+	strbuf *out;	       /* the PCRE2 pattern */
 	arena *a;
-	const char *err;      /* Go's error text, once failed */
-	int depth;            /* open groups */
+	const char *err; /* Go's error text, once failed */
+	int depth;	 /* open groups */
 	/* Go's repeatIsValid: the largest product of nested {n,m} counts in the last item
 	 * and in each open group (index depth), at most 1000 */
 	long item, *grp;
@@ -34,7 +34,8 @@ typedef struct rxparse {
 static bool rp_fail(rxparse *p, const char *code, const char *from, size_t n)
 {
 	if (!p->err)
-		p->err = arena_sprintf(p->a, "error parsing regexp: %s: `%.*s`", code, (int)n, from);
+		p->err =
+		    arena_sprintf(p->a, "error parsing regexp: %s: `%.*s`", code, (int)n, from);
 	return false;
 }
 
@@ -72,7 +73,10 @@ static size_t rune_width(const char *s, const char *end)
 		return 0;
 	if (u[0] < 0x80)
 		return 1;
-	n = u[0] >= 0xf0 && u[0] < 0xf5 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc2 && u[0] < 0xe0 ? 2 : 1;
+	n = u[0] >= 0xf0 && u[0] < 0xf5	  ? 4
+	    : u[0] >= 0xe0		  ? 3
+	    : u[0] >= 0xc2 && u[0] < 0xe0 ? 2
+					  : 1;
 	if (n > left)
 		return 1;
 	for (size_t i = 1; i < n; i++)
@@ -102,10 +106,13 @@ static bool rp_escape(rxparse *p, const char **sp, long *r)
 		int nhex = 0;
 		*r = 0;
 		for (t++; t < p->end && *t != '}'; t++, nhex++)
-			if (hexval((unsigned char)*t) < 0 || (*r = *r * 16 + hexval((unsigned char)*t)) > 0x10ffff)
-				return rp_fail(p, "invalid escape sequence", s, (size_t)(t + 1 - s));
+			if (hexval((unsigned char)*t) < 0 ||
+			    (*r = *r * 16 + hexval((unsigned char)*t)) > 0x10ffff)
+				return rp_fail(p, "invalid escape sequence", s,
+					       (size_t)(t + 1 - s));
 		if (t >= p->end || nhex == 0)
-			return rp_fail(p, "invalid escape sequence", s, (size_t)(t + (t < p->end) - s));
+			return rp_fail(p, "invalid escape sequence", s,
+				       (size_t)(t + (t < p->end) - s));
 		t++;
 	} else if (c == 'x' && t < p->end) {
 		int x = hexval((unsigned char)*t++);
@@ -132,8 +139,9 @@ static void emit_rune(rxparse *p, long r)
 		sb_addf(p->out, "\\x{%lx}", r);
 }
 
-static const char *const posix_names[] = {"alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph",
-	"lower", "print", "punct", "space", "upper", "word", "xdigit", NULL};
+static const char *const posix_names[] = {"alnum", "alpha", "ascii", "blank",  "cntrl",
+					  "digit", "graph", "lower", "print",  "punct",
+					  "space", "upper", "word",  "xdigit", NULL};
 
 /* `[:name:]` or `[:^name:]` inside a class at s; 0 if not one, -1 on error, else its length. */
 static int rp_posix(rxparse *p, const char *s)
@@ -163,14 +171,16 @@ static size_t rp_uniclass(rxparse *p, const char *s)
 	if (*t == '{') {
 		const char *close = memchr(t, '}', (size_t)(p->end - t));
 		if (!close)
-			return rp_fail(p, "invalid character class range", s, (size_t)(p->end - s)), 0;
+			return rp_fail(p, "invalid character class range", s, (size_t)(p->end - s)),
+			       0;
 		t = close + 1;
 	} else {
 		t += rune_width(t, p->end);
 	}
 	int code;
 	PCRE2_SIZE off;
-	pcre2_code *probe = pcre2_compile((PCRE2_SPTR)s, (size_t)(t - s), PCRE2_UTF, &code, &off, NULL);
+	pcre2_code *probe =
+	    pcre2_compile((PCRE2_SPTR)s, (size_t)(t - s), PCRE2_UTF, &code, &off, NULL);
 	if (!probe)
 		return rp_fail(p, "invalid character class range", s, (size_t)(t - s)), 0;
 	pcre2_code_free(probe);
@@ -184,7 +194,10 @@ static size_t rp_class_escape(rxparse *p, const char *s, bool in_class)
 	if (p->end - s < 2 || s[0] != '\\')
 		return 0;
 	switch (s[1]) {
-	case 'd': case 'D': case 'w': case 'W':
+	case 'd':
+	case 'D':
+	case 'w':
+	case 'W':
 		sb_add(p->out, s, 2);
 		return 2;
 	case 's':
@@ -193,7 +206,8 @@ static size_t rp_class_escape(rxparse *p, const char *s, bool in_class)
 	case 'S':
 		sb_adds(p->out, in_class ? "\\S" : "[^\\t\\n\\f\\r ]");
 		return 2;
-	case 'p': case 'P':
+	case 'p':
+	case 'P':
 		return rp_uniclass(p, s);
 	}
 	return 0;
@@ -263,7 +277,9 @@ static const char *rp_class(rxparse *p, const char *s)
 			if (!rp_class_char(p, &t, whole, &hi))
 				return NULL;
 			if (rune_value(hi_at, hi) < rune_value(lo_at, lo))
-				return rp_fail(p, "invalid character class range", lo_at, (size_t)(t - lo_at)), NULL;
+				return rp_fail(p, "invalid character class range", lo_at,
+					       (size_t)(t - lo_at)),
+				       NULL;
 			sb_addc(p->out, '-');
 			emit_class_char(p, hi_at, t, hi);
 		}
@@ -275,7 +291,8 @@ static const char *rp_class(rxparse *p, const char *s)
 /* Go's parseInt for repeat counts: no leading zeros; -1 when too big. */
 static const char *rp_int(const char *s, const char *end, long *n)
 {
-	if (s >= end || *s < '0' || *s > '9' || (end - s >= 2 && s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
+	if (s >= end || *s < '0' || *s > '9' ||
+	    (end - s >= 2 && s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
 		return NULL;
 	for (*n = 0; s < end && *s >= '0' && *s <= '9'; s++)
 		*n = *n >= 100000000 || *n < 0 ? -1 : *n * 10 + (*s - '0');
@@ -319,9 +336,11 @@ static const char *rp_repeat(rxparse *p, const char *s, const char **last, bool 
 	bool lazy = t < p->end && *t == '?';
 	t += lazy;
 	if (*last)
-		return rp_fail(p, "invalid nested repetition operator", *last, (size_t)(t - *last)), NULL;
+		return rp_fail(p, "invalid nested repetition operator", *last, (size_t)(t - *last)),
+		       NULL;
 	if (!can)
-		return rp_fail(p, "missing argument to repetition operator", s, (size_t)(t - s)), NULL;
+		return rp_fail(p, "missing argument to repetition operator", s, (size_t)(t - s)),
+		       NULL;
 	long m = max < 0 ? min : max;
 	if (*s == '{' && (min >= 2 || max >= 2) && m > 0 && p->item > 1000 / m)
 		return rp_fail(p, "invalid repeat count", s, (size_t)(t - s)), NULL;
@@ -360,7 +379,8 @@ static const char *rp_perl_group(rxparse *p, const char *s, bool *opens)
 		if (!close)
 			return rp_fail(p, "invalid named capture", s, left), NULL;
 		if (!valid_capture_name(name, (size_t)(close - name)))
-			return rp_fail(p, "invalid named capture", s, (size_t)(close + 1 - s)), NULL;
+			return rp_fail(p, "invalid named capture", s, (size_t)(close + 1 - s)),
+			       NULL;
 		sb_addf(p->out, "(?<%.*s>", (int)(close - name), name);
 		*opens = true;
 		return close + 1;
@@ -383,7 +403,9 @@ static const char *rp_perl_group(rxparse *p, const char *s, bool *opens)
 			break;
 		}
 	}
-	return rp_fail(p, "invalid or unsupported Perl syntax", s, (size_t)((t > p->end ? p->end : t) - s)), NULL;
+	return rp_fail(p, "invalid or unsupported Perl syntax", s,
+		       (size_t)((t > p->end ? p->end : t) - s)),
+	       NULL;
 }
 
 /* Escapes outside classes: assertions, \Q...\E, class escapes, runes. */
@@ -453,7 +475,8 @@ static bool rp_parse(rxparse *p)
 			break;
 		case ')':
 			if (p->depth == 0)
-				return rp_fail(p, "unexpected )", p->pat, (size_t)(p->end - p->pat));
+				return rp_fail(p, "unexpected )", p->pat,
+					       (size_t)(p->end - p->pat));
 			sb_addc(p->out, ')');
 			p->item = p->grp[p->depth];
 			p->depth--, can = true, t = s + 1;
@@ -462,9 +485,13 @@ static bool rp_parse(rxparse *p)
 			sb_addc(p->out, '|');
 			can = false, t = s + 1;
 			break;
-		case '*': case '+': case '?': case '{':
+		case '*':
+		case '+':
+		case '?':
+		case '{':
 			last = was_last;
-			if (was_assert && can && !was_last && (*s != '{' || rp_braces(s, p->end, &(long){0}, &(long){0}))) {
+			if (was_assert && can && !was_last &&
+			    (*s != '{' || rp_braces(s, p->end, &(long){0}, &(long){0}))) {
 				sb_insert(p->out, item_at, "(?:");
 				sb_addc(p->out, ')');
 			}
@@ -482,7 +509,9 @@ static bool rp_parse(rxparse *p)
 			t = rp_backslash(p, s, &can);
 			p->item = 1;
 			break;
-		case '^': case '$': case '.':
+		case '^':
+		case '$':
+		case '.':
 			sb_addc(p->out, *s);
 			can = true, t = s + 1, is_assert = *s != '.', p->item = 1;
 			break;
@@ -528,13 +557,15 @@ static const char *rx_compile(arena *a, value pat, rx *r)
 		return p.err;
 	int code;
 	PCRE2_SIZE off;
-	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_DUPNAMES |
-		PCRE2_NEVER_BACKSLASH_C | PCRE2_ALLOW_EMPTY_CLASS | PCRE2_ALT_CIRCUMFLEX;
+	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY |
+			PCRE2_DUPNAMES | PCRE2_NEVER_BACKSLASH_C | PCRE2_ALLOW_EMPTY_CLASS |
+			PCRE2_ALT_CIRCUMFLEX;
 	r->code = pcre2_compile((PCRE2_SPTR)sb_str(&out), out.len, opts, &code, &off, NULL);
 	if (!r->code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(code, msg, sizeof msg);
-		return arena_sprintf(a, "error parsing regexp: %s: `%.*s`", (char *)msg, (int)pat.len, pat.u.s);
+		return arena_sprintf(a, "error parsing regexp: %s: `%.*s`", (char *)msg,
+				     (int)pat.len, pat.u.s);
 	}
 	r->md = pcre2_match_data_create_from_pattern(r->code, NULL);
 	r->mc = pcre2_match_context_create(NULL);
@@ -590,7 +621,8 @@ static long rx_all(arena *a, rx *r, value s, long n, size_t **out)
 		if (!accept)
 			continue;
 		if (count == cap) {
-			*out = arena_realloc(a, *out, cap * w * sizeof(size_t), 2 * cap * w * sizeof(size_t));
+			*out = arena_realloc(a, *out, cap * w * sizeof(size_t),
+					     2 * cap * w * sizeof(size_t));
 			cap *= 2;
 		}
 		for (size_t i = 0; i < w; i++)
@@ -866,24 +898,24 @@ static value fn_regexQuoteMeta(fnctx *c, value *argv, int argc)
 }
 
 const fn_def fn_family_regex[] = {
-	{"regexMatch", fn_regexMatch, "ss"},
-	{"mustRegexMatch", fn_regexMatch, "ss"},
-	{"regexFind", fn_regexFind, "ss"},
-	{"mustRegexFind", fn_regexFind, "ss"},
-	{"regexFindAll", fn_regexFindAll, "ssi"},
-	{"mustRegexFindAll", fn_regexFindAll, "ssi"},
-	{"regexReplaceAll", fn_regexReplaceAll, "sss"},
-	{"mustRegexReplaceAll", fn_regexReplaceAll, "sss"},
-	{"regexReplaceAllLiteral", fn_regexReplaceAllLiteral, "sss"},
-	{"mustRegexReplaceAllLiteral", fn_regexReplaceAllLiteral, "sss"},
-	{"regexSplit", fn_regexSplit, "ssi"},
-	{"mustRegexSplit", fn_regexSplit, "ssi"},
-	{"regexQuoteMeta", fn_regexQuoteMeta, "s"},
-	{0},
+    {"regexMatch", fn_regexMatch, "ss"},
+    {"mustRegexMatch", fn_regexMatch, "ss"},
+    {"regexFind", fn_regexFind, "ss"},
+    {"mustRegexFind", fn_regexFind, "ss"},
+    {"regexFindAll", fn_regexFindAll, "ssi"},
+    {"mustRegexFindAll", fn_regexFindAll, "ssi"},
+    {"regexReplaceAll", fn_regexReplaceAll, "sss"},
+    {"mustRegexReplaceAll", fn_regexReplaceAll, "sss"},
+    {"regexReplaceAllLiteral", fn_regexReplaceAllLiteral, "sss"},
+    {"mustRegexReplaceAllLiteral", fn_regexReplaceAllLiteral, "sss"},
+    {"regexSplit", fn_regexSplit, "ssi"},
+    {"mustRegexSplit", fn_regexSplit, "ssi"},
+    {"regexQuoteMeta", fn_regexQuoteMeta, "s"},
+    {0},
 };
 
 long regex_find_all(arena *a, const char *pattern, const char *s, size_t n, long max, size_t **m,
-	uint32_t *ncap)
+		    uint32_t *ncap)
 {
 	rx r;
 	if (rx_compile(a, v_str_static(pattern, strlen(pattern)), &r))

@@ -16,6 +16,6 @@
  * take part). Returns the number of matches, or -1 if the pattern is invalid or
  * the match limit was hit. */
 long regex_find_all(arena *a, const char *pattern, const char *s, size_t n, long max, size_t **m,
-	uint32_t *ncap);
+		    uint32_t *ncap);
 
 #endif

@@ -6,9 +6,9 @@
 #include "functions.h"
 
 static const fn_def *const families[] = {
-	fn_family_strings, fn_family_lists,  fn_family_dicts, fn_family_math,   fn_family_conv,
-	fn_family_defaults, fn_family_encoding, fn_family_crypto, fn_family_regex, fn_family_semver,
-	fn_family_dates,   fn_family_paths,  fn_family_helm, fn_family_toml,
+    fn_family_strings,	fn_family_lists,    fn_family_dicts,  fn_family_math,  fn_family_conv,
+    fn_family_defaults, fn_family_encoding, fn_family_crypto, fn_family_regex, fn_family_semver,
+    fn_family_dates,	fn_family_paths,    fn_family_helm,   fn_family_toml,
 };
 
 static fn_def *all;

@@ -20,21 +20,24 @@ typedef struct semver {
 	const char *pre, *meta, *orig; /* never NULL */
 } semver;
 
-#define CV_RE                                                                                   \
-	"v?([0-9|x|X|\\*]+)(\\.[0-9|x|X|\\*]+)?(\\.[0-9|x|X|\\*]+)?(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?" \
+#define CV_RE                                                                                      \
+	"v?([0-9|x|X|\\*]+)(\\.[0-9|x|X|\\*]+)?(\\.[0-9|x|X|\\*]+)?(-([0-9A-Za-z\\-]+(\\.[0-9A-"   \
+	"Za-z\\-]+)*))?"                                                                           \
 	"(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?"
 #define OPS_RE "=||!=|>|<|>=|=>|<=|=<|~|~>|\\^"
 
-static const char version_re[] = "^v?([0-9]+)(\\.[0-9]+)?(\\.[0-9]+)?(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?"
-				 "(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?$";
+static const char version_re[] =
+    "^v?([0-9]+)(\\.[0-9]+)?(\\.[0-9]+)?(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?"
+    "(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?$";
 static const char constraint_re[] = "^\\s*(" OPS_RE ")\\s*(" CV_RE ")\\s*$";
 static const char range_re[] = "\\s*(" CV_RE ")\\s+-\\s+(" CV_RE ")\\s*";
 static const char find_re[] = "(" OPS_RE ")\\s*(" CV_RE ")";
-static const char valid_re[] = "^(\\s*(" OPS_RE ")\\s*(" CV_RE ")\\s*)((?:\\s+|,\\s*)(" OPS_RE ")\\s*(" CV_RE
-			       ")\\s*)*$";
+static const char valid_re[] =
+    "^(\\s*(" OPS_RE ")\\s*(" CV_RE ")\\s*)((?:\\s+|,\\s*)(" OPS_RE ")\\s*(" CV_RE ")\\s*)*$";
 
 /* Group g of match i as a string ("" when it did not take part). */
-static const char *group(arena *a, const char *s, const size_t *m, uint32_t ncap, long i, uint32_t g)
+static const char *group(arena *a, const char *s, const size_t *m, uint32_t ncap, long i,
+			 uint32_t g)
 {
 	const size_t *o = m + (size_t)i * 2 * ncap + 2 * g;
 	if (o[0] == SIZE_MAX)
@@ -48,7 +51,9 @@ static const char *parse_segment(arena *a, const char *digits, uint64_t *out)
 	*out = strtoull(digits, NULL, 10);
 	if (errno == ERANGE)
 		return arena_sprintf(a,
-			"Error parsing version segment: strconv.ParseUint: parsing \"%s\": value out of range", digits);
+				     "Error parsing version segment: strconv.ParseUint: parsing "
+				     "\"%s\": value out of range",
+				     digits);
 	return NULL;
 }
 
@@ -71,7 +76,8 @@ static const char *sv_parse(arena *a, const char *s, size_t n, semver *v)
 	uint32_t nc;
 	if (regex_find_all(a, version_re, s, n, 1, &m, &nc) != 1)
 		return "Invalid Semantic Version";
-	const char *seg[3] = {group(a, s, m, nc, 0, 1), group(a, s, m, nc, 0, 2), group(a, s, m, nc, 0, 3)};
+	const char *seg[3] = {group(a, s, m, nc, 0, 1), group(a, s, m, nc, 0, 2),
+			      group(a, s, m, nc, 0, 3)};
 	uint64_t *dst[3] = {&v->major, &v->minor, &v->patch};
 	for (int i = 0; i < 3; i++) {
 		*dst[i] = 0;
@@ -88,8 +94,8 @@ static const char *sv_parse(arena *a, const char *s, size_t n, semver *v)
 static const char *sv_string(arena *a, const semver *v)
 {
 	return arena_sprintf(a, "%llu.%llu.%llu%s%s%s%s", (unsigned long long)v->major,
-		(unsigned long long)v->minor, (unsigned long long)v->patch, *v->pre ? "-" : "", v->pre,
-		*v->meta ? "+" : "", v->meta);
+			     (unsigned long long)v->minor, (unsigned long long)v->patch,
+			     *v->pre ? "-" : "", v->pre, *v->meta ? "+" : "", v->meta);
 }
 
 static bool parse_uint(const char *s, size_t n, uint64_t *out)
@@ -301,7 +307,8 @@ static const char *rewrite_ranges(arena *a, const char *s)
 		const char *whole = group(a, s, m, nc, i, 0), *at = strstr(o, whole);
 		if (!at)
 			continue;
-		const char *rep = arena_sprintf(a, ">= %s, <= %s", group(a, s, m, nc, i, 1), group(a, s, m, nc, i, 11));
+		const char *rep = arena_sprintf(a, ">= %s, <= %s", group(a, s, m, nc, i, 1),
+						group(a, s, m, nc, i, 11));
 		o = arena_sprintf(a, "%.*s%s%s", (int)(at - o), o, rep, at + strlen(whole));
 	}
 	return o;
@@ -335,7 +342,8 @@ int semver_check(arena *a, const char *cons, const char *version, bool *ok, cons
 		const char *bar = strstr(p, "||");
 		const char *seg = arena_strndup(a, p, bar ? (size_t)(bar - p) : strlen(p));
 		bool any;
-		if ((*err = check_branch(a, seg, &(semver){.pre = "", .meta = "", .orig = ""}, &any)))
+		if ((*err =
+			 check_branch(a, seg, &(semver){.pre = "", .meta = "", .orig = ""}, &any)))
 			return -1;
 		if (!bar)
 			break;
@@ -427,7 +435,8 @@ static value m_string(fnctx *c, value *argv, int argc)
 static const semver *other(fnctx *c, value v)
 {
 	if (v.kind != V_OBJ || v.u.o->cls->to_string != obj_string)
-		fn_fail_raw(c, "wrong type for value; expected *semver.Version; got %s", value_gotype(v));
+		fn_fail_raw(c, "wrong type for value; expected *semver.Version; got %s",
+			    value_gotype(v));
 	return v.u.o->data;
 }
 
@@ -506,23 +515,23 @@ static value m_inc_patch(fnctx *c, value *argv, int argc)
 }
 
 static const fn_def version_methods[] = {
-	{"Major", m_major, "o"},
-	{"Minor", m_minor, "o"},
-	{"Patch", m_patch, "o"},
-	{"Prerelease", m_prerelease, "o"},
-	{"Metadata", m_metadata, "o"},
-	{"Original", m_original, "o"},
-	{"String", m_string, "o"},
-	{"Compare", m_compare, "oo"},
-	{"LessThan", m_less, "oo"},
-	{"GreaterThan", m_greater, "oo"},
-	{"Equal", m_equal, "oo"},
-	{"LessThanEqual", m_less_equal, "oo"},
-	{"GreaterThanEqual", m_greater_equal, "oo"},
-	{"IncMajor", m_inc_major, "o"},
-	{"IncMinor", m_inc_minor, "o"},
-	{"IncPatch", m_inc_patch, "o"},
-	{0},
+    {"Major", m_major, "o"},
+    {"Minor", m_minor, "o"},
+    {"Patch", m_patch, "o"},
+    {"Prerelease", m_prerelease, "o"},
+    {"Metadata", m_metadata, "o"},
+    {"Original", m_original, "o"},
+    {"String", m_string, "o"},
+    {"Compare", m_compare, "oo"},
+    {"LessThan", m_less, "oo"},
+    {"GreaterThan", m_greater, "oo"},
+    {"Equal", m_equal, "oo"},
+    {"LessThanEqual", m_less_equal, "oo"},
+    {"GreaterThanEqual", m_greater_equal, "oo"},
+    {"IncMajor", m_inc_major, "o"},
+    {"IncMinor", m_inc_minor, "o"},
+    {"IncPatch", m_inc_patch, "o"},
+    {0},
 };
 
 static bool no_field(arena *a, const vobj *o, const char *name, value *out)
@@ -532,12 +541,12 @@ static bool no_field(arena *a, const vobj *o, const char *name, value *out)
 }
 
 static const vclass version_class = {
-	.gotype = "*semver.Version",
-	.field = no_field,
-	.methods = version_methods,
-	.to_plain = obj_plain,
-	.to_string = obj_string,
-	.kind = "ptr",
+    .gotype = "*semver.Version",
+    .field = no_field,
+    .methods = version_methods,
+    .to_plain = obj_plain,
+    .to_string = obj_string,
+    .kind = "ptr",
 };
 
 static value new_version(arena *a, const semver *v)
@@ -556,9 +565,9 @@ static value fn_semver(fnctx *c, value *argv, int argc)
 }
 
 const fn_def fn_family_semver[] = {
-	{"semver", fn_semver, "s"},
-	{"semverCompare", fn_semverCompare, "ss"},
-	{0},
+    {"semver", fn_semver, "s"},
+    {"semverCompare", fn_semverCompare, "ss"},
+    {0},
 };
 
 bool semver_valid(arena *a, const char *version)

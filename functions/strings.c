@@ -268,19 +268,23 @@ static value f_substr(fnctx *c, value *argv, int argc)
 	int64_t len = (int64_t)s.len;
 	if (start < 0) {
 		if (end > len)
-			fn_fail(c, "runtime error: slice bounds out of range [:%lld] with length %lld", (long long)end,
-				(long long)len);
+			fn_fail(c,
+				"runtime error: slice bounds out of range [:%lld] with length %lld",
+				(long long)end, (long long)len);
 		if (end < 0)
-			fn_fail(c, "runtime error: slice bounds out of range [:%lld]", (long long)end);
+			fn_fail(c, "runtime error: slice bounds out of range [:%lld]",
+				(long long)end);
 		return sv(c->a, s.u.s, (size_t)end);
 	}
 	if (end < 0 || end > len) {
 		if (start > len)
-			fn_fail(c, "runtime error: slice bounds out of range [%lld:%lld]", (long long)start, (long long)len);
+			fn_fail(c, "runtime error: slice bounds out of range [%lld:%lld]",
+				(long long)start, (long long)len);
 		return sv(c->a, s.u.s + start, (size_t)(len - start));
 	}
 	if (start > end)
-		fn_fail(c, "runtime error: slice bounds out of range [%lld:%lld]", (long long)start, (long long)end);
+		fn_fail(c, "runtime error: slice bounds out of range [%lld:%lld]", (long long)start,
+			(long long)end);
 	return sv(c->a, s.u.s + start, (size_t)(end - start));
 }
 
@@ -325,7 +329,8 @@ static value abbreviate(fnctx *c, value s, int64_t offset, int64_t width, bool *
 	}
 	sb_adds(&sb, "...");
 	if (offset + width - 3 < len) {
-		value rest = abbreviate(c, v_str_static(s.u.s + offset, (size_t)(len - offset)), 0, width - 3, err);
+		value rest = abbreviate(c, v_str_static(s.u.s + offset, (size_t)(len - offset)), 0,
+					width - 3, err);
 		sb_add(&sb, rest.u.s, rest.len);
 	} else {
 		sb_add(&sb, s.u.s + len - (width - 3), (size_t)(width - 3));
@@ -425,8 +430,8 @@ static value f_shuffle(fnctx *c, value *argv, int argc)
 }
 
 /* WrapCustom's step for a word longer than the width at str[off]; returns the new offset. */
-static size_t wrap_long(strbuf *sb, const char *str, size_t len, size_t off, size_t w, const char *nl, size_t nllen,
-			bool longwords)
+static size_t wrap_long(strbuf *sb, const char *str, size_t len, size_t off, size_t w,
+			const char *nl, size_t nllen, bool longwords)
 {
 	if (longwords) {
 		sb_add(sb, str + off, w);
@@ -725,7 +730,8 @@ static size_t next_valid(const char *s, size_t n, int32_t prev, int32_t *r)
 }
 
 /* Extends a word while pred holds (and, for letters, the rune is not upper case). */
-static size_t extend(const char *s, size_t n, size_t off, int32_t r, bool (*pred)(int32_t), bool stop_upper)
+static size_t extend(const char *s, size_t n, size_t off, int32_t r, bool (*pred)(int32_t),
+		     bool stop_upper)
 {
 	while (off < n) {
 		size_t size = next_valid(s + off, n - off, r, &r);
@@ -889,40 +895,40 @@ static value f_kebabcase(fnctx *c, value *argv, int argc)
 }
 
 const fn_def fn_family_strings[] = {
-	{"abbrev", f_abbrev, "is"},
-	{"abbrevboth", f_abbrevboth, "iis"},
-	{"camelcase", f_camelcase, "s"},
-	{"cat", f_cat, "v*"},
-	{"contains", f_contains, "ss"},
-	{"hasPrefix", f_hasprefix, "ss"},
-	{"hasSuffix", f_hassuffix, "ss"},
-	{"hello", f_hello, ""},
-	{"indent", f_indent, "is"},
-	{"initials", f_initials, "s"},
-	{"kebabcase", f_kebabcase, "s"},
-	{"lower", f_lower, "s"},
-	{"nindent", f_nindent, "is"},
-	{"nospace", f_nospace, "s"},
-	{"plural", f_plural, "ssi"},
-	{"quote", f_quote, "v*"},
-	{"repeat", f_repeat, "is"},
-	{"replace", f_replace, "sss"},
-	{"shuffle", f_shuffle, "s"},
-	{"snakecase", f_snakecase, "s"},
-	{"squote", f_squote, "v*"},
-	{"substr", f_substr, "iis"},
-	{"swapcase", f_swapcase, "s"},
-	{"title", f_title, "s"},
-	{"toString", f_tostring, "v"},
-	{"trim", f_trim, "s"},
-	{"trimAll", f_trimall, "ss"},
-	{"trimPrefix", f_trimprefix, "ss"},
-	{"trimSuffix", f_trimsuffix, "ss"},
-	{"trimall", f_trimall, "ss"},
-	{"trunc", f_trunc, "is"},
-	{"untitle", f_untitle, "s"},
-	{"upper", f_upper, "s"},
-	{"wrap", f_wrap, "is"},
-	{"wrapWith", f_wrapwith, "iss"},
-	{0},
+    {"abbrev", f_abbrev, "is"},
+    {"abbrevboth", f_abbrevboth, "iis"},
+    {"camelcase", f_camelcase, "s"},
+    {"cat", f_cat, "v*"},
+    {"contains", f_contains, "ss"},
+    {"hasPrefix", f_hasprefix, "ss"},
+    {"hasSuffix", f_hassuffix, "ss"},
+    {"hello", f_hello, ""},
+    {"indent", f_indent, "is"},
+    {"initials", f_initials, "s"},
+    {"kebabcase", f_kebabcase, "s"},
+    {"lower", f_lower, "s"},
+    {"nindent", f_nindent, "is"},
+    {"nospace", f_nospace, "s"},
+    {"plural", f_plural, "ssi"},
+    {"quote", f_quote, "v*"},
+    {"repeat", f_repeat, "is"},
+    {"replace", f_replace, "sss"},
+    {"shuffle", f_shuffle, "s"},
+    {"snakecase", f_snakecase, "s"},
+    {"squote", f_squote, "v*"},
+    {"substr", f_substr, "iis"},
+    {"swapcase", f_swapcase, "s"},
+    {"title", f_title, "s"},
+    {"toString", f_tostring, "v"},
+    {"trim", f_trim, "s"},
+    {"trimAll", f_trimall, "ss"},
+    {"trimPrefix", f_trimprefix, "ss"},
+    {"trimSuffix", f_trimsuffix, "ss"},
+    {"trimall", f_trimall, "ss"},
+    {"trunc", f_trunc, "is"},
+    {"untitle", f_untitle, "s"},
+    {"upper", f_upper, "s"},
+    {"wrap", f_wrap, "is"},
+    {"wrapWith", f_wrapwith, "iss"},
+    {0},
 };

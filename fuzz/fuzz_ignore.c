@@ -21,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *err;
 	ignore_rules *r = ignore_parse(a, text, &err);
 	if (r) {
-		static const char *const paths[] = {"a", "templates/.x", "dir/sub/f.txt", "x/y", "."};
+		static const char *const paths[] = {"a", "templates/.x", "dir/sub/f.txt", "x/y",
+						    "."};
 		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 			(void)ignore_match(r, paths[i], i % 2);
 	}

@@ -28,20 +28,20 @@
  * (about 5 ms and 7 MB per run). Every curl_* name below is a pointer of
  * this table, filled once per process. */
 #define CURL_SONAME "libcurl.so.4"
-#define CURL_FUNCS(X)                                                                          \
-	X(CURLcode, curl_global_init, (long))                                                  \
-	X(CURL *, curl_easy_init, (void))                                                      \
-	X(CURLcode, curl_easy_setopt, (CURL *, CURLoption, ...))                               \
-	X(CURLcode, curl_easy_getinfo, (CURL *, CURLINFO, ...))                                \
-	X(CURLcode, curl_easy_perform, (CURL *))                                               \
-	X(void, curl_easy_cleanup, (CURL *))                                                   \
-	X(const char *, curl_easy_strerror, (CURLcode))                                        \
-	X(void, curl_free, (void *))                                                           \
-	X(struct curl_slist *, curl_slist_append, (struct curl_slist *, const char *))         \
-	X(void, curl_slist_free_all, (struct curl_slist *))                                    \
-	X(CURLU *, curl_url, (void))                                                           \
-	X(void, curl_url_cleanup, (CURLU *))                                                   \
-	X(CURLUcode, curl_url_get, (const CURLU *, CURLUPart, char **, unsigned int))          \
+#define CURL_FUNCS(X)                                                                              \
+	X(CURLcode, curl_global_init, (long))                                                      \
+	X(CURL *, curl_easy_init, (void))                                                          \
+	X(CURLcode, curl_easy_setopt, (CURL *, CURLoption, ...))                                   \
+	X(CURLcode, curl_easy_getinfo, (CURL *, CURLINFO, ...))                                    \
+	X(CURLcode, curl_easy_perform, (CURL *))                                                   \
+	X(void, curl_easy_cleanup, (CURL *))                                                       \
+	X(const char *, curl_easy_strerror, (CURLcode))                                            \
+	X(void, curl_free, (void *))                                                               \
+	X(struct curl_slist *, curl_slist_append, (struct curl_slist *, const char *))             \
+	X(void, curl_slist_free_all, (struct curl_slist *))                                        \
+	X(CURLU *, curl_url, (void))                                                               \
+	X(void, curl_url_cleanup, (CURLU *))                                                       \
+	X(CURLUcode, curl_url_get, (const CURLU *, CURLUPart, char **, unsigned int))              \
 	X(CURLUcode, curl_url_set, (CURLU *, CURLUPart, const char *, unsigned int))
 
 static struct curl_api {
@@ -55,8 +55,8 @@ static void curl_load(void)
 {
 	void *h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
 	const char *missing = h ? NULL : dlerror();
-#define X(ret, name, args)                                                                     \
-	if (h && !missing && !(*(void **)&curl_fns.name = dlsym(h, #name)))                      \
+#define X(ret, name, args)                                                                         \
+	if (h && !missing && !(*(void **)&curl_fns.name = dlsym(h, #name)))                        \
 		missing = #name;
 	CURL_FUNCS(X)
 #undef X
@@ -64,7 +64,8 @@ static void curl_load(void)
 		fprintf(stderr, "Error: cannot load %s: %s\n", CURL_SONAME, missing);
 		exit(1);
 	}
-	curl_fns.curl_global_init(CURL_GLOBAL_DEFAULT); /* once per process, before any thread uses it */
+	curl_fns.curl_global_init(
+	    CURL_GLOBAL_DEFAULT); /* once per process, before any thread uses it */
 }
 
 static const struct curl_api *curl_api(void)
@@ -76,20 +77,20 @@ static const struct curl_api *curl_api(void)
 /* from here on, each curl_* name calls through the table */
 #undef curl_easy_setopt
 #undef curl_easy_getinfo
-#define curl_global_init curl_api()->curl_global_init
-#define curl_easy_init curl_api()->curl_easy_init
-#define curl_easy_setopt curl_api()->curl_easy_setopt
-#define curl_easy_getinfo curl_api()->curl_easy_getinfo
-#define curl_easy_perform curl_api()->curl_easy_perform
-#define curl_easy_cleanup curl_api()->curl_easy_cleanup
-#define curl_easy_strerror curl_api()->curl_easy_strerror
-#define curl_free curl_api()->curl_free
-#define curl_slist_append curl_api()->curl_slist_append
+#define curl_global_init    curl_api()->curl_global_init
+#define curl_easy_init	    curl_api()->curl_easy_init
+#define curl_easy_setopt    curl_api()->curl_easy_setopt
+#define curl_easy_getinfo   curl_api()->curl_easy_getinfo
+#define curl_easy_perform   curl_api()->curl_easy_perform
+#define curl_easy_cleanup   curl_api()->curl_easy_cleanup
+#define curl_easy_strerror  curl_api()->curl_easy_strerror
+#define curl_free	    curl_api()->curl_free
+#define curl_slist_append   curl_api()->curl_slist_append
 #define curl_slist_free_all curl_api()->curl_slist_free_all
-#define curl_url curl_api()->curl_url
-#define curl_url_cleanup curl_api()->curl_url_cleanup
-#define curl_url_get curl_api()->curl_url_get
-#define curl_url_set curl_api()->curl_url_set
+#define curl_url	    curl_api()->curl_url
+#define curl_url_cleanup    curl_api()->curl_url_cleanup
+#define curl_url_get	    curl_api()->curl_url_get
+#define curl_url_set	    curl_api()->curl_url_set
 
 #include "../values/hash.h"
 #include "../values/strbuf.h"
@@ -127,7 +128,7 @@ typedef struct xfer {
 	bool too_big, write_failed, progress, shown;
 	char status[160]; /* the last status line's "CODE REASON" */
 	const char *name; /* for the progress line */
-	char *hdrs;       /* malloc'd response headers (http_request) */
+	char *hdrs;	  /* malloc'd response headers (http_request) */
 	size_t hlen, hcap;
 } xfer;
 
@@ -538,8 +539,9 @@ static void req_proxy(arena *a, CURL *c, const http_req *r)
 	const char *np = getenv("NO_PROXY");
 	if (!np || !*np)
 		np = getenv("no_proxy");
-	curl_easy_setopt(c, CURLOPT_NOPROXY,
-			 arena_sprintf(a, "%s%slocalhost,127.0.0.1,::1", np ? np : "", np && *np ? "," : ""));
+	curl_easy_setopt(
+	    c, CURLOPT_NOPROXY,
+	    arena_sprintf(a, "%s%slocalhost,127.0.0.1,::1", np ? np : "", np && *np ? "," : ""));
 }
 
 static void req_content_type(arena *a, CURL *c, http_resp *out)
@@ -610,8 +612,8 @@ int http_request(arena *a, const http_req *r, http_resp *out, const char **err)
 	CURLcode rc = curl_easy_perform(c);
 	int ret = 0;
 	if (rc != CURLE_OK) {
-		*err = arena_sprintf(a, "%s \"%s\": %s", go_method(a, method), http_redact(a, r->url),
-				     curl_reason(a, c, rc, &x, errbuf));
+		*err = arena_sprintf(a, "%s \"%s\": %s", go_method(a, method),
+				     http_redact(a, r->url), curl_reason(a, c, rc, &x, errbuf));
 		ret = -1;
 	} else {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);

@@ -44,26 +44,26 @@ const char *http_redact(arena *a, const char *url);
 
 /* One request. PEM data in memory wins over the file of the same role. */
 typedef struct http_req {
-	const char *method;              /* "GET" (NULL), "POST", "PUT", "PATCH", "DELETE" */
+	const char *method; /* "GET" (NULL), "POST", "PUT", "PATCH", "DELETE" */
 	const char *url;
-	const char *const *headers;      /* "Name: value" lines, NULL-terminated; may be NULL */
-	const char *body;                /* NULL: no body */
+	const char *const *headers; /* "Name: value" lines, NULL-terminated; may be NULL */
+	const char *body;	    /* NULL: no body */
 	size_t body_len;
 	const char *ca_pem, *cert_pem, *key_pem;    /* NUL-terminated PEM, or NULL */
 	const char *ca_file, *cert_file, *key_file; /* or files, NULL or "" for none */
-	bool insecure;                   /* skip TLS verification */
-	const char *proxy;               /* proxy URL; NULL: the environment's (never for loopback) */
-	const char *user_agent;          /* NULL: Helm/3.17.3 */
-	long timeout;                    /* connect and stall seconds; 0: RENDER_HTTP_TIMEOUT or 30 */
-	size_t max_size;                 /* 0: 256 MiB */
+	bool insecure;				    /* skip TLS verification */
+	const char *proxy;	/* proxy URL; NULL: the environment's (never for loopback) */
+	const char *user_agent; /* NULL: Helm/3.17.3 */
+	long timeout;		/* connect and stall seconds; 0: RENDER_HTTP_TIMEOUT or 30 */
+	size_t max_size;	/* 0: 256 MiB */
 } http_req;
 
 typedef struct http_resp {
-	long status;              /* 200, 404... */
+	long status;		  /* 200, 404... */
 	const char *content_type; /* "" when absent */
-	char *body;               /* NUL-terminated, in the arena */
+	char *body;		  /* NUL-terminated, in the arena */
 	size_t len;
-	const char *headers;      /* the last response's header lines, "Name: value\r\n"... */
+	const char *headers; /* the last response's header lines, "Name: value\r\n"... */
 } http_resp;
 
 /* Sends r and fills out with any status: a non-2xx answer is not an error here.

@@ -43,8 +43,8 @@ const char *kube_query_escape(arena *a, const char *s)
 	strbuf sb;
 	sb_init(&sb, a);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-_.~", *p))
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-_.~", *p))
 			sb_addc(&sb, (char)*p);
 		else
 			sb_addf(&sb, "%%%02X", *p);
@@ -59,21 +59,22 @@ static const char *generic_text(arena *a, long code, const char *body)
 		long code;
 		const char *text;
 	} t[] = {
-		{400, "the server rejected our request for an unknown reason"},
-		{401, "the server has asked for the client to provide credentials"},
-		{403, "forbidden"},
-		{404, "the server could not find the requested resource"},
-		{405, "the server does not allow this method on the requested resource"},
-		{406, "the server was unable to respond with a content type that the client supports"},
-		{409, "the server reported a conflict"},
-		{410, "the server reported that the requested resource is gone"},
-		{413, "the server has rejected the request because the request entity is too large"},
-		{415, "the server was unable to respond with a content type that the client supports"},
-		{422, "the server rejected our request due to an error in our request"},
-		{429, "the server has received too many requests and has asked us to try again later"},
-		{503, "the server is currently unable to handle the request"},
-		{504, "the server was unable to return a response in the time allotted, but may still be "
-		      "processing the request"},
+	    {400, "the server rejected our request for an unknown reason"},
+	    {401, "the server has asked for the client to provide credentials"},
+	    {403, "forbidden"},
+	    {404, "the server could not find the requested resource"},
+	    {405, "the server does not allow this method on the requested resource"},
+	    {406, "the server was unable to respond with a content type that the client supports"},
+	    {409, "the server reported a conflict"},
+	    {410, "the server reported that the requested resource is gone"},
+	    {413, "the server has rejected the request because the request entity is too large"},
+	    {415, "the server was unable to respond with a content type that the client supports"},
+	    {422, "the server rejected our request due to an error in our request"},
+	    {429, "the server has received too many requests and has asked us to try again later"},
+	    {503, "the server is currently unable to handle the request"},
+	    {504,
+	     "the server was unable to return a response in the time allotted, but may still be "
+	     "processing the request"},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (t[i].code == code)
@@ -81,8 +82,8 @@ static const char *generic_text(arena *a, long code, const char *body)
 	strbuf q;
 	sb_init(&q, a);
 	json_quote(&q, body, strlen(body) > 256 ? 256 : strlen(body), false);
-	return arena_sprintf(a, "an error on the server (%s) has prevented the request from succeeding",
-			     sb_str(&q));
+	return arena_sprintf(
+	    a, "an error on the server (%s) has prevented the request from succeeding", sb_str(&q));
 }
 
 /* The answer's Status message, or NULL. */
@@ -91,7 +92,8 @@ static const char *status_message(value body)
 	if (body.kind != V_MAP)
 		return NULL;
 	value *kind = map_getc(body.u.m, "kind"), *msg = map_getc(body.u.m, "message");
-	if (!kind || kind->kind != V_STRING || strcmp(kind->u.s, "Status") || !msg || msg->kind != V_STRING)
+	if (!kind || kind->kind != V_STRING || strcmp(kind->u.s, "Status") || !msg ||
+	    msg->kind != V_STRING)
 		return NULL;
 	return msg->u.s;
 }
@@ -99,7 +101,8 @@ static const char *status_message(value body)
 /* Standard base64 with padding. */
 static const char *b64(arena *a, const char *s)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t n = strlen(s);
 	char *o = arena_alloc(a, (n + 2) / 3 * 4 + 1), *p = o;
 	for (size_t i = 0; i < n; i += 3) {
@@ -130,40 +133,42 @@ static int send_req(kube_client *k, const char *method, const char *path, const 
 		char *m = arena_strdup(a, method);
 		for (char *p = m + 1; *m && *p; p++)
 			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-		*err = arena_sprintf(a, "%s \"%s%s\": getting credentials: %s", m, k->cfg.server, path,
-				     k->cfg.cred_err);
+		*err = arena_sprintf(a, "%s \"%s%s\": getting credentials: %s", m, k->cfg.server,
+				     path, k->cfg.cred_err);
 		return -1;
 	}
 	const char *hdrs[8];
 	size_t n = 0;
 	hdrs[n++] = "Accept: application/json";
 	if (body)
-		hdrs[n++] = arena_sprintf(a, "Content-Type: %s", ctype ? ctype : "application/json");
+		hdrs[n++] =
+		    arena_sprintf(a, "Content-Type: %s", ctype ? ctype : "application/json");
 	if (k->cfg.token && *k->cfg.token)
 		hdrs[n++] = arena_sprintf(a, "Authorization: Bearer %s", k->cfg.token);
 	else if (k->cfg.username && *k->cfg.username)
-		hdrs[n++] = arena_sprintf(a, "Authorization: Basic %s",
-					  b64(a, arena_sprintf(a, "%s:%s", k->cfg.username,
-							       k->cfg.password ? k->cfg.password : "")));
+		hdrs[n++] =
+		    arena_sprintf(a, "Authorization: Basic %s",
+				  b64(a, arena_sprintf(a, "%s:%s", k->cfg.username,
+						       k->cfg.password ? k->cfg.password : "")));
 	if (k->cfg.as_user && *k->cfg.as_user)
 		hdrs[n++] = arena_sprintf(a, "Impersonate-User: %s", k->cfg.as_user);
 	hdrs[n] = NULL;
 	http_req r = {
-		.method = method,
-		.url = arena_sprintf(a, "%s%s", k->cfg.server, path),
-		.headers = hdrs,
-		.body = body,
-		.body_len = len,
-		.ca_pem = k->cfg.ca_pem,
-		.ca_file = k->cfg.ca_file,
-		.cert_pem = k->cfg.cert_pem,
-		.cert_file = k->cfg.cert_file,
-		.key_pem = k->cfg.key_pem,
-		.key_file = k->cfg.key_file,
-		.insecure = k->cfg.insecure,
-		.proxy = k->cfg.proxy_url,
-		.user_agent = "helm/v0.0.0 (linux/amd64) kubernetes/$Format",
-		.max_size = (size_t)1 << 30,
+	    .method = method,
+	    .url = arena_sprintf(a, "%s%s", k->cfg.server, path),
+	    .headers = hdrs,
+	    .body = body,
+	    .body_len = len,
+	    .ca_pem = k->cfg.ca_pem,
+	    .ca_file = k->cfg.ca_file,
+	    .cert_pem = k->cfg.cert_pem,
+	    .cert_file = k->cfg.cert_file,
+	    .key_pem = k->cfg.key_pem,
+	    .key_file = k->cfg.key_file,
+	    .insecure = k->cfg.insecure,
+	    .proxy = k->cfg.proxy_url,
+	    .user_agent = "helm/v0.0.0 (linux/amd64) kubernetes/$Format",
+	    .max_size = (size_t)1 << 30,
 	};
 	return http_request(a, &r, resp, err);
 }
@@ -245,7 +250,8 @@ int kube_resource_for(kube_client *k, const char *api_version, const char *kind,
 		if (!name || !kd || strchr(name, '/') || strcmp(kd, kind))
 			continue;
 		value *ns = map_getc(r.u.m, "namespaced");
-		out->group = slash ? arena_strndup(a, api_version, (size_t)(slash - api_version)) : "";
+		out->group =
+		    slash ? arena_strndup(a, api_version, (size_t)(slash - api_version)) : "";
 		out->version = slash ? slash + 1 : api_version;
 		out->name = name;
 		out->kind = kd;
@@ -295,7 +301,8 @@ int kube_list(kube_client *k, const kube_resource *r, const char *ns, const char
 {
 	const char *path = kube_path(k->a, r, ns, NULL);
 	if (label_selector && *label_selector)
-		path = arena_sprintf(k->a, "%s?labelSelector=%s", path, kube_query_escape(k->a, label_selector));
+		path = arena_sprintf(k->a, "%s?labelSelector=%s", path,
+				     kube_query_escape(k->a, label_selector));
 	return kube_call(k, "GET", path, NULL, NULL, 0, out, status, err);
 }
 
@@ -306,8 +313,8 @@ int kube_create(kube_client *k, const kube_resource *r, const char *ns, value ob
 	const char *body = to_json(k->a, obj, &len, err);
 	if (!body)
 		return -1;
-	return kube_call(k, "POST", kube_path(k->a, r, ns, NULL), "application/json", body, len, out, status,
-			 err);
+	return kube_call(k, "POST", kube_path(k->a, r, ns, NULL), "application/json", body, len,
+			 out, status, err);
 }
 
 int kube_update(kube_client *k, const kube_resource *r, const char *ns, const char *name, value obj,
@@ -317,21 +324,21 @@ int kube_update(kube_client *k, const kube_resource *r, const char *ns, const ch
 	const char *body = to_json(k->a, obj, &len, err);
 	if (!body)
 		return -1;
-	return kube_call(k, "PUT", kube_path(k->a, r, ns, name), "application/json", body, len, out, status,
-			 err);
+	return kube_call(k, "PUT", kube_path(k->a, r, ns, name), "application/json", body, len, out,
+			 status, err);
 }
 
-int kube_patch(kube_client *k, const kube_resource *r, const char *ns, const char *name, const char *type,
-	       const char *patch, size_t len, const char *field_manager, bool force, value *out,
-	       long *status, const char **err)
+int kube_patch(kube_client *k, const kube_resource *r, const char *ns, const char *name,
+	       const char *type, const char *patch, size_t len, const char *field_manager,
+	       bool force, value *out, long *status, const char **err)
 {
 	static const struct {
 		const char *type, *ctype;
 	} t[] = {
-		{"merge", "application/merge-patch+json"},
-		{"json", "application/json-patch+json"},
-		{"strategic", "application/strategic-merge-patch+json"},
-		{"apply", "application/apply-patch+yaml"},
+	    {"merge", "application/merge-patch+json"},
+	    {"json", "application/json-patch+json"},
+	    {"strategic", "application/strategic-merge-patch+json"},
+	    {"apply", "application/apply-patch+yaml"},
 	};
 	const char *ctype = NULL;
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
@@ -346,7 +353,8 @@ int kube_patch(kube_client *k, const kube_resource *r, const char *ns, const cha
 	const char *path = kube_path(k->a, r, ns, name);
 	char sep = '?';
 	if (field_manager && *field_manager) {
-		path = arena_sprintf(k->a, "%s?fieldManager=%s", path, kube_query_escape(k->a, field_manager));
+		path = arena_sprintf(k->a, "%s?fieldManager=%s", path,
+				     kube_query_escape(k->a, field_manager));
 		sep = '&';
 	}
 	if (force && !strcmp(type, "apply"))
@@ -360,10 +368,12 @@ int kube_delete(kube_client *k, const kube_resource *r, const char *ns, const ch
 	const char *body = NULL;
 	size_t len = 0;
 	if (propagation && *propagation) {
-		body = arena_sprintf(k->a, "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"%s\"}",
+		body = arena_sprintf(k->a,
+				     "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
+				     "\"propagationPolicy\":\"%s\"}",
 				     propagation);
 		len = strlen(body);
 	}
-	return kube_call(k, "DELETE", kube_path(k->a, r, ns, name), "application/json", body, len, NULL, status,
-			 err);
+	return kube_call(k, "DELETE", kube_path(k->a, r, ns, name), "application/json", body, len,
+			 NULL, status, err);
 }

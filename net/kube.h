@@ -14,21 +14,24 @@
 #include "kubeconfig.h"
 
 /* Helm's global cluster flags, for a command's flag table (cli/flags.h). */
-#define KUBE_FLAGS(ko)                                                                              \
-	{"kubeconfig", 0, FLAG_STRING, &(ko).kubeconfig},                                           \
-	    {"kube-context", 0, FLAG_STRING, &(ko).context},                                        \
-	    {"namespace", 'n', FLAG_STRING, &(ko).namespace},                                       \
-	    {"kube-apiserver", 0, FLAG_STRING, &(ko).apiserver},                                    \
-	    {"kube-token", 0, FLAG_STRING, &(ko).token},                                            \
-	    {"kube-as-user", 0, FLAG_STRING, &(ko).as_user},                                        \
-	    {"kube-ca-file", 0, FLAG_STRING, &(ko).ca_file},                                        \
-	    {"kube-tls-server-name", 0, FLAG_STRING, &(ko).tls_server_name},                        \
-	    {"kube-insecure-skip-tls-verify", 0, FLAG_BOOL, &(ko).insecure},                        \
-	    {"debug", 0, FLAG_BOOL, &(ko).debug}, {"burst-limit", 0, FLAG_STRING, &(ko).burst_limit}, \
-	    {"qps", 0, FLAG_STRING, &(ko).qps}, {"kube-as-group", 0, FLAG_STRING, &(ko).as_group},   \
-	    {"repository-config", 0, FLAG_STRING, &(ko).repo_config},                               \
-	    {"repository-cache", 0, FLAG_STRING, &(ko).repo_cache},                                 \
-	    {"registry-config", 0, FLAG_STRING, &(ko).registry_config}
+#define KUBE_FLAGS(ko)                                                                             \
+	{"kubeconfig", 0, FLAG_STRING, &(ko).kubeconfig},                                          \
+	    {"kube-context", 0, FLAG_STRING, &(ko).context},                                       \
+	    {"namespace", 'n', FLAG_STRING, &(ko).namespace},                                      \
+	    {"kube-apiserver", 0, FLAG_STRING, &(ko).apiserver},                                   \
+	    {"kube-token", 0, FLAG_STRING, &(ko).token},                                           \
+	    {"kube-as-user", 0, FLAG_STRING, &(ko).as_user},                                       \
+	    {"kube-ca-file", 0, FLAG_STRING, &(ko).ca_file},                                       \
+	    {"kube-tls-server-name", 0, FLAG_STRING, &(ko).tls_server_name},                       \
+	    {"kube-insecure-skip-tls-verify", 0, FLAG_BOOL, &(ko).insecure},                       \
+	    {"debug", 0, FLAG_BOOL, &(ko).debug},                                                  \
+	    {"burst-limit", 0, FLAG_STRING, &(ko).burst_limit},                                    \
+	    {"qps", 0, FLAG_STRING, &(ko).qps}, {"kube-as-group", 0, FLAG_STRING, &(ko).as_group}, \
+	    {"repository-config", 0, FLAG_STRING, &(ko).repo_config},                              \
+	    {"repository-cache", 0, FLAG_STRING, &(ko).repo_cache},                                \
+	{                                                                                          \
+		"registry-config", 0, FLAG_STRING, &(ko).registry_config                           \
+	}
 
 typedef struct kube_client kube_client;
 
@@ -53,7 +56,7 @@ int kube_call(kube_client *k, const char *method, const char *path, const char *
 /* An API resource found by discovery. */
 typedef struct kube_resource {
 	const char *group, *version; /* "" for the core group */
-	const char *name;            /* plural: "deployments" */
+	const char *name;	     /* plural: "deployments" */
 	const char *kind;
 	bool namespaced;
 } kube_resource;
@@ -80,9 +83,9 @@ int kube_update(kube_client *k, const kube_resource *r, const char *ns, const ch
 		value *out, long *status, const char **err);
 /* type: "merge", "json", "strategic" or "apply" (server-side apply, with
  * field_manager and force). */
-int kube_patch(kube_client *k, const kube_resource *r, const char *ns, const char *name, const char *type,
-	       const char *patch, size_t len, const char *field_manager, bool force, value *out,
-	       long *status, const char **err);
+int kube_patch(kube_client *k, const kube_resource *r, const char *ns, const char *name,
+	       const char *type, const char *patch, size_t len, const char *field_manager,
+	       bool force, value *out, long *status, const char **err);
 /* propagation: "Background", "Foreground", "Orphan" or NULL for the server's default. */
 int kube_delete(kube_client *k, const kube_resource *r, const char *ns, const char *name,
 		const char *propagation, long *status, const char **err);

@@ -22,7 +22,7 @@
 #include "kubeconfig.h"
 
 #define MAX_FILE ((size_t)16 << 20)
-#define SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
+#define SA_DIR	 "/var/run/secrets/kubernetes.io/serviceaccount"
 
 static const char *env_or(const char *flag, const char *env)
 {
@@ -175,8 +175,8 @@ static const char *resolve(arena *a, const char *dir, const char *p)
 /* Rewrites the relative file names of an entry against dir, as clientcmd's ResolvePaths. */
 static void resolve_paths(arena *a, value *entry, const char *dir)
 {
-	static const char *const keys[] = {"certificate-authority", "client-certificate", "client-key",
-					   "tokenFile"};
+	static const char *const keys[] = {"certificate-authority", "client-certificate",
+					   "client-key", "tokenFile"};
 	if (entry->kind != V_MAP)
 		return;
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -251,8 +251,9 @@ static int load_file(arena *a, const char *path, bool must, merged *m, const cha
 	if (!data) {
 		if (!must && errno == ENOENT)
 			return 0;
-		*err = arena_sprintf(a, "stat %s: %s", path,
-				     errno == ENOENT ? "no such file or directory" : strerror(errno));
+		*err =
+		    arena_sprintf(a, "stat %s: %s", path,
+				  errno == ENOENT ? "no such file or directory" : strerror(errno));
 		return -1;
 	}
 	value doc;
@@ -332,7 +333,8 @@ static char **plugin_env(arena *a, const value *envs, const char *info)
 	const char **add = arena_alloc(a, (ne + 1) * sizeof *add);
 	size_t na = 0;
 	for (uint32_t i = 0; i < ne; i++) {
-		const char *nm = str(envs->u.l->items[i], "name"), *v = str(envs->u.l->items[i], "value");
+		const char *nm = str(envs->u.l->items[i], "name"),
+			   *v = str(envs->u.l->items[i], "value");
 		if (nm && !strchr(nm, '='))
 			add[na++] = arena_sprintf(a, "%s=%s", nm, v ? v : "");
 	}
@@ -404,7 +406,8 @@ static char *run_plugin(arena *a, value ex, const char *cmd, const char *info, c
 			sb_add(&sb, buf, (size_t)n);
 	close(p[0]);
 	int exec_errno = 0;
-	bool exec_failed = read(ep[0], &exec_errno, sizeof exec_errno) == (ssize_t)sizeof exec_errno;
+	bool exec_failed =
+	    read(ep[0], &exec_errno, sizeof exec_errno) == (ssize_t)sizeof exec_errno;
 	close(ep[0]);
 	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -412,17 +415,20 @@ static char *run_plugin(arena *a, value ex, const char *cmd, const char *info, c
 	if (exec_failed) {
 		const char *hint = str(ex, "installHint");
 		if (exec_errno == ENOENT && !strchr(cmd, '/'))
-			*err = arena_sprintf(
-			    a,
-			    "exec: executable %s not found\n\nIt looks like you are trying to use a client-go "
-			    "credential plugin that is not installed.\n\nTo learn more about this feature, consult "
-			    "the documentation available at:\n      "
-			    "https://kubernetes.io/docs/reference/access-authn-authz/authentication/"
-			    "#client-go-credential-plugins%s%s",
-			    cmd, hint ? "\n\n" : "", hint ? hint : "");
+			*err = arena_sprintf(a,
+					     "exec: executable %s not found\n\nIt looks like you "
+					     "are trying to use a client-go "
+					     "credential plugin that is not installed.\n\nTo learn "
+					     "more about this feature, consult "
+					     "the documentation available at:\n      "
+					     "https://kubernetes.io/docs/reference/"
+					     "access-authn-authz/authentication/"
+					     "#client-go-credential-plugins%s%s",
+					     cmd, hint ? "\n\n" : "", hint ? hint : "");
 		else
 			*err = arena_sprintf(a, "exec: fork/exec %s: %s", cmd,
-					     exec_errno == ENOENT ? "no such file or directory" : strerror(exec_errno));
+					     exec_errno == ENOENT ? "no such file or directory"
+								  : strerror(exec_errno));
 		return NULL;
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
@@ -447,20 +453,25 @@ static int exec_credential(arena *a, value ex, kube_config *out, const char **er
 		return -1;
 	}
 	const char *info = arena_sprintf(
-	    a, "{\"kind\":\"ExecCredential\",\"apiVersion\":\"%s\",\"spec\":{\"interactive\":false}}", api);
+	    a,
+	    "{\"kind\":\"ExecCredential\",\"apiVersion\":\"%s\",\"spec\":{\"interactive\":false}}",
+	    api);
 	char *text = run_plugin(a, ex, cmd, info, err);
 	if (!text)
 		return -1;
 	value cred;
 	const char *e;
 	if (json_parse(a, text, strlen(text), &cred, &e) || cred.kind != V_MAP) {
-		*err = arena_sprintf(a, "decoding stdout: %s", cred.kind != V_MAP ? "not an object" : e);
+		*err = arena_sprintf(a, "decoding stdout: %s",
+				     cred.kind != V_MAP ? "not an object" : e);
 		return -1;
 	}
 	const char *got = str(cred, "apiVersion");
 	if (!got || strcmp(got, api)) {
-		*err = arena_sprintf(a, "exec plugin is configured to use API version %s, plugin returned version %s",
-				     api, got ? got : "");
+		*err = arena_sprintf(
+		    a,
+		    "exec plugin is configured to use API version %s, plugin returned version %s",
+		    api, got ? got : "");
 		return -1;
 	}
 	value *status = get(cred, "status");
@@ -487,7 +498,8 @@ static int user_auth(arena *a, value user, kube_config *out, const char **err)
 {
 	if (data_or_file(a, user, "client-certificate-data", "client-certificate", &out->cert_pem,
 			 &out->cert_file, err) ||
-	    data_or_file(a, user, "client-key-data", "client-key", &out->key_pem, &out->key_file, err))
+	    data_or_file(a, user, "client-key-data", "client-key", &out->key_pem, &out->key_file,
+			 err))
 		return -1;
 	out->token = str(user, "token");
 	out->username = str(user, "username");
@@ -497,7 +509,8 @@ static int user_auth(arena *a, value user, kube_config *out, const char **err)
 		char *t = slurp(a, tf, NULL);
 		if (!t) {
 			*err = arena_sprintf(a, "open %s: %s", tf,
-					     errno == ENOENT ? "no such file or directory" : strerror(errno));
+					     errno == ENOENT ? "no such file or directory"
+							     : strerror(errno));
 			return -1;
 		}
 		out->token = trim_nl(t);
@@ -515,7 +528,8 @@ static int user_auth(arena *a, value user, kube_config *out, const char **err)
 /* The pod's own service account (rest.InClusterConfig). */
 static bool in_cluster(arena *a, kube_config *out)
 {
-	const char *host = getenv("KUBERNETES_SERVICE_HOST"), *port = getenv("KUBERNETES_SERVICE_PORT");
+	const char *host = getenv("KUBERNETES_SERVICE_HOST"),
+		   *port = getenv("KUBERNETES_SERVICE_PORT");
 	const char *dir = getenv("RENDER_SERVICEACCOUNT_DIR");
 	if (!dir || !*dir)
 		dir = SA_DIR;
@@ -524,7 +538,8 @@ static bool in_cluster(arena *a, kube_config *out)
 	char *tok = slurp(a, arena_sprintf(a, "%s/token", dir), NULL);
 	if (!tok)
 		return false;
-	out->server = arena_sprintf(a, strchr(host, ':') ? "https://[%s]:%s" : "https://%s:%s", host, port);
+	out->server =
+	    arena_sprintf(a, strchr(host, ':') ? "https://[%s]:%s" : "https://%s:%s", host, port);
 	out->token = trim_nl(tok);
 	const char *ca = arena_sprintf(a, "%s/ca.crt", dir);
 	if (access(ca, R_OK) == 0)
@@ -551,7 +566,8 @@ static const char *strip_slash(arena *a, const char *s)
 }
 
 /* Applies the context's cluster and user to out. */
-static int from_context(arena *a, const merged *m, const char *name, kube_config *out, const char **err)
+static int from_context(arena *a, const merged *m, const char *name, kube_config *out,
+			const char **err)
 {
 	value *ctx = map_getc(m->contexts, name);
 	if (!ctx) {
@@ -574,22 +590,24 @@ static int from_context(arena *a, const merged *m, const char *name, kube_config
 		value *ins = get(*cl, "insecure-skip-tls-verify");
 		out->insecure = ins && ins->kind == V_BOOL && ins->u.b;
 		out->proxy_url = str(*cl, "proxy-url");
-		if (data_or_file(a, *cl, "certificate-authority-data", "certificate-authority", &out->ca_pem,
-				 &out->ca_file, err))
+		if (data_or_file(a, *cl, "certificate-authority-data", "certificate-authority",
+				 &out->ca_pem, &out->ca_file, err))
 			return -1;
 	}
 	return us ? user_auth(a, *us, out, err) : 0;
 }
 
 /* Reads *file into *pem (clientcmd reads the files when it validates). */
-static const char *read_into(arena *a, const char **file, const char **pem, const char *what, const char *owner)
+static const char *read_into(arena *a, const char **file, const char **pem, const char *what,
+			     const char *owner)
 {
 	if (!*file || !**file)
 		return NULL;
 	char *d = slurp(a, *file, NULL);
 	if (!d)
-		return arena_sprintf(a, "unable to read %s %s for %s due to open %s: %s", what, *file, owner, *file,
-				     errno == ENOENT ? "no such file or directory" : strerror(errno));
+		return arena_sprintf(
+		    a, "unable to read %s %s for %s due to open %s: %s", what, *file, owner, *file,
+		    errno == ENOENT ? "no such file or directory" : strerror(errno));
 	*pem = d;
 	*file = NULL;
 	return NULL;
@@ -604,8 +622,11 @@ static int validate(arena *a, kube_config *c, const char **err)
 	if ((e = read_into(a, &c->ca_file, &c->ca_pem, "certificate-authority", c->cluster_name)))
 		errs[n++] = e;
 	if ((c->cert_pem || c->cert_file) && !c->key_pem && !c->key_file)
-		errs[n++] = arena_sprintf(a, "client-key-data or client-key must be specified for %s to use the "
-					     "clientCert authentication method.", c->user_name);
+		errs[n++] = arena_sprintf(
+		    a,
+		    "client-key-data or client-key must be specified for %s to use the "
+		    "clientCert authentication method.",
+		    c->user_name);
 	if ((e = read_into(a, &c->cert_file, &c->cert_pem, "client-cert", c->user_name)))
 		errs[n++] = e;
 	if ((e = read_into(a, &c->key_file, &c->key_pem, "client-key", c->user_name)))
@@ -650,10 +671,11 @@ int kubeconfig_load(arena *a, const kube_opts *o, kube_config *out, const char *
 	if (!rc && ctx && *ctx) {
 		rc = from_context(a, &m, ctx, out, err);
 		if (rc && !(o->context && *o->context) && !map_getc(m.contexts, ctx))
-			*err = arena_sprintf(a, "invalid configuration: context was not found for specified context: %s",
+			*err = arena_sprintf(a,
+					     "invalid configuration: context was not found for "
+					     "specified context: %s",
 					     ctx);
-	}
-	else if (!rc && cfg_empty && (!o->apiserver || !*o->apiserver))
+	} else if (!rc && cfg_empty && (!o->apiserver || !*o->apiserver))
 		in_cluster(a, out);
 	if (!o->namespace || !*o->namespace) {
 		if (!out->namespace && cfg_empty)

@@ -13,15 +13,15 @@
 
 /* Helm's global flags about the cluster (NULL or "" when not given). */
 typedef struct kube_opts {
-	const char *kubeconfig;      /* --kubeconfig */
-	const char *context;         /* --kube-context, else HELM_KUBECONTEXT */
-	const char *namespace;       /* -n/--namespace, else HELM_NAMESPACE */
-	const char *apiserver;       /* --kube-apiserver, else HELM_KUBEAPISERVER */
-	const char *token;           /* --kube-token, else HELM_KUBETOKEN */
-	const char *as_user;         /* --kube-as-user, else HELM_KUBEASUSER */
-	const char *ca_file;         /* --kube-ca-file, else HELM_KUBECAFILE */
+	const char *kubeconfig;	     /* --kubeconfig */
+	const char *context;	     /* --kube-context, else HELM_KUBECONTEXT */
+	const char *namespace;	     /* -n/--namespace, else HELM_NAMESPACE */
+	const char *apiserver;	     /* --kube-apiserver, else HELM_KUBEAPISERVER */
+	const char *token;	     /* --kube-token, else HELM_KUBETOKEN */
+	const char *as_user;	     /* --kube-as-user, else HELM_KUBEASUSER */
+	const char *ca_file;	     /* --kube-ca-file, else HELM_KUBECAFILE */
 	const char *tls_server_name; /* --kube-tls-server-name (accepted, not used yet) */
-	bool insecure;               /* --kube-insecure-skip-tls-verify */
+	bool insecure;		     /* --kube-insecure-skip-tls-verify */
 	/* Helm's other global flags, accepted and not used */
 	bool debug;
 	const char *burst_limit, *qps, *as_group, *repo_config, *repo_cache, *registry_config;
@@ -29,19 +29,19 @@ typedef struct kube_opts {
 
 /* The connection one command uses. */
 typedef struct kube_config {
-	const char *server;    /* "https://host:port", no final slash */
-	const char *context;   /* the context's name, "" when none */
-	const char *namespace; /* the namespace a command works in (never NULL) */
+	const char *server;	      /* "https://host:port", no final slash */
+	const char *context;	      /* the context's name, "" when none */
+	const char *namespace;	      /* the namespace a command works in (never NULL) */
 	const char *ca_pem, *ca_file; /* after loading, files are read into the _pem fields */
 	const char *cert_pem, *cert_file, *key_pem, *key_file;
-	const char *token; /* bearer token, NULL when none */
+	const char *token;		 /* bearer token, NULL when none */
 	const char *username, *password; /* basic auth, used when there is no token */
 	const char *as_user;
 	bool insecure;
-	const char *proxy_url; /* NULL: the environment's */
+	const char *proxy_url;		      /* NULL: the environment's */
 	const char *cluster_name, *user_name; /* the context's, for messages */
-	const char *cred_err;  /* an exec plugin's failure: requests fail with
-				* "Get \"URL\": getting credentials: ERR" */
+	const char *cred_err;		      /* an exec plugin's failure: requests fail with
+					       * "Get \"URL\": getting credentials: ERR" */
 } kube_config;
 
 /* Fills o's unset fields from Helm's environment variables (HELM_NAMESPACE...). */

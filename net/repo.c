@@ -696,14 +696,17 @@ static const char *hex_digest(vmap *cv)
 }
 
 /* repo.FindChartInAuthAndTLSAndPassRepoURL: name in the repository at o->repo_url. */
-static int locate_in_url(arena *a, const char *name, const repo_locate_opts *o,
-			 const char **url, const char **digest, const char **err)
+static int locate_in_url(arena *a, const char *name, const repo_locate_opts *o, const char **url,
+			 const char **digest, const char **err)
 {
-	repo_entry e = {.name = "", .url = o->repo_url, .username = o->username ? o->username : "",
+	repo_entry e = {.name = "",
+			.url = o->repo_url,
+			.username = o->username ? o->username : "",
 			.password = o->password ? o->password : "",
 			.cert_file = o->cert_file ? o->cert_file : "",
 			.key_file = o->key_file ? o->key_file : "",
-			.ca_file = o->ca_file ? o->ca_file : "", .insecure = o->insecure};
+			.ca_file = o->ca_file ? o->ca_file : "",
+			.insecure = o->insecure};
 	value idx;
 	const char *e2;
 	if (repo_download_index(a, &e, NULL, NULL, &idx, &e2)) {
@@ -712,8 +715,9 @@ static int locate_in_url(arena *a, const char *name, const repo_locate_opts *o,
 		    http_redact(a, o->repo_url), e2);
 		return -1;
 	}
-	const char *what = *o->version ? arena_sprintf(a, "chart \"%s\" version \"%s\"", name, o->version)
-				       : arena_sprintf(a, "chart \"%s\"", name);
+	const char *what = *o->version
+			       ? arena_sprintf(a, "chart \"%s\" version \"%s\"", name, o->version)
+			       : arena_sprintf(a, "chart \"%s\"", name);
 	vmap *cv = repo_index_get(a, idx, name, o->version, &e2);
 	if (!cv) {
 		*err = arena_sprintf(a, "%s not found in %s repository", what,
@@ -738,7 +742,9 @@ static int locate_in_repo(arena *a, const char *ref, const repo_locate_opts *o, 
 		return -1;
 	const char *slash = strchr(ref, '/');
 	if (!slash) {
-		*err = arena_sprintf(a, "non-absolute URLs should be in form of repo_name/path_to_chart, got: %s", ref);
+		*err = arena_sprintf(
+		    a, "non-absolute URLs should be in form of repo_name/path_to_chart, got: %s",
+		    ref);
 		return -1;
 	}
 	const char *rname = arena_strndup(a, ref, (size_t)(slash - ref)), *cname = slash + 1;
@@ -753,15 +759,18 @@ static int locate_in_repo(arena *a, const char *ref, const repo_locate_opts *o, 
 	}
 	value idx;
 	const char *e2;
-	const char *path = arena_sprintf(a, "%s/%s-index.yaml", repo_cache_dir(a, o->repo_cache), rname);
+	const char *path =
+	    arena_sprintf(a, "%s/%s-index.yaml", repo_cache_dir(a, o->repo_cache), rname);
 	if (repo_index_load(a, path, &idx, &e2)) {
 		*err = arena_sprintf(a, "no cached repo found. (try 'helm repo update'): %s", e2);
 		return -1;
 	}
 	vmap *cv = repo_index_get(a, idx, cname, o->version, &e2);
 	if (!cv) {
-		*err = arena_sprintf(a, "chart \"%s\" matching %s not found in %s index. (try 'helm repo update'): %s",
-				     cname, o->version, rname, e2);
+		*err = arena_sprintf(
+		    a,
+		    "chart \"%s\" matching %s not found in %s index. (try 'helm repo update'): %s",
+		    cname, o->version, rname, e2);
 		return -1;
 	}
 	if (!first_url(cv)) {
@@ -791,8 +800,12 @@ int repo_locate_chart(arena *a, const char *name, const repo_locate_opts *o, con
 		return -1;
 	}
 	const char *url = name, *digest = "";
-	http_opts h = {.username = o->username, .password = o->password, .ca_file = o->ca_file,
-		       .cert_file = o->cert_file, .key_file = o->key_file, .insecure = o->insecure};
+	http_opts h = {.username = o->username,
+		       .password = o->password,
+		       .ca_file = o->ca_file,
+		       .cert_file = o->cert_file,
+		       .key_file = o->key_file,
+		       .insecure = o->insecure};
 	const char *scheme = repo_url_scheme(a, name);
 	if (o->repo_url && *o->repo_url) {
 		if (locate_in_url(a, name, o, &url, &digest, err))
@@ -811,8 +824,8 @@ int repo_locate_chart(arena *a, const char *name, const repo_locate_opts *o, con
 	const char *base = url + n;
 	while (base > url && base[-1] != '/')
 		base--;
-	if (base == url + n || (base[0] == '.' && (base + 1 == url + n ||
-						   (base[1] == '.' && base + 2 == url + n)))) {
+	if (base == url + n ||
+	    (base[0] == '.' && (base + 1 == url + n || (base[1] == '.' && base + 2 == url + n)))) {
 		*err = arena_sprintf(a, "invalid chart URL format: %s", http_redact(a, url));
 		return -1;
 	}

@@ -88,8 +88,8 @@ const char *repo_now(arena *a);
 
 /* Where a chart named on the command line comes from (ChartPathOptions). */
 typedef struct repo_locate_opts {
-	const char *version;                 /* constraint, "" for the newest stable */
-	const char *repo_url;                /* --repo, or NULL */
+	const char *version;		      /* constraint, "" for the newest stable */
+	const char *repo_url;		      /* --repo, or NULL */
 	const char *repo_config, *repo_cache; /* NULL: the defaults */
 	const char *username, *password, *ca_file, *cert_file, *key_file;
 	bool insecure;

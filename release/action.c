@@ -180,7 +180,8 @@ int action_parse_duration(arena *a, const char *s, long *ms, const char **err)
 	static const struct {
 		const char *u;
 		double f;
-	} units[] = {{"ns", 1e-6}, {"us", 1e-3}, {"µs", 1e-3}, {"ms", 1}, {"s", 1e3}, {"m", 6e4}, {"h", 3.6e6}};
+	} units[] = {{"ns", 1e-6}, {"us", 1e-3}, {"µs", 1e-3}, {"ms", 1},
+		     {"s", 1e3},   {"m", 6e4},	 {"h", 3.6e6}};
 	const char *p = s;
 	double total = 0;
 	bool neg = false;
@@ -212,8 +213,9 @@ int action_parse_duration(arena *a, const char *s, long *ms, const char **err)
 			if (!*p || (*p >= '0' && *p <= '9'))
 				*err = arena_sprintf(a, "time: missing unit in duration \"%s\"", s);
 			else
-				*err = arena_sprintf(a, "time: unknown unit \"%.*s\" in duration \"%s\"",
-						     (int)strcspn(p, "0123456789."), p, s);
+				*err = arena_sprintf(
+				    a, "time: unknown unit \"%.*s\" in duration \"%s\"",
+				    (int)strcspn(p, "0123456789."), p, s);
 			return -1;
 		}
 		total += v * units[best].f;
@@ -267,8 +269,11 @@ static int build(act *c, const char *text, const char *rel_name, kobjs *out, con
 		o->name = sget(meta, "name") ? sget(meta, "name") : "";
 		const char *ons = sget(meta, "namespace");
 		if (kube_resource_for(c->k, av, kind, &o->res, &e)) {
-			*err = arena_sprintf(c->a, "resource mapping not found for name: \"%s\" namespace: \"%s\" from \"\": %s\nensure CRDs are installed first",
-					     o->name, ons ? ons : "", e);
+			*err =
+			    arena_sprintf(c->a,
+					  "resource mapping not found for name: \"%s\" namespace: "
+					  "\"%s\" from \"\": %s\nensure CRDs are installed first",
+					  o->name, ons ? ons : "", e);
 			return -1;
 		}
 		o->ns = !o->res.namespaced ? "" : ons && *ons ? ons : c->ns;
@@ -315,8 +320,9 @@ static int obj_create(act *c, const kobj *o, const char **err)
 {
 	size_t len;
 	const char *body = to_json(c->a, o->obj, &len);
-	const char *path = arena_sprintf(c->a, "%s?fieldManager=%s", kube_path(c->a, &o->res, o->ns, NULL),
-					 kube_query_escape(c->a, c->o->field_manager));
+	const char *path =
+	    arena_sprintf(c->a, "%s?fieldManager=%s", kube_path(c->a, &o->res, o->ns, NULL),
+			  kube_query_escape(c->a, c->o->field_manager));
 	long st;
 	return kube_call(c->k, "POST", path, "application/json", body, len, NULL, &st, err);
 }
@@ -373,9 +379,11 @@ static int obj_update(act *c, const kobj *o, const kobj *orig, value cur, const 
 	if (!p->len)
 		return 0;
 	const char *body = to_json(c->a, (value){.kind = V_MAP, .u.m = p}, &len);
-	const char *path = arena_sprintf(c->a, "%s?fieldManager=%s", kube_path(c->a, &o->res, o->ns, o->name),
-					 kube_query_escape(c->a, c->o->field_manager));
-	if (kube_call(c->k, "PATCH", path, "application/merge-patch+json", body, len, NULL, &st, &e) == 0)
+	const char *path =
+	    arena_sprintf(c->a, "%s?fieldManager=%s", kube_path(c->a, &o->res, o->ns, o->name),
+			  kube_query_escape(c->a, c->o->field_manager));
+	if (kube_call(c->k, "PATCH", path, "application/merge-patch+json", body, len, NULL, &st,
+		      &e) == 0)
 		return 0;
 	*err = arena_sprintf(c->a, "cannot patch \"%s\" with kind %s: %s", o->name, o->kind, e);
 	return -1;
@@ -432,7 +440,8 @@ static int update_all(act *c, const kobjs *orig, const kobjs *target, kobjs *cre
 		const char *e;
 		if (obj_get(c, o, &cur, &st, &e)) {
 			if (st != 404) {
-				*err = arena_sprintf(c->a, "could not get information about the resource: %s", e);
+				*err = arena_sprintf(
+				    c->a, "could not get information about the resource: %s", e);
 				return -1;
 			}
 			if (created)
@@ -445,7 +454,8 @@ static int update_all(act *c, const kobjs *orig, const kobjs *target, kobjs *cre
 		}
 		const kobj *oo = find_obj(orig, o);
 		if (!oo) {
-			*err = arena_sprintf(c->a, "no %s with the name \"%s\" found", o->kind, o->name);
+			*err = arena_sprintf(c->a, "no %s with the name \"%s\" found", o->kind,
+					     o->name);
 			return -1;
 		}
 		if (obj_update(c, o, oo, cur, &e)) {
@@ -465,7 +475,8 @@ static int update_all(act *c, const kobjs *orig, const kobjs *target, kobjs *cre
 		const char *e;
 		if (find_obj(target, o) || obj_get(c, o, &cur, &st, &e))
 			continue;
-		const char *pol = sget(mget(mget(cur, "metadata"), "annotations"), "helm.sh/resource-policy");
+		const char *pol =
+		    sget(mget(mget(cur, "metadata"), "annotations"), "helm.sh/resource-policy");
 		if (pol && !strcmp(pol, "keep"))
 			continue;
 		obj_delete(c, o, &st, &e);
@@ -522,10 +533,12 @@ static int obj_ready(act *c, const kobj *o, value cur, const char **err)
 		return ival(mget(status, "updatedReplicas"), 0) >= want &&
 		       ival(mget(status, "readyReplicas"), 0) >= exp;
 	}
-	if (!strcmp(k, "StatefulSet") || !strcmp(k, "ReplicaSet") || !strcmp(k, "ReplicationController"))
+	if (!strcmp(k, "StatefulSet") || !strcmp(k, "ReplicaSet") ||
+	    !strcmp(k, "ReplicationController"))
 		return ival(mget(status, "readyReplicas"), 0) >= ival(mget(spec, "replicas"), 1);
 	if (!strcmp(k, "DaemonSet"))
-		return ival(mget(status, "numberReady"), 0) >= ival(mget(status, "desiredNumberScheduled"), 0);
+		return ival(mget(status, "numberReady"), 0) >=
+		       ival(mget(status, "desiredNumberScheduled"), 0);
 	if (!strcmp(k, "Pod"))
 		return has_condition(cur, "Ready", NULL) ||
 		       (sget(status, "phase") && !strcmp(sget(status, "phase"), "Succeeded"));
@@ -603,7 +616,8 @@ static int watch_hook(act *c, const kobj *o, const char **err)
 			}
 		}
 		if (now_ms() >= deadline || cancelled) {
-			*err = cancelled ? "context canceled" : "timed out waiting for the condition";
+			*err =
+			    cancelled ? "context canceled" : "timed out waiting for the condition";
 			return -1;
 		}
 		nap();
@@ -661,9 +675,9 @@ static void split_list(arena *a, const char *s, const char ***out, size_t *n)
 /* The release hooks of the sorted hook manifests (releaseutil's sortManifestsByHooks). */
 static void make_hooks(arena *a, const manifest_set *ms, release *r)
 {
-	static const char *const events[] = {"pre-install", "post-install", "pre-delete",
-					     "post-delete", "pre-upgrade", "post-upgrade",
-					     "pre-rollback", "post-rollback", "test", NULL};
+	static const char *const events[] = {
+	    "pre-install",  "post-install", "pre-delete",    "post-delete", "pre-upgrade",
+	    "post-upgrade", "pre-rollback", "post-rollback", "test",	    NULL};
 	r->hooks = arena_alloc(a, (ms->nhooks + 1) * sizeof(rel_hook));
 	r->nhooks = 0;
 	for (size_t i = 0; i < ms->nhooks; i++) {
@@ -674,7 +688,8 @@ static void make_hooks(arena *a, const manifest_set *ms, release *r)
 		value ann = mget(mget(v, "metadata"), "annotations");
 		rel_hook *h = &r->hooks[r->nhooks++];
 		memset(h, 0, sizeof *h);
-		h->name = sget(mget(v, "metadata"), "name") ? sget(mget(v, "metadata"), "name") : "";
+		h->name =
+		    sget(mget(v, "metadata"), "name") ? sget(mget(v, "metadata"), "name") : "";
 		h->kind = sget(v, "kind") ? sget(v, "kind") : "";
 		h->path = m->path;
 		h->manifest = m->content;
@@ -705,8 +720,8 @@ static int delete_hook_by_policy(act *c, rel_hook *h, const char *policy, const 
 	kobjs l;
 	const char *e;
 	if (build(c, h->manifest, NULL, &l, &e)) {
-		*err = arena_sprintf(c->a, "unable to build kubernetes object for deleting hook %s: %s",
-				     h->path, e);
+		*err = arena_sprintf(
+		    c->a, "unable to build kubernetes object for deleting hook %s: %s", h->path, e);
 		return -1;
 	}
 	if (delete_all(c, &l, err))
@@ -721,8 +736,10 @@ static void record(act *c, const release *r)
 	/* Helm only logs this (with --debug); a record left behind as pending-*
 	 * or outdated must not go unreported, so it is printed. */
 	if (store_update(c->a, c->k, c->ns, r, &e))
-		fprintf(stderr, "WARNING: failed to record the release %s (revision %lld, status %s): %s\n",
-			r->name, (long long)r->version, r->info && r->info->status ? r->info->status : "", e);
+		fprintf(stderr,
+			"WARNING: failed to record the release %s (revision %lld, status %s): %s\n",
+			r->name, (long long)r->version,
+			r->info && r->info->status ? r->info->status : "", e);
 }
 
 static int exec_hooks(act *c, release *r, const char *event, const char **err)
@@ -753,7 +770,8 @@ static int exec_hooks(act *c, release *r, const char *event, const char **err)
 		kobjs l;
 		const char *e;
 		if (build(c, h->manifest, NULL, &l, &e)) {
-			*err = arena_sprintf(c->a, "unable to build kubernetes object for %s hook %s: %s",
+			*err = arena_sprintf(c->a,
+					     "unable to build kubernetes object for %s hook %s: %s",
 					     event, h->path, e);
 			return -1;
 		}
@@ -765,7 +783,8 @@ static int exec_hooks(act *c, release *r, const char *event, const char **err)
 		if (create_all(c, &l, &e)) {
 			h->completed_at = rel_time_now();
 			h->phase = "Failed";
-			*err = arena_sprintf(c->a, "warning: Hook %s %s failed: %s", event, h->path, e);
+			*err = arena_sprintf(c->a, "warning: Hook %s %s failed: %s", event, h->path,
+					     e);
 			return -1;
 		}
 		const char **errs = arena_alloc(c->a, (l.n + 1) * sizeof(char *));
@@ -817,7 +836,8 @@ static int cluster_caps(act *c, capabilities *caps, const char **err)
 		value vs = mget(l, "versions");
 		for (uint32_t i = 0; vs.kind == V_LIST && i < vs.u.l->len; i++)
 			if (vs.u.l->items[i].kind == V_STRING) {
-				gvs = arena_realloc(c->a, gvs, ngv * sizeof(char *), (ngv + 1) * sizeof(char *));
+				gvs = arena_realloc(c->a, gvs, ngv * sizeof(char *),
+						    (ngv + 1) * sizeof(char *));
 				gvs[ngv++] = vs.u.l->items[i].u.s;
 			}
 	}
@@ -829,7 +849,8 @@ static int cluster_caps(act *c, capabilities *caps, const char **err)
 				const char *gv = sget(vs.u.l->items[j], "groupVersion");
 				if (!gv)
 					continue;
-				gvs = arena_realloc(c->a, gvs, ngv * sizeof(char *), (ngv + 1) * sizeof(char *));
+				gvs = arena_realloc(c->a, gvs, ngv * sizeof(char *),
+						    (ngv + 1) * sizeof(char *));
 				gvs[ngv++] = gv;
 			}
 		}
@@ -838,7 +859,7 @@ static int cluster_caps(act *c, capabilities *caps, const char **err)
 		add_api(c->a, caps, gvs[i]);
 	for (size_t i = 0; i < ngv; i++) {
 		const char *path = strchr(gvs[i], '/') ? arena_sprintf(c->a, "/apis/%s", gvs[i])
-						      : arena_sprintf(c->a, "/api/%s", gvs[i]);
+						       : arena_sprintf(c->a, "/api/%s", gvs[i]);
 		if (kube_call(c->k, "GET", path, NULL, NULL, 0, &l, NULL, &e))
 			continue;
 		value rs = mget(l, "resources");
@@ -939,7 +960,8 @@ static value processed_meta(arena *a, const chart *ch)
 		for (uint32_t j = 0; j < iv.u.l->len; j++) {
 			value x = iv.u.l->items[j], m = v_map_new(a);
 			if (x.kind == V_STRING) {
-				map_setc(a, m.u.m, "child", v_cstr(a, arena_sprintf(a, "exports.%s", x.u.s)));
+				map_setc(a, m.u.m, "child",
+					 v_cstr(a, arena_sprintf(a, "exports.%s", x.u.s)));
 				map_setc(a, m.u.m, "parent", v_cstr(a, "."));
 			} else if (x.kind == V_MAP) {
 				const char *cs = sget(x, "child"), *ps = sget(x, "parent");
@@ -1025,7 +1047,8 @@ static int render(act *c, const chart *ch, vmap *vals, const char *name, int64_t
 	strbuf man;
 	sb_init(&man, c->a);
 	for (size_t i = 0; i < pr.ms.ngeneric; i++)
-		sb_addf(&man, "---\n# Source: %s\n%s\n", pr.ms.generic[i].path, pr.ms.generic[i].content);
+		sb_addf(&man, "---\n# Source: %s\n%s\n", pr.ms.generic[i].path,
+			pr.ms.generic[i].content);
 	r->manifest = sb_str(&man);
 	make_hooks(c->a, &pr.ms, r);
 	if (pr.notes && *pr.notes)
@@ -1043,7 +1066,8 @@ static int check_labels(const action_opts *o, const char **err)
 {
 	for (uint32_t i = 0; o->labels && i < o->labels->len; i++)
 		if (release_system_label(o->labels->e[i].key)) {
-			*err = "user supplied labels contains system reserved label name. System labels: [name owner status version createdAt modifiedAt]";
+			*err = "user supplied labels contains system reserved label name. System "
+			       "labels: [name owner status version createdAt modifiedAt]";
 			return -1;
 		}
 	return 0;
@@ -1062,7 +1086,9 @@ static int ownership(act *c, const kobjs *l, const char *name, kobjs *adopt, con
 		if (obj_get(c, &l->v[i], &cur, &st, &e)) {
 			if (st == 404)
 				continue;
-			*err = arena_sprintf(c->a, "could not get information about the resource %s \"%s\" in namespace \"%s\": %s",
+			*err = arena_sprintf(c->a,
+					     "could not get information about the resource %s "
+					     "\"%s\" in namespace \"%s\": %s",
 					     l->v[i].kind, l->v[i].name, l->v[i].ns, e);
 			return -1;
 		}
@@ -1075,28 +1101,37 @@ static int ownership(act *c, const kobjs *l, const char *name, kobjs *adopt, con
 			value m;
 			const char *what, *key, *want;
 		} req[] = {
-			{mget(meta, "labels"), "label", "app.kubernetes.io/managed-by", "Helm"},
-			{mget(meta, "annotations"), "annotation", "meta.helm.sh/release-name", name},
-			{mget(meta, "annotations"), "annotation", "meta.helm.sh/release-namespace", c->ns},
+		    {mget(meta, "labels"), "label", "app.kubernetes.io/managed-by", "Helm"},
+		    {mget(meta, "annotations"), "annotation", "meta.helm.sh/release-name", name},
+		    {mget(meta, "annotations"), "annotation", "meta.helm.sh/release-namespace",
+		     c->ns},
 		};
 		strbuf sb;
 		sb_init(&sb, c->a);
 		for (size_t j = 0; j < 3; j++) {
-			value *v = req[j].m.kind == V_MAP ? map_getc(req[j].m.u.m, req[j].key) : NULL;
+			value *v =
+			    req[j].m.kind == V_MAP ? map_getc(req[j].m.u.m, req[j].key) : NULL;
 			const char *have = v && v->kind == V_STRING ? v->u.s : NULL;
 			if (have && !strcmp(have, req[j].want))
 				continue;
 			sb_adds(&sb, sb.len ? "; " : "");
 			if (!v)
-				sb_addf(&sb, "%s validation error: missing key \"%s\": must be set to \"%s\"",
+				sb_addf(&sb,
+					"%s validation error: missing key \"%s\": must be set to "
+					"\"%s\"",
 					req[j].what, req[j].key, req[j].want);
 			else
-				sb_addf(&sb, "%s validation error: key \"%s\" must equal \"%s\": current value is \"%s\"",
+				sb_addf(&sb,
+					"%s validation error: key \"%s\" must equal \"%s\": "
+					"current value is \"%s\"",
 					req[j].what, req[j].key, req[j].want, have ? have : "");
 		}
 		if (sb.len) {
-			*err = arena_sprintf(c->a, "%s \"%s\" in namespace \"%s\" exists and cannot be imported into the current release: invalid ownership metadata; %s",
-					     l->v[i].kind, l->v[i].name, l->v[i].ns, sb_str(&sb));
+			*err = arena_sprintf(
+			    c->a,
+			    "%s \"%s\" in namespace \"%s\" exists and cannot be imported into the "
+			    "current release: invalid ownership metadata; %s",
+			    l->v[i].kind, l->v[i].name, l->v[i].ns, sb_str(&sb));
 			return -1;
 		}
 		adopt->v[adopt->n++] = l->v[i];
@@ -1115,7 +1150,10 @@ static void act_init(act *c, arena *a, kube_client *k, const action_opts *o)
 
 static const char *invalid_name(arena *a, const char *name)
 {
-	return arena_sprintf(a, "release name \"%s\": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53",
+	return arena_sprintf(a,
+			     "release name \"%s\": invalid release name, must match regex "
+			     "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ "
+			     "and the length must not be longer than 53",
 			     name);
 }
 
@@ -1153,7 +1191,6 @@ static int purge(act *c, release **rels, size_t n, const char **err)
 	return 0;
 }
 
-
 int action_uninstall(arena *a, kube_client *k, const char *name, const action_opts *o,
 		     const char **info, const char **err)
 {
@@ -1185,7 +1222,8 @@ int action_uninstall(arena *a, kube_client *k, const char *name, const action_op
 	if (rel->info->status && !strcmp(rel->info->status, "uninstalled")) {
 		if (!o->keep_history) {
 			if (purge(&c, rels, n, &e)) {
-				*err = arena_sprintf(a, "uninstall: Failed to purge the release: %s", e);
+				*err = arena_sprintf(
+				    a, "uninstall: Failed to purge the release: %s", e);
 				return -1;
 			}
 			return 0;
@@ -1222,8 +1260,8 @@ int action_uninstall(arena *a, kube_client *k, const char *name, const action_op
 		return -1;
 	}
 	if (kept.len)
-		*info = arena_sprintf(a, "These resources were kept due to the resource policy:\n%s",
-				      sb_str(&kept));
+		*info = arena_sprintf(
+		    a, "These resources were kept due to the resource policy:\n%s", sb_str(&kept));
 	if (o->wait)
 		wait_deleted(&c, &del);
 	const char *errs[2];
@@ -1231,16 +1269,18 @@ int action_uninstall(arena *a, kube_client *k, const char *name, const action_op
 	if (!o->no_hooks && exec_hooks(&c, rel, "post-delete", &e))
 		errs[ne++] = e;
 	rel->info->status = "uninstalled";
-	rel->info->description = o->description && *o->description ? o->description : "Uninstallation complete";
+	rel->info->description =
+	    o->description && *o->description ? o->description : "Uninstallation complete";
 	if (!o->keep_history) {
 		if (purge(&c, rels, n, &e))
-			errs[ne++] = arena_sprintf(a, "uninstall: Failed to purge the release: %s", e);
+			errs[ne++] =
+			    arena_sprintf(a, "uninstall: Failed to purge the release: %s", e);
 	} else if (store_update(a, k, c.ns, rel, &e)) {
 		errs[ne++] = arena_sprintf(a, "uninstall: Failed to update release: %s", e);
 	}
 	if (ne) {
-		*err = arena_sprintf(a, "uninstallation completed with %zu error(s): %s%s%s", ne, errs[0],
-				     ne > 1 ? "; " : "", ne > 1 ? errs[1] : "");
+		*err = arena_sprintf(a, "uninstallation completed with %zu error(s): %s%s%s", ne,
+				     errs[0], ne > 1 ? "; " : "", ne > 1 ? errs[1] : "");
 		return -1;
 	}
 	return 0;
@@ -1286,7 +1326,8 @@ static int available_name(act *c, const char *name, release **prior, const char 
 static int create_namespace(act *c, const char **err)
 {
 	arena *a = c->a;
-	kube_resource nsr = {.group = "", .version = "v1", .name = "namespaces", .kind = "Namespace"};
+	kube_resource nsr = {
+	    .group = "", .version = "v1", .name = "namespaces", .kind = "Namespace"};
 	value nso = v_map_new(a), cur;
 	map_setc(a, nso.u.m, "apiVersion", v_cstr(a, "v1"));
 	map_setc(a, nso.u.m, "kind", v_cstr(a, "Namespace"));
@@ -1314,12 +1355,15 @@ static int install_fail(act *c, release *r, const char *why, const char **err)
 		uo.keep_history = false;
 		const char *info, *e;
 		if (action_uninstall(c->a, c->k, r->name, &uo, &info, &e)) {
-			*err = arena_sprintf(c->a, "an error occurred while uninstalling the release. original install error: %s: %s",
+			*err = arena_sprintf(c->a,
+					     "an error occurred while uninstalling the release. "
+					     "original install error: %s: %s",
 					     why, e);
 			return -1;
 		}
-		*err = arena_sprintf(c->a, "release %s failed, and has been uninstalled due to atomic being set: %s",
-				     r->name, why);
+		*err = arena_sprintf(
+		    c->a, "release %s failed, and has been uninstalled due to atomic being set: %s",
+		    r->name, why);
 		return -1;
 	}
 	record(c, r);
@@ -1359,7 +1403,8 @@ int action_install(arena *a, kube_client *k, const char *name, chart *ch, vmap *
 	r->info->description = "Initial install underway";
 	kobjs res, adopt = {0};
 	if (build(&c, r->manifest, name, &res, &e)) {
-		*err = arena_sprintf(a, "unable to build kubernetes objects from release manifest: %s", e);
+		*err = arena_sprintf(
+		    a, "unable to build kubernetes objects from release manifest: %s", e);
 		return -1;
 	}
 	if (res.n && ownership(&c, &res, name, &adopt, &e)) {
@@ -1395,7 +1440,8 @@ int action_install(arena *a, kube_client *k, const char *name, chart *ch, vmap *
 	if (cancelled || (!o->no_hooks && exec_hooks(&c, r, "post-install", &e)))
 		return install_fail(&c, r, arena_sprintf(a, "failed post-install: %s", e), err);
 	r->info->status = "deployed";
-	r->info->description = o->description && *o->description ? o->description : "Install complete";
+	r->info->description =
+	    o->description && *o->description ? o->description : "Install complete";
 	record(&c, r);
 	return 0;
 }
@@ -1511,11 +1557,13 @@ int action_rollback(arena *a, kube_client *k, const char *name, int64_t version,
 	kobjs curo, tgt;
 	const char *e;
 	if (build(&c, cur->manifest, NULL, &curo, &e)) {
-		*err = arena_sprintf(a, "unable to build kubernetes objects from current release manifest: %s", e);
+		*err = arena_sprintf(
+		    a, "unable to build kubernetes objects from current release manifest: %s", e);
 		goto fail_plain;
 	}
 	if (build(&c, t->manifest, NULL, &tgt, &e)) {
-		*err = arena_sprintf(a, "unable to build kubernetes objects from new release manifest: %s", e);
+		*err = arena_sprintf(
+		    a, "unable to build kubernetes objects from new release manifest: %s", e);
 		goto fail_plain;
 	}
 	if (!o->no_hooks && exec_hooks(&c, t, "pre-rollback", err))
@@ -1568,12 +1616,14 @@ static vmap *reuse_values(arena *a, const action_opts *o, chart *ch, const relea
 	if (o->reuse_values) {
 		ch->values = old_values(a, cur);
 		if (cfg)
-			vals = coalesce_tables_merge(a, map_copy(a, vals), map_copy(a, cfg), false, NULL);
+			vals = coalesce_tables_merge(a, map_copy(a, vals), map_copy(a, cfg), false,
+						     NULL);
 		return vals;
 	}
 	if (o->reset_then_reuse) {
 		if (cfg)
-			vals = coalesce_tables_merge(a, map_copy(a, vals), map_copy(a, cfg), false, NULL);
+			vals = coalesce_tables_merge(a, map_copy(a, vals), map_copy(a, cfg), false,
+						     NULL);
 		return vals;
 	}
 	if (vals->len == 0 && cfg && cfg->len)
@@ -1581,8 +1631,7 @@ static vmap *reuse_values(arena *a, const action_opts *o, chart *ch, const relea
 	return vals;
 }
 
-static int upgrade_fail(act *c, release *r, const kobjs *created, const char *why,
-			const char **err)
+static int upgrade_fail(act *c, release *r, const kobjs *created, const char *why, const char **err)
 {
 	if (cancelled)
 		why = "context canceled";
@@ -1591,8 +1640,10 @@ static int upgrade_fail(act *c, release *r, const kobjs *created, const char *wh
 	record(c, r);
 	const char *e;
 	if (c->o->cleanup_on_fail && created && created->n && delete_all(c, created, &e)) {
-		*err = arena_sprintf(c->a, "an error occurred while cleaning up resources. original upgrade error: %s: %s",
-				     why, e);
+		*err = arena_sprintf(
+		    c->a,
+		    "an error occurred while cleaning up resources. original upgrade error: %s: %s",
+		    why, e);
 		return -1;
 	}
 	if (!c->o->atomic) {
@@ -1602,29 +1653,37 @@ static int upgrade_fail(act *c, release *r, const kobjs *created, const char *wh
 	release **h;
 	size_t n;
 	if (history_sorted(c, r->name, &h, &n, &e)) {
-		*err = arena_sprintf(c->a, "an error occurred while finding last successful release. original upgrade error: %s: %s",
+		*err = arena_sprintf(c->a,
+				     "an error occurred while finding last successful release. "
+				     "original upgrade error: %s: %s",
 				     why, e);
 		return -1;
 	}
 	int64_t to = 0;
 	for (size_t i = 0; i < n; i++)
 		if (h[i]->info && h[i]->info->status &&
-		    (!strcmp(h[i]->info->status, "superseded") || !strcmp(h[i]->info->status, "deployed")))
+		    (!strcmp(h[i]->info->status, "superseded") ||
+		     !strcmp(h[i]->info->status, "deployed")))
 			to = h[i]->version;
 	if (!to) {
-		*err = arena_sprintf(c->a, "unable to find a previously successful release when attempting to rollback. original upgrade error: %s",
+		*err = arena_sprintf(c->a,
+				     "unable to find a previously successful release when "
+				     "attempting to rollback. original upgrade error: %s",
 				     why);
 		return -1;
 	}
 	action_opts ro = *c->o;
 	ro.wait = true;
 	if (action_rollback(c->a, c->k, r->name, to, &ro, &e)) {
-		*err = arena_sprintf(c->a, "an error occurred while rolling back the release. original upgrade error: %s: %s",
+		*err = arena_sprintf(c->a,
+				     "an error occurred while rolling back the release. original "
+				     "upgrade error: %s: %s",
 				     why, e);
 		return -1;
 	}
-	*err = arena_sprintf(c->a, "release %s failed, and has been rolled back due to atomic being set: %s",
-			     r->name, why);
+	*err = arena_sprintf(
+	    c->a, "release %s failed, and has been rolled back due to atomic being set: %s",
+	    r->name, why);
 	return -1;
 }
 
@@ -1636,16 +1695,15 @@ static bool is_pending(const char *s)
 
 /* prepareUpgrade's choice: *last the newest record, *cur the deployed one
  * (the last failed one when none is deployed). */
-static int upgrade_base(act *c, const char *name, release **lastp, release **curp,
-			const char **err)
+static int upgrade_base(act *c, const char *name, release **lastp, release **curp, const char **err)
 {
 	release **h, *last, *cur = NULL;
 	size_t n;
 	const char *e;
 	if (history_sorted(c, name, &h, &n, &e)) {
 		*err = !strcmp(e, "release: not found")
-			       ? arena_sprintf(c->a, "\"%s\" has no deployed releases", name)
-			       : e;
+			   ? arena_sprintf(c->a, "\"%s\" has no deployed releases", name)
+			   : e;
 		return -1;
 	}
 	last = h[n - 1];
@@ -1711,11 +1769,13 @@ int action_upgrade(arena *a, kube_client *k, const char *name, chart *ch, vmap *
 	*out = r;
 	kobjs curo, tgt, created = {0}, adopt, made = {0};
 	if (build(&c, cur->manifest, NULL, &curo, &e)) {
-		*err = arena_sprintf(a, "unable to build kubernetes objects from current release manifest: %s", e);
+		*err = arena_sprintf(
+		    a, "unable to build kubernetes objects from current release manifest: %s", e);
 		return -1;
 	}
 	if (build(&c, r->manifest, name, &tgt, &e)) {
-		*err = arena_sprintf(a, "unable to build kubernetes objects from new release manifest: %s", e);
+		*err = arena_sprintf(
+		    a, "unable to build kubernetes objects from new release manifest: %s", e);
 		return -1;
 	}
 	created.v = arena_alloc(a, (tgt.n + 1) * sizeof(kobj));
@@ -1741,7 +1801,8 @@ int action_upgrade(arena *a, kube_client *k, const char *name, chart *ch, vmap *
 	if (store_create(a, k, c.ns, r, err))
 		return -1;
 	if (cancelled || (!o->no_hooks && exec_hooks(&c, r, "pre-upgrade", &e)))
-		return upgrade_fail(&c, r, NULL, arena_sprintf(a, "pre-upgrade hooks failed: %s", e), err);
+		return upgrade_fail(&c, r, NULL,
+				    arena_sprintf(a, "pre-upgrade hooks failed: %s", e), err);
 	if (update_all(&c, &orig, &tgt, &made, &e)) {
 		record(&c, cur);
 		return upgrade_fail(&c, r, &made, e, err);
@@ -1751,11 +1812,13 @@ int action_upgrade(arena *a, kube_client *k, const char *name, chart *ch, vmap *
 		return upgrade_fail(&c, r, &made, e, err);
 	}
 	if (cancelled || (!o->no_hooks && exec_hooks(&c, r, "post-upgrade", &e)))
-		return upgrade_fail(&c, r, &made, arena_sprintf(a, "post-upgrade hooks failed: %s", e), err);
+		return upgrade_fail(&c, r, &made,
+				    arena_sprintf(a, "post-upgrade hooks failed: %s", e), err);
 	cur->info->status = "superseded";
 	record(&c, cur);
 	r->info->status = "deployed";
-	r->info->description = o->description && *o->description ? o->description : "Upgrade complete";
+	r->info->description =
+	    o->description && *o->description ? o->description : "Upgrade complete";
 	if (store_update(a, k, c.ns, r, err))
 		return -1;
 	return 0;

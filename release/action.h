@@ -15,11 +15,12 @@
 typedef struct action_opts {
 	bool dry_run, wait, wait_for_jobs, atomic, no_hooks, skip_crds, create_namespace;
 	bool force, keep_history, reuse_values, reset_values, reset_then_reuse, skip_schema;
-	bool cleanup_on_fail, replace, take_ownership; /* replace: install over an uninstalled or failed release */
-	long timeout_ms;	  /* --timeout (5m0s by default) */
-	const char *description;  /* --description, NULL: Helm's text */
-	vmap *labels;		  /* --labels, NULL when none */
-	int history_max;	  /* --history-max, 0: unlimited */
+	bool cleanup_on_fail, replace,
+	    take_ownership;	   /* replace: install over an uninstalled or failed release */
+	long timeout_ms;	   /* --timeout (5m0s by default) */
+	const char *description;   /* --description, NULL: Helm's text */
+	vmap *labels;		   /* --labels, NULL when none */
+	int history_max;	   /* --history-max, 0: unlimited */
 	const char *field_manager; /* "helm" */
 } action_opts;
 

@@ -30,8 +30,10 @@ static void split_lines(arena *a, const char *text, lines *out)
 		const char *nl = strchr(p, '\n');
 		size_t l = nl ? (size_t)(nl - p) : strlen(p);
 		if (out->n == cap) {
-			out->s = arena_realloc(a, out->s, cap * sizeof(char *), 2 * cap * sizeof(char *));
-			out->len = arena_realloc(a, out->len, cap * sizeof(size_t), 2 * cap * sizeof(size_t));
+			out->s = arena_realloc(a, out->s, cap * sizeof(char *),
+					       2 * cap * sizeof(char *));
+			out->len = arena_realloc(a, out->len, cap * sizeof(size_t),
+						 2 * cap * sizeof(size_t));
 			cap *= 2;
 		}
 		out->s[out->n] = p;
@@ -67,8 +69,9 @@ static enum op *myers(arena *ar, const lines *A, const lines *B, size_t *nops)
 		memcpy(trace[d], v, (size_t)(2 * max + 3) * sizeof(long));
 		bool done = false;
 		for (long k = -d; k <= d && !done; k += 2) {
-			long x = (k == -d || (k != d && v[off + k - 1] < v[off + k + 1])) ? v[off + k + 1]
-											  : v[off + k - 1] + 1;
+			long x = (k == -d || (k != d && v[off + k - 1] < v[off + k + 1]))
+				     ? v[off + k + 1]
+				     : v[off + k - 1] + 1;
 			long y = x - k;
 			while (x < n && y < m && same(A, (size_t)x, B, (size_t)y))
 				x++, y++;
@@ -86,7 +89,8 @@ static enum op *myers(arena *ar, const lines *A, const lines *B, size_t *nops)
 	for (long d = d_end; d > 0; d--) {
 		const long *pv = trace[d];
 		long kk = x - y;
-		long pk = (kk == -d || (kk != d && pv[off + kk - 1] < pv[off + kk + 1])) ? kk + 1 : kk - 1;
+		long pk = (kk == -d || (kk != d && pv[off + kk - 1] < pv[off + kk + 1])) ? kk + 1
+											 : kk - 1;
 		long px = pv[off + pk], py = px - pk;
 		while (x > px && y > py)
 			ops[k++] = OP_EQ, x--, y--;
@@ -141,7 +145,8 @@ size_t text_diff(arena *a, const char *old, const char *new_text, const char *ol
 	sb_addf(out, "%s--- %s%s\n%s+++ %s%s\n", color ? "\x1b[1m" : "", old_label,
 		color ? "\x1b[0m" : "", color ? "\x1b[1m" : "", new_label, color ? "\x1b[0m" : "");
 	/* line positions before each op */
-	size_t *ai = arena_alloc(a, (nops + 1) * sizeof(size_t)), *bi = arena_alloc(a, (nops + 1) * sizeof(size_t));
+	size_t *ai = arena_alloc(a, (nops + 1) * sizeof(size_t)),
+	       *bi = arena_alloc(a, (nops + 1) * sizeof(size_t));
 	for (size_t i = 0, x = 0, y = 0; i <= nops; i++) {
 		ai[i] = x, bi[i] = y;
 		if (i < nops) {
@@ -213,7 +218,8 @@ static object *objects_of(arena *a, const char *text, const char *ns, size_t *n)
 		value *meta = map_getc(head.u.m, "metadata");
 		value m = meta ? *meta : v_nil();
 		const char *ons = *field(m, "namespace") ? field(m, "namespace") : ns;
-		o[*n].key = arena_sprintf(a, "%s/%s/%s", field(head, "kind"), ons, field(m, "name"));
+		o[*n].key =
+		    arena_sprintf(a, "%s/%s/%s", field(head, "kind"), ons, field(m, "name"));
 		o[*n].text = arena_sprintf(a, "%s\n", docs[i]);
 		o[*n].matched = false;
 		(*n)++;
@@ -236,14 +242,14 @@ size_t manifest_diff(arena *a, const char *old_manifest, const char *new_manifes
 			}
 		const char *label = arena_sprintf(a, "b/%s", news[i].key);
 		if (text_diff(a, prev ? prev->text : "", news[i].text,
-			      prev ? arena_sprintf(a, "a/%s", prev->key) : "/dev/null", label, 3, color,
-			      out))
+			      prev ? arena_sprintf(a, "a/%s", prev->key) : "/dev/null", label, 3,
+			      color, out))
 			changed++;
 	}
 	for (size_t j = 0; j < no; j++)
 		if (!olds[j].matched &&
-		    text_diff(a, olds[j].text, "", arena_sprintf(a, "a/%s", olds[j].key), "/dev/null", 3,
-			      color, out))
+		    text_diff(a, olds[j].text, "", arena_sprintf(a, "a/%s", olds[j].key),
+			      "/dev/null", 3, color, out))
 			changed++;
 	return changed;
 }

@@ -18,7 +18,7 @@ struct storage {
 	kube_client *k;
 	const char *ns;
 	kube_resource secrets; /* or configmaps (HELM_DRIVER=configmap) */
-	bool memory;           /* HELM_DRIVER=memory: always empty */
+	bool memory;	       /* HELM_DRIVER=memory: always empty */
 	const char *driver_err;
 };
 
@@ -43,8 +43,8 @@ storage *storage_new(arena *a, kube_client *k, const char *ns)
 	s->a = a;
 	s->k = k;
 	s->ns = ns ? ns : "";
-	s->secrets = (kube_resource){.group = "", .version = "v1", .name = "secrets", .kind = "Secret",
-				     .namespaced = true};
+	s->secrets = (kube_resource){
+	    .group = "", .version = "v1", .name = "secrets", .kind = "Secret", .namespaced = true};
 	const char *drv = getenv("HELM_DRIVER");
 	if (drv && (!strcmp(drv, "configmap") || !strcmp(drv, "configmaps"))) {
 		s->secrets.name = "configmaps";
@@ -53,9 +53,11 @@ storage *storage_new(arena *a, kube_client *k, const char *ns)
 		const char *data = getenv("HELM_MEMORY_DRIVER_DATA");
 		s->memory = true;
 		if (!data || !*data)
-			s->driver_err = "helm.go:116: Unable to read memory driver dataopen : no such file or directory";
+			s->driver_err = "helm.go:116: Unable to read memory driver dataopen : no "
+					"such file or directory";
 		else
-			s->driver_err = "the memory driver's HELM_MEMORY_DRIVER_DATA files are not supported yet";
+			s->driver_err = "the memory driver's HELM_MEMORY_DRIVER_DATA files are not "
+					"supported yet";
 	} else if (drv && *drv && strcmp(drv, "secret") && strcmp(drv, "secrets")) {
 		s->driver_err = arena_sprintf(a, "helm.go:78: unknown driver \"%s\"", drv);
 	}
@@ -97,7 +99,8 @@ static size_t decode_items(storage *s, value list, release ***out, size_t *n)
 
 int storage_list(storage *s, const char *selector, release ***out, size_t *n, const char **err)
 {
-	const char *sel = selector && *selector ? arena_sprintf(s->a, "owner=helm,%s", selector) : "owner=helm";
+	const char *sel =
+	    selector && *selector ? arena_sprintf(s->a, "owner=helm,%s", selector) : "owner=helm";
 	value list;
 	long st;
 	const char *e;
@@ -140,7 +143,8 @@ int storage_get(storage *s, const char *name, int64_t version, release **out, co
 		if (st == 404)
 			*err = "release: not found";
 		else
-			*err = st ? arena_sprintf(s->a, "get: failed to get \"%s\": %s", key, e) : e;
+			*err =
+			    st ? arena_sprintf(s->a, "get: failed to get \"%s\": %s", key, e) : e;
 		return -1;
 	}
 	if (obj.kind == V_MAP)
@@ -216,7 +220,8 @@ int release_output_format(arena *a, const char *s, const char **err)
 		return 1;
 	if (!strcmp(s, "yaml"))
 		return 2;
-	*err = arena_sprintf(a, "invalid argument \"%s\" for \"-o, --output\" flag: invalid format type", s);
+	*err = arena_sprintf(
+	    a, "invalid argument \"%s\" for \"-o, --output\" flag: invalid format type", s);
 	return -1;
 }
 
@@ -263,7 +268,8 @@ const char *rel_time_string(arena *a, rel_time t)
 {
 	strbuf sb;
 	sb_init(&sb, a);
-	sb_addf(&sb, "%04d-%02u-%02u %02u:%02u:%02u", (int)t.year, t.mon, t.day, t.hour, t.min, t.sec);
+	sb_addf(&sb, "%04d-%02u-%02u %02u:%02u:%02u", (int)t.year, t.mon, t.day, t.hour, t.min,
+		t.sec);
 	if (t.nsec) {
 		char frac[16];
 		snprintf(frac, sizeof frac, ".%09d", (int)t.nsec);
@@ -290,16 +296,41 @@ const char *rel_time_ansic(arena *a, rel_time t)
 	int64_t days = days_from_civil(t.year, t.mon, t.day);
 	int wd = (int)(((days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
 	unsigned mon = t.mon >= 1 && t.mon <= 12 ? t.mon : 1;
-	return arena_sprintf(a, "%s %s %2u %02u:%02u:%02u %d", wdays[wd], months[mon - 1], t.day, t.hour, t.min,
-			     t.sec, (int)t.year);
+	return arena_sprintf(a, "%s %s %2u %02u:%02u:%02u %d", wdays[wd], months[mon - 1], t.day,
+			     t.hour, t.min, t.sec, (int)t.year);
 }
 
 /* ---- Go layouts ---- */
 
 enum lay {
-	L_NONE, L_LONGMONTH, L_MONTH, L_NUMMONTH, L_ZEROMONTH, L_LONGWEEKDAY, L_WEEKDAY, L_DAY, L_UNDERDAY,
-	L_ZERODAY, L_UNDERYDAY, L_ZEROYDAY, L_HOUR, L_HOUR12, L_ZEROHOUR12, L_MINUTE, L_ZEROMINUTE, L_SECOND,
-	L_ZEROSECOND, L_LONGYEAR, L_YEAR, L_PM, L_LPM, L_TZ, L_ISO_Z, L_NUM_TZ, L_FRAC, L_FRAC9,
+	L_NONE,
+	L_LONGMONTH,
+	L_MONTH,
+	L_NUMMONTH,
+	L_ZEROMONTH,
+	L_LONGWEEKDAY,
+	L_WEEKDAY,
+	L_DAY,
+	L_UNDERDAY,
+	L_ZERODAY,
+	L_UNDERYDAY,
+	L_ZEROYDAY,
+	L_HOUR,
+	L_HOUR12,
+	L_ZEROHOUR12,
+	L_MINUTE,
+	L_ZEROMINUTE,
+	L_SECOND,
+	L_ZEROSECOND,
+	L_LONGYEAR,
+	L_YEAR,
+	L_PM,
+	L_LPM,
+	L_TZ,
+	L_ISO_Z,
+	L_NUM_TZ,
+	L_FRAC,
+	L_FRAC9,
 };
 
 typedef struct lay_tok {
@@ -309,15 +340,39 @@ typedef struct lay_tok {
 } lay_tok;
 
 static const lay_tok lay_toks[] = {
-	{"January", L_LONGMONTH, 0}, {"Jan", L_MONTH, 0}, {"Monday", L_LONGWEEKDAY, 0}, {"Mon", L_WEEKDAY, 0},
-	{"MST", L_TZ, 0}, {"01", L_ZEROMONTH, 0}, {"02", L_ZERODAY, 0}, {"03", L_ZEROHOUR12, 0},
-	{"04", L_ZEROMINUTE, 0}, {"05", L_ZEROSECOND, 0}, {"06", L_YEAR, 0}, {"002", L_ZEROYDAY, 0},
-	{"15", L_HOUR, 0}, {"1", L_NUMMONTH, 0}, {"2006", L_LONGYEAR, 0}, {"2", L_DAY, 0},
-	{"__2", L_UNDERYDAY, 0}, {"_2", L_UNDERDAY, 0}, {"3", L_HOUR12, 0}, {"4", L_MINUTE, 0},
-	{"5", L_SECOND, 0}, {"PM", L_PM, 0}, {"pm", L_LPM, 0}, {"Z070000", L_ISO_Z, 3},
-	{"Z07:00:00", L_ISO_Z, 4}, {"Z0700", L_ISO_Z, 0}, {"Z07:00", L_ISO_Z, 1}, {"Z07", L_ISO_Z, 2},
-	{"-070000", L_NUM_TZ, 3}, {"-07:00:00", L_NUM_TZ, 4}, {"-0700", L_NUM_TZ, 0}, {"-07:00", L_NUM_TZ, 1},
-	{"-07", L_NUM_TZ, 2},
+    {"January", L_LONGMONTH, 0},
+    {"Jan", L_MONTH, 0},
+    {"Monday", L_LONGWEEKDAY, 0},
+    {"Mon", L_WEEKDAY, 0},
+    {"MST", L_TZ, 0},
+    {"01", L_ZEROMONTH, 0},
+    {"02", L_ZERODAY, 0},
+    {"03", L_ZEROHOUR12, 0},
+    {"04", L_ZEROMINUTE, 0},
+    {"05", L_ZEROSECOND, 0},
+    {"06", L_YEAR, 0},
+    {"002", L_ZEROYDAY, 0},
+    {"15", L_HOUR, 0},
+    {"1", L_NUMMONTH, 0},
+    {"2006", L_LONGYEAR, 0},
+    {"2", L_DAY, 0},
+    {"__2", L_UNDERYDAY, 0},
+    {"_2", L_UNDERDAY, 0},
+    {"3", L_HOUR12, 0},
+    {"4", L_MINUTE, 0},
+    {"5", L_SECOND, 0},
+    {"PM", L_PM, 0},
+    {"pm", L_LPM, 0},
+    {"Z070000", L_ISO_Z, 3},
+    {"Z07:00:00", L_ISO_Z, 4},
+    {"Z0700", L_ISO_Z, 0},
+    {"Z07:00", L_ISO_Z, 1},
+    {"Z07", L_ISO_Z, 2},
+    {"-070000", L_NUM_TZ, 3},
+    {"-07:00:00", L_NUM_TZ, 4},
+    {"-0700", L_NUM_TZ, 0},
+    {"-07:00", L_NUM_TZ, 1},
+    {"-07", L_NUM_TZ, 2},
 };
 
 /* The token at l (longest first as Go's nextStdChunk picks), or NULL; *len its length. */
@@ -373,8 +428,9 @@ static void lay_zone(strbuf *sb, int32_t off, int style, bool z)
 
 static void lay_put(arena *a, strbuf *sb, rel_time t, const lay_tok *k, int digits, char sep)
 {
-	static const char *const long_months[] = {"January", "February", "March",     "April",   "May",      "June",
-						  "July",    "August",   "September", "October", "November", "December"};
+	static const char *const long_months[] = {"January",   "February", "March",    "April",
+						  "May",       "June",	   "July",     "August",
+						  "September", "October",  "November", "December"};
 	static const char *const long_days[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
 						"Thursday", "Friday", "Saturday"};
 	int64_t days = days_from_civil(t.year, t.mon, t.day);
@@ -383,28 +439,72 @@ static void lay_put(arena *a, strbuf *sb, rel_time t, const lay_tok *k, int digi
 	unsigned mon = t.mon >= 1 && t.mon <= 12 ? t.mon : 1;
 	int h12 = t.hour % 12 ? t.hour % 12 : 12;
 	switch (k->kind) {
-	case L_LONGMONTH: sb_adds(sb, long_months[mon - 1]); break;
-	case L_MONTH: sb_adds(sb, months[mon - 1]); break;
-	case L_NUMMONTH: sb_addf(sb, "%u", mon); break;
-	case L_ZEROMONTH: sb_addf(sb, "%02u", mon); break;
-	case L_LONGWEEKDAY: sb_adds(sb, long_days[wd]); break;
-	case L_WEEKDAY: sb_adds(sb, wdays[wd]); break;
-	case L_DAY: sb_addf(sb, "%u", t.day); break;
-	case L_UNDERDAY: sb_addf(sb, "%2u", t.day); break;
-	case L_ZERODAY: sb_addf(sb, "%02u", t.day); break;
-	case L_UNDERYDAY: sb_addf(sb, "%3d", yday); break;
-	case L_ZEROYDAY: sb_addf(sb, "%03d", yday); break;
-	case L_HOUR: sb_addf(sb, "%02u", t.hour); break;
-	case L_HOUR12: sb_addf(sb, "%d", h12); break;
-	case L_ZEROHOUR12: sb_addf(sb, "%02d", h12); break;
-	case L_MINUTE: sb_addf(sb, "%u", t.min); break;
-	case L_ZEROMINUTE: sb_addf(sb, "%02u", t.min); break;
-	case L_SECOND: sb_addf(sb, "%u", t.sec); break;
-	case L_ZEROSECOND: sb_addf(sb, "%02u", t.sec); break;
-	case L_LONGYEAR: sb_addf(sb, "%04d", (int)t.year); break;
-	case L_YEAR: sb_addf(sb, "%02d", (int)(t.year % 100)); break;
-	case L_PM: sb_adds(sb, t.hour >= 12 ? "PM" : "AM"); break;
-	case L_LPM: sb_adds(sb, t.hour >= 12 ? "pm" : "am"); break;
+	case L_LONGMONTH:
+		sb_adds(sb, long_months[mon - 1]);
+		break;
+	case L_MONTH:
+		sb_adds(sb, months[mon - 1]);
+		break;
+	case L_NUMMONTH:
+		sb_addf(sb, "%u", mon);
+		break;
+	case L_ZEROMONTH:
+		sb_addf(sb, "%02u", mon);
+		break;
+	case L_LONGWEEKDAY:
+		sb_adds(sb, long_days[wd]);
+		break;
+	case L_WEEKDAY:
+		sb_adds(sb, wdays[wd]);
+		break;
+	case L_DAY:
+		sb_addf(sb, "%u", t.day);
+		break;
+	case L_UNDERDAY:
+		sb_addf(sb, "%2u", t.day);
+		break;
+	case L_ZERODAY:
+		sb_addf(sb, "%02u", t.day);
+		break;
+	case L_UNDERYDAY:
+		sb_addf(sb, "%3d", yday);
+		break;
+	case L_ZEROYDAY:
+		sb_addf(sb, "%03d", yday);
+		break;
+	case L_HOUR:
+		sb_addf(sb, "%02u", t.hour);
+		break;
+	case L_HOUR12:
+		sb_addf(sb, "%d", h12);
+		break;
+	case L_ZEROHOUR12:
+		sb_addf(sb, "%02d", h12);
+		break;
+	case L_MINUTE:
+		sb_addf(sb, "%u", t.min);
+		break;
+	case L_ZEROMINUTE:
+		sb_addf(sb, "%02u", t.min);
+		break;
+	case L_SECOND:
+		sb_addf(sb, "%u", t.sec);
+		break;
+	case L_ZEROSECOND:
+		sb_addf(sb, "%02u", t.sec);
+		break;
+	case L_LONGYEAR:
+		sb_addf(sb, "%04d", (int)t.year);
+		break;
+	case L_YEAR:
+		sb_addf(sb, "%02d", (int)(t.year % 100));
+		break;
+	case L_PM:
+		sb_adds(sb, t.hour >= 12 ? "PM" : "AM");
+		break;
+	case L_LPM:
+		sb_adds(sb, t.hour >= 12 ? "pm" : "am");
+		break;
 	case L_TZ: {
 		const char *z = zone_name(a, t);
 		if (*z)
@@ -413,8 +513,12 @@ static void lay_put(arena *a, strbuf *sb, rel_time t, const lay_tok *k, int digi
 			lay_zone(sb, t.off, 0, false);
 		break;
 	}
-	case L_ISO_Z: lay_zone(sb, t.off, k->tz_style, true); break;
-	case L_NUM_TZ: lay_zone(sb, t.off, k->tz_style, false); break;
+	case L_ISO_Z:
+		lay_zone(sb, t.off, k->tz_style, true);
+		break;
+	case L_NUM_TZ:
+		lay_zone(sb, t.off, k->tz_style, false);
+		break;
 	case L_FRAC:
 	case L_FRAC9: {
 		char f[16];
@@ -430,7 +534,8 @@ static void lay_put(arena *a, strbuf *sb, rel_time t, const lay_tok *k, int digi
 		sb_add(sb, f, n);
 		break;
 	}
-	default: break;
+	default:
+		break;
 	}
 }
 
@@ -451,4 +556,3 @@ const char *rel_time_layout(arena *a, rel_time t, const char *layout)
 	}
 	return sb_str(&sb);
 }
-

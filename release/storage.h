@@ -65,5 +65,4 @@ const char *rel_time_layout(arena *a, rel_time t, const char *layout);
 /* t.Format(time.ANSIC): "Sun Dec  6 01:02:03 2026". */
 const char *rel_time_ansic(arena *a, rel_time t);
 
-
 #endif

@@ -16,8 +16,8 @@ static bool use_configmaps(void)
 
 static kube_resource store_resource(void)
 {
-	kube_resource r = {.group = "", .version = "v1", .name = "secrets", .kind = "Secret",
-			   .namespaced = true};
+	kube_resource r = {
+	    .group = "", .version = "v1", .name = "secrets", .kind = "Secret", .namespaced = true};
 	if (use_configmaps()) {
 		r.name = "configmaps";
 		r.kind = "ConfigMap";
@@ -46,7 +46,8 @@ int store_create(arena *a, kube_client *k, const char *ns, const release *r, con
 	if (kube_create(k, &res, ns, obj, NULL, &st, &e) == 0)
 		return 0;
 	*err = st == 409 ? "release: already exists"
-			 : st ? arena_sprintf(a, "create: failed to create: %s", e) : e;
+	       : st	 ? arena_sprintf(a, "create: failed to create: %s", e)
+			 : e;
 	return -1;
 }
 
@@ -76,6 +77,7 @@ int store_delete(arena *a, kube_client *k, const char *ns, const char *name, int
 	if (kube_delete(k, &res, ns, release_key(a, name, version), NULL, &st, &e) == 0)
 		return 0;
 	*err = st == 404 ? "release: not found"
-			 : st ? arena_sprintf(a, "delete: failed to delete: %s", e) : e;
+	       : st	 ? arena_sprintf(a, "delete: failed to delete: %s", e)
+			 : e;
 	return -1;
 }

@@ -219,7 +219,8 @@ static value bi_index(fnctx *c, value *argv, int argc)
 			fn_fail(c, "index of nil pointer");
 		if (it.kind == V_OBJ && it.u.o->cls->to_plain && it.u.o->cls->kind &&
 		    (!strcmp(it.u.o->cls->kind, "map") || !strcmp(it.u.o->cls->kind, "slice")))
-			it = it.u.o->cls->to_plain(c->a, it.u.o); /* Go maps and slices with methods */
+			it = it.u.o->cls->to_plain(c->a,
+						   it.u.o); /* Go maps and slices with methods */
 		if (it.kind == V_LIST) {
 			int64_t x = index_arg(c, argv[i], it.u.l->len);
 			if (x == it.u.l->len)

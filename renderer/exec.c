@@ -574,12 +574,8 @@ static value vm_encode(fnctx *c, value *argv, int argc)
 }
 
 static const fn_def values_methods[] = {
-	{"AsMap", vm_as_map, "o"},
-	{"Encode", vm_encode, "ov"},
-	{"PathValue", vm_path_value, "os"},
-	{"Table", vm_table, "os"},
-	{"YAML", vm_yaml, "o"},
-	{0},
+    {"AsMap", vm_as_map, "o"}, {"Encode", vm_encode, "ov"}, {"PathValue", vm_path_value, "os"},
+    {"Table", vm_table, "os"}, {"YAML", vm_yaml, "o"},	    {0},
 };
 
 static const fn_def *find_values_method(value v, const char *name)

@@ -46,10 +46,10 @@ struct texec;
 
 typedef struct fnctx {
 	arena *a;
-	struct tset *set;     /* the template set being executed */
-	struct texec *x;      /* the running execution (opaque) */
-	void *host;           /* the embedder's per-render state (chart engine) */
-	const fn_def *fn;     /* the function being called */
+	struct tset *set; /* the template set being executed */
+	struct texec *x;  /* the running execution (opaque) */
+	void *host;	  /* the embedder's per-render state (chart engine) */
+	const fn_def *fn; /* the function being called */
 } fnctx;
 
 /* Ends the call with an error; the engine reports it as Go does:

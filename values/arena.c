@@ -12,7 +12,7 @@
 #include <string.h>
 
 #define CHUNK_SIZE (64 * 1024)
-#define ALIGN 16
+#define ALIGN	   16
 
 struct chunk {
 	struct chunk *next;
@@ -136,8 +136,8 @@ void *arena_realloc(arena *a, void *old, size_t oldn, size_t newn)
 	struct chunk *c = a->head;
 	size_t oa = (oldn + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	size_t na = (newn + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-	if (old && c && (unsigned char *)old + oa == c->data + c->used && (unsigned char *)old >= c->data &&
-	    c->used - oa + na <= c->size) {
+	if (old && c && (unsigned char *)old + oa == c->data + c->used &&
+	    (unsigned char *)old >= c->data && c->used - oa + na <= c->size) {
 		/* the last allocation of the current chunk grows in place */
 		c->used = c->used - oa + na;
 		memset((char *)old + oldn, 0, newn - oldn);

@@ -30,7 +30,10 @@ enum {
 	L_DEST_TABLE = 301,
 };
 
-static bool is_table(const value *v) { return v && v->kind == V_MAP; }
+static bool is_table(const value *v)
+{
+	return v && v->kind == V_MAP;
+}
 
 void values_merge(arena *a, vmap *dst, const vmap *src)
 {
@@ -82,13 +85,20 @@ static void coalesce_tables(cctx *c, vmap *dst, const vmap *src, const char *pre
 			if (is_table(dv))
 				coalesce_tables(c, dv->u.m, e->val.u.m, fullkey, merge);
 			else
-				warn_line(c, L_OVERWRITE, arena_sprintf(c->a,
-					"warning: cannot overwrite table with non table for %s (", fullkey),
-					&e->val, ")");
+				warn_line(
+				    c, L_OVERWRITE,
+				    arena_sprintf(
+					c->a,
+					"warning: cannot overwrite table with non table for %s (",
+					fullkey),
+				    &e->val, ")");
 		} else if (is_table(dv) && e->val.kind != V_NIL) {
-			warn_line(c, L_DEST_TABLE, arena_sprintf(c->a,
-				"warning: destination for %s is a table. Ignoring non-table value (", fullkey),
-				&e->val, ")");
+			warn_line(c, L_DEST_TABLE,
+				  arena_sprintf(c->a,
+						"warning: destination for %s is a table. Ignoring "
+						"non-table value (",
+						fullkey),
+				  &e->val, ")");
 		}
 	}
 }
@@ -109,17 +119,21 @@ static void coalesce_chart_values(cctx *c, const vtree *ch, vmap *v, const char 
 			map_del(v, e->key, e->klen);
 		} else if (cur->kind == V_MAP) {
 			if (e->val.kind == V_MAP)
-				coalesce_tables(c, cur->u.m, e->val.u.m, concat_prefix(c, sub, e->key),
-						c->merge);
+				coalesce_tables(c, cur->u.m, e->val.u.m,
+						concat_prefix(c, sub, e->key), c->merge);
 			else if (e->val.kind != V_NIL)
-				warn_line(c, L_SKIPPED, arena_sprintf(c->a,
-					"warning: skipped value for %s.%s: Not a table.", sub, e->key),
-					NULL, "");
+				warn_line(
+				    c, L_SKIPPED,
+				    arena_sprintf(c->a,
+						  "warning: skipped value for %s.%s: Not a table.",
+						  sub, e->key),
+				    NULL, "");
 		}
 	}
 }
 
-/* Finds dest[global] as a table, or a new one when absent; NULL (after a warning) if not a table. */
+/* Finds dest[global] as a table, or a new one when absent; NULL (after a warning) if not a table.
+ */
 static vmap *global_table(cctx *c, vmap *m, int line, const char *which)
 {
 	value *g = map_getc(m, GLOBAL);
@@ -127,8 +141,10 @@ static vmap *global_table(cctx *c, vmap *m, int line, const char *which)
 		return v_map_new(c->a).u.m;
 	if (g->kind == V_MAP)
 		return g->u.m;
-	warn_line(c, line, arena_sprintf(c->a,
-		"warning: skipping globals because %s global is not a table.", which), NULL, "");
+	warn_line(c, line,
+		  arena_sprintf(c->a, "warning: skipping globals because %s global is not a table.",
+				which),
+		  NULL, "");
 	return NULL;
 }
 
@@ -149,17 +165,23 @@ static void coalesce_globals(cctx *c, vmap *dest, vmap *src, const char *prefix)
 				strbuf q;
 				sb_init(&q, c->a);
 				go_quote(&q, e->key, e->klen);
-				warn_line(c, L_CONFLICT, arena_sprintf(c->a,
-					"Conflict: cannot merge map onto non-map for %s. Skipping.", sb_str(&q)),
-					NULL, "");
+				warn_line(
+				    c, L_CONFLICT,
+				    arena_sprintf(
+					c->a,
+					"Conflict: cannot merge map onto non-map for %s. Skipping.",
+					sb_str(&q)),
+				    NULL, "");
 				continue;
 			}
 			if (dv)
-				coalesce_tables(c, vv.u.m, dv->u.m, concat_prefix(c, prefix, e->key), true);
+				coalesce_tables(c, vv.u.m, dv->u.m,
+						concat_prefix(c, prefix, e->key), true);
 			map_set(c->a, dg, e->key, e->klen, vv);
 		} else if (is_table(dv)) {
-			warn_line(c, L_KEY_TABLE, arena_sprintf(c->a, "key %s is table. Skipping", e->key),
-				  NULL, "");
+			warn_line(c, L_KEY_TABLE,
+				  arena_sprintf(c->a, "key %s is table. Skipping", e->key), NULL,
+				  "");
 		} else {
 			map_set(c->a, dg, e->key, e->klen, e->val);
 		}
@@ -182,7 +204,8 @@ static int coalesce_deps(cctx *c, const vtree *ch, vmap *dest, const char *prefi
 			strbuf t;
 			sb_init(&t, c->a);
 			go_sprintf(&t, "%t", 2, cur, 1);
-			c->err = arena_sprintf(c->a, "type mismatch on %s: %s", sub->name, sb_str(&t));
+			c->err =
+			    arena_sprintf(c->a, "type mismatch on %s: %s", sub->name, sb_str(&t));
 			return -1;
 		}
 		vmap *dv = cur->u.m;
@@ -204,8 +227,8 @@ vmap *coalesce_values_ex(arena *a, const vtree *chart, vmap *user, bool merge, s
 			 const char **err)
 {
 	cctx c = {.a = a, .warn = warn, .merge = merge};
-	vmap *dest = user ? value_deep_copy(a, (value){.kind = V_MAP, .u.m = user}).u.m
-			  : v_map_new(a).u.m;
+	vmap *dest =
+	    user ? value_deep_copy(a, (value){.kind = V_MAP, .u.m = user}).u.m : v_map_new(a).u.m;
 	if (coalesce_chart(&c, chart, dest, "") != 0) {
 		if (err)
 			*err = c.err;

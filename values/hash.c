@@ -114,7 +114,8 @@ const char *sha_hex(arena *a, sha_ctx *s)
 	int words = s->sha1 ? 5 : 8;
 	char *out = arena_alloc(a, (size_t)words * 8 + 1);
 	for (int i = 0; i < words * 4; i++)
-		snprintf(out + 2 * i, 3, "%02x", (unsigned)(s->h[i / 4] >> (24 - 8 * (i % 4))) & 0xff);
+		snprintf(out + 2 * i, 3, "%02x",
+			 (unsigned)(s->h[i / 4] >> (24 - 8 * (i % 4))) & 0xff);
 	return out;
 }
 

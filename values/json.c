@@ -511,7 +511,8 @@ static int emit_struct(jemit *e, const vmap *m, const char *const *order, int de
 	for (const char *const *k = order; *k; k++) {
 		value *v = map_getc(m, *k);
 		if (v)
-			o->e[o->len++] = (ventry){.key = *k, .klen = (uint32_t)strlen(*k), .val = *v};
+			o->e[o->len++] =
+			    (ventry){.key = *k, .klen = (uint32_t)strlen(*k), .val = *v};
 	}
 	for (uint32_t i = 0; i < m->len; i++) {
 		bool listed = false;

@@ -118,10 +118,22 @@ static const char *cat(comp *c, const char *a, const char *b)
 	return arena_sprintf(c->a, "%s%s", a, b);
 }
 
-static bool is_num(value v) { return v.kind == V_FLOAT || v.kind == V_INT || v.kind == V_INT64; }
-static double num(value v) { return v.kind == V_FLOAT ? v.u.f : (double)v.u.i; }
-static long double lnum(value v) { return v.kind == V_FLOAT ? v.u.f : (long double)v.u.i; }
-static bool is_schema_kind(value v) { return v.kind == V_MAP || v.kind == V_BOOL; }
+static bool is_num(value v)
+{
+	return v.kind == V_FLOAT || v.kind == V_INT || v.kind == V_INT64;
+}
+static double num(value v)
+{
+	return v.kind == V_FLOAT ? v.u.f : (double)v.u.i;
+}
+static long double lnum(value v)
+{
+	return v.kind == V_FLOAT ? v.u.f : (long double)v.u.i;
+}
+static bool is_schema_kind(value v)
+{
+	return v.kind == V_MAP || v.kind == V_BOOL;
+}
 
 /* ---- URIs, as far as gojsonreference resolves them ---- */
 
@@ -200,13 +212,14 @@ static const char *uri_resolve(comp *c, const char *base, const char *ref)
 	if (ref[0] == '?')
 		return uri_norm(c, arena_sprintf(c->a, "%.*s%s", (int)(path - b + plen), b, ref));
 	if (ref[0] == '/')
-		return uri_norm(c, arena_sprintf(c->a, "%.*s%s", (int)(path - b), b, remove_dots(c, ref)));
+		return uri_norm(
+		    c, arena_sprintf(c->a, "%.*s%s", (int)(path - b), b, remove_dots(c, ref)));
 	const char *dir = path + plen;
 	while (dir > path && dir[-1] != '/')
 		dir--;
 	const char *merged = (path == auth + plen || plen == 0) && path != auth
-				     ? cat(c, "/", ref)
-				     : arena_sprintf(c->a, "%.*s%s", (int)(dir - path), path, ref);
+				 ? cat(c, "/", ref)
+				 : arena_sprintf(c->a, "%.*s%s", (int)(dir - path), path, ref);
 	/* Go's resolvePath roots every merged path, even under a base without one
 	 * ("foo" against "#" is "/foo") */
 	if (merged[0] != '/')
@@ -253,9 +266,12 @@ static bool jw_string(jwalk *w, strbuf *out)
 		if (esc && *w->p) {
 			sb_addc(out, to[esc - from]);
 		} else if (*w->p == 'u' && w->end - w->p > 4) {
-			unsigned u = (unsigned)strtoul(arena_strndup(w->c->a, w->p + 1, 4), NULL, 16);
-			if (u >= 0xD800 && u < 0xDC00 && w->end - w->p > 10 && w->p[5] == '\\' && w->p[6] == 'u') {
-				unsigned lo = (unsigned)strtoul(arena_strndup(w->c->a, w->p + 7, 4), NULL, 16);
+			unsigned u =
+			    (unsigned)strtoul(arena_strndup(w->c->a, w->p + 1, 4), NULL, 16);
+			if (u >= 0xD800 && u < 0xDC00 && w->end - w->p > 10 && w->p[5] == '\\' &&
+			    w->p[6] == 'u') {
+				unsigned lo = (unsigned)strtoul(arena_strndup(w->c->a, w->p + 7, 4),
+								NULL, 16);
 				if (lo >= 0xDC00 && lo < 0xE000) {
 					u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
 					sb_addc(out, (char)(0xF0 | u >> 18));
@@ -269,7 +285,8 @@ static bool jw_string(jwalk *w, strbuf *out)
 			if (u < 0x80) {
 				sb_addc(out, (char)u);
 			} else if (u < 0x800) {
-				sb_addc(out, (char)(0xC0 | u >> 6)), sb_addc(out, (char)(0x80 | (u & 63)));
+				sb_addc(out, (char)(0xC0 | u >> 6)),
+				    sb_addc(out, (char)(0x80 | (u & 63)));
 			} else {
 				sb_addc(out, (char)(0xE0 | u >> 12));
 				sb_addc(out, (char)(0x80 | ((u >> 6) & 63)));
@@ -305,7 +322,8 @@ static bool jw_object(jwalk *w, const vmap *m)
 		w->p++;
 		if (!jw_value(w, *v))
 			return false;
-		uint32_t i = (uint32_t)((const ventry *)((const char *)v - offsetof(ventry, val)) - m->e);
+		uint32_t i =
+		    (uint32_t)((const ventry *)((const char *)v - offsetof(ventry, val)) - m->e);
 		if (i < m->len && !seen[i])
 			seen[i] = true, idx[n++] = i;
 		jw_space(w);
@@ -477,11 +495,14 @@ static int pointer_get(comp *c, value doc, const char *ptr, value *out)
 			char *end;
 			long idx = strtol(t, &end, 10);
 			if (!*t || *end)
-				return fail(c, arena_sprintf(c->a,
-					"strconv.Atoi: parsing \"%s\": invalid syntax", t));
+				return fail(
+				    c, arena_sprintf(c->a,
+						     "strconv.Atoi: parsing \"%s\": invalid syntax",
+						     t));
 			if (idx < 0 || idx >= (long)doc.u.l->len)
-				return fail(c, arena_sprintf(c->a, "Out of bound array[0,%u] index '%ld'",
-							  doc.u.l->len, idx));
+				return fail(c, arena_sprintf(c->a,
+							     "Out of bound array[0,%u] index '%ld'",
+							     doc.u.l->len, idx));
 			doc = doc.u.l->items[idx];
 		} else {
 			return fail(c, arena_sprintf(c->a, "Invalid token reference '%s'", t));
@@ -533,22 +554,28 @@ static sub *child(comp *c, value node, const char *property, int draft)
 
 static int type_err(comp *c, const char *expected, const char *given)
 {
-	return fail(c, arena_sprintf(c->a, "Invalid type. Expected: %s, given: %s", expected, given));
+	return fail(c,
+		    arena_sprintf(c->a, "Invalid type. Expected: %s, given: %s", expected, given));
 }
 
 static const char *marshal(arena *a, value v);
 
 static int add_type(comp *c, sub *s, value t)
 {
-	static const char *const valid[] = {"array", "boolean", "integer", "number", "null", "object", "string"};
+	static const char *const valid[] = {"array", "boolean", "integer", "number",
+					    "null",  "object",	"string"};
 	if (t.kind != V_STRING)
 		return type_err(c, "string/array of strings", "type");
 	size_t i = 0;
 	while (i < 7 && strcmp(valid[i], t.u.s))
 		i++;
 	if (i == 7)
-		return fail(c, arena_sprintf(c->a, "has a primitive type that is NOT VALID -- given: /%s/ "
-			"Expected valid values are:[array boolean integer number null object string]", t.u.s));
+		return fail(c,
+			    arena_sprintf(c->a,
+					  "has a primitive type that is NOT VALID -- given: /%s/ "
+					  "Expected valid values are:[array boolean integer number "
+					  "null object string]",
+					  t.u.s));
 	for (int k = 0; k < s->ntypes; k++)
 		if (!strcmp(s->types[k], valid[i]))
 			return fail(c, arena_sprintf(c->a, "%s type is duplicated", valid[i]));
@@ -608,15 +635,17 @@ static int parse_number(comp *c, vmap *m, const char *key, numkw *out)
 	return 0;
 }
 
-/* exclusiveMinimum/exclusiveMaximum: a boolean in draft 4, a number from draft 6, either in hybrid. */
-static int parse_exclusive(comp *c, sub *s, value *v, const char *key, const char *base, numkw *bound,
-			   numkw *ex)
+/* exclusiveMinimum/exclusiveMaximum: a boolean in draft 4, a number from draft 6, either in hybrid.
+ */
+static int parse_exclusive(comp *c, sub *s, value *v, const char *key, const char *base,
+			   numkw *bound, numkw *ex)
 {
 	bool allow_bool = s->draft == DRAFT4 || s->draft == HYBRID;
 	bool allow_num = s->draft != DRAFT4;
 	if (v->kind == V_BOOL && allow_bool) {
 		if (!bound->has)
-			return fail(c, arena_sprintf(c->a, "%s cannot be used without %s", key, base));
+			return fail(c,
+				    arena_sprintf(c->a, "%s cannot be used without %s", key, base));
 		if (v->u.b)
 			*ex = *bound, bound->has = false;
 		return 0;
@@ -625,7 +654,11 @@ static int parse_exclusive(comp *c, sub *s, value *v, const char *key, const cha
 		ex->has = true, ex->v = lnum(*v);
 		return 0;
 	}
-	return type_err(c, s->draft == DRAFT4 ? "boolean" : allow_bool ? "boolean/number" : "number", key);
+	return type_err(c,
+			s->draft == DRAFT4 ? "boolean"
+			: allow_bool	   ? "boolean/number"
+					   : "number",
+			key);
 }
 
 static int parse_numbers(comp *c, sub *s, vmap *m)
@@ -654,7 +687,8 @@ static int parse_numbers(comp *c, sub *s, vmap *m)
 static int parse_strings(comp *c, sub *s, vmap *m)
 {
 	value *v;
-	if (parse_count(c, m, "minLength", &s->min_len) || parse_count(c, m, "maxLength", &s->max_len))
+	if (parse_count(c, m, "minLength", &s->min_len) ||
+	    parse_count(c, m, "maxLength", &s->max_len))
 		return -1;
 	if (s->min_len >= 0 && s->max_len >= 0 && s->min_len > s->max_len)
 		return fail(c, "minLength cannot be greater than maxLength");
@@ -706,7 +740,8 @@ static int parse_objects(comp *c, sub *s, vmap *m)
 static int parse_arrays(comp *c, sub *s, vmap *m)
 {
 	value *v;
-	if (parse_count(c, m, "minItems", &s->min_items) || parse_count(c, m, "maxItems", &s->max_items))
+	if (parse_count(c, m, "minItems", &s->min_items) ||
+	    parse_count(c, m, "maxItems", &s->max_items))
 		return -1;
 	if ((v = map_getc(m, "uniqueItems"))) {
 		if (v->kind != V_BOOL)
@@ -753,11 +788,14 @@ static int parse_one(comp *c, vmap *m, const char *key, sub **out, int draft, co
 static int parse_logic(comp *c, sub *s, vmap *m)
 {
 	value *v;
-	if ((v = map_getc(m, "oneOf")) && parse_list(c, *v, "oneOf", &s->one_of, &s->none, s->draft, "oneOf"))
+	if ((v = map_getc(m, "oneOf")) &&
+	    parse_list(c, *v, "oneOf", &s->one_of, &s->none, s->draft, "oneOf"))
 		return -1;
-	if ((v = map_getc(m, "anyOf")) && parse_list(c, *v, "anyOf", &s->any_of, &s->nany, s->draft, "anyOf"))
+	if ((v = map_getc(m, "anyOf")) &&
+	    parse_list(c, *v, "anyOf", &s->any_of, &s->nany, s->draft, "anyOf"))
 		return -1;
-	if ((v = map_getc(m, "allOf")) && parse_list(c, *v, "allOf", &s->all_of, &s->nall, s->draft, "anyOf"))
+	if ((v = map_getc(m, "allOf")) &&
+	    parse_list(c, *v, "allOf", &s->all_of, &s->nall, s->draft, "anyOf"))
 		return -1;
 	if (parse_one(c, m, "not", &s->not_, s->draft, "not must be of an object"))
 		return -1;
@@ -804,7 +842,8 @@ static int parse_pattern_props(comp *c, sub *s, value v)
 }
 
 /* additionalProperties / additionalItems: a boolean or a schema. */
-static int parse_additional(comp *c, sub *s, value *v, const char *key, int *kind, bool *b, sub **out)
+static int parse_additional(comp *c, sub *s, value *v, const char *key, int *kind, bool *b,
+			    sub **out)
 {
 	if (v->kind == V_BOOL) {
 		*kind = AP_BOOL, *b = v->u.b;
@@ -829,7 +868,8 @@ static int parse_dependencies(comp *c, sub *s, value v)
 			d->req = arena_alloc(c->a, (e->val.u.l->len + 1) * sizeof(char *));
 			for (uint32_t k = 0; k < e->val.u.l->len; k++) {
 				if (e->val.u.l->items[k].kind != V_STRING)
-					return fail(c, "dependency must be of type schema or array of strings");
+					return fail(c, "dependency must be of type schema or array "
+						       "of strings");
 				d->req[d->nreq++] = e->val.u.l->items[k].u.s;
 			}
 			if (d->nreq)
@@ -890,7 +930,9 @@ static int parse_reference(comp *c, sub *s, const char *ref)
 static int parse_meta(comp *c, sub *s, vmap *m)
 {
 	static const char *const strs[] = {"title", "description"};
-	const char *idkey = s->draft == DRAFT4 ? "id" : s->draft == HYBRID && map_getc(m, "id") ? "id" : "$id";
+	const char *idkey = s->draft == DRAFT4			      ? "id"
+			    : s->draft == HYBRID && map_getc(m, "id") ? "id"
+								      : "$id";
 	value *v = map_getc(m, idkey);
 	if (v && v->kind != V_STRING)
 		return type_err(c, "string", idkey);
@@ -910,7 +952,8 @@ static int parse_structure(comp *c, sub *s, vmap *m)
 	if ((v = map_getc(m, "properties")) && parse_properties(c, s, *v) != 0)
 		return -1;
 	if ((v = map_getc(m, "additionalProperties")) &&
-	    parse_additional(c, s, v, "additionalProperties", &s->ap_kind, &s->ap_bool, &s->ap) != 0)
+	    parse_additional(c, s, v, "additionalProperties", &s->ap_kind, &s->ap_bool, &s->ap) !=
+		0)
 		return -1;
 	if ((v = map_getc(m, "patternProperties")) && parse_pattern_props(c, s, *v) != 0)
 		return -1;
@@ -962,7 +1005,8 @@ static int parse_schema(comp *c, value node, sub *s, int draft)
 		s->ref = r->s;
 	}
 	if (parse_structure(c, s, m) || parse_numbers(c, s, m) || parse_strings(c, s, m) ||
-	    parse_objects(c, s, m) || parse_arrays(c, s, m) || parse_enum(c, s, m) || parse_logic(c, s, m))
+	    parse_objects(c, s, m) || parse_arrays(c, s, m) || parse_enum(c, s, m) ||
+	    parse_logic(c, s, m))
 		goto out;
 	rc = 0;
 out:
@@ -973,10 +1017,13 @@ out:
 /* The draft named by $schema, or hybrid. */
 static int detect_draft(comp *c, value doc, int *draft)
 {
-	static const struct { const char *url; int draft; } known[] = {
-		{"http://json-schema.org/draft-04/schema", DRAFT4},
-		{"http://json-schema.org/draft-06/schema", DRAFT6},
-		{"http://json-schema.org/draft-07/schema", DRAFT7},
+	static const struct {
+		const char *url;
+		int draft;
+	} known[] = {
+	    {"http://json-schema.org/draft-04/schema", DRAFT4},
+	    {"http://json-schema.org/draft-06/schema", DRAFT6},
+	    {"http://json-schema.org/draft-07/schema", DRAFT7},
 	};
 	*draft = HYBRID;
 	value *v = doc.kind == V_MAP ? map_getc(doc.u.m, "$schema") : NULL;
@@ -1081,7 +1128,8 @@ static value floats(arena *a, value v)
 	if (v.kind == V_MAP) {
 		value m = v_map_new(a);
 		for (uint32_t i = 0; i < v.u.m->len; i++)
-			map_set(a, m.u.m, v.u.m->e[i].key, v.u.m->e[i].klen, floats(a, v.u.m->e[i].val));
+			map_set(a, m.u.m, v.u.m->e[i].key, v.u.m->e[i].klen,
+				floats(a, v.u.m->e[i].val));
 		return m;
 	}
 	return v;
@@ -1202,7 +1250,9 @@ static void validate_dependencies(vstate *st, const sub *s, value node, result *
 			}
 			for (size_t j = 0; j < d->nreq; j++)
 				if (!map_getc(node.u.m, d->req[j]))
-					add_err(st, r, c, arena_sprintf(st->a, "Has a dependency on %s", d->req[j]));
+					add_err(st, r, c,
+						arena_sprintf(st->a, "Has a dependency on %s",
+							      d->req[j]));
 		}
 	}
 }
@@ -1216,8 +1266,9 @@ static void validate_condition(vstate *st, const sub *s, value node, result *r, 
 	result o = sub_validate(st, branch, node, c);
 	if (o.n == 0)
 		return;
-	add_err(st, r, c, cond.n == 0 ? "Must validate \"then\" as \"if\" was valid"
-				      : "Must validate \"else\" as \"if\" was not valid");
+	add_err(st, r, c,
+		cond.n == 0 ? "Must validate \"then\" as \"if\" was valid"
+			    : "Must validate \"else\" as \"if\" was not valid");
 	merge(st, r, &o);
 }
 
@@ -1260,15 +1311,22 @@ static bool all_match(const char *s, size_t n, const char *set)
 	return true;
 }
 
-static bool digits(const char *s, size_t n) { return all_match(s, n, "0123456789"); }
+static bool digits(const char *s, size_t n)
+{
+	return all_match(s, n, "0123456789");
+}
 
-static int num2(const char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
+static int num2(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
 
 /* YYYY-MM-DD with a real day of the month. */
 static bool fmt_date_part(const char *s, size_t n)
 {
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (n != 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2))
+	if (n != 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
+	    !digits(s + 8, 2))
 		return false;
 	int y = atoi(s), mo = num2(s + 5), d = num2(s + 8);
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
@@ -1280,7 +1338,8 @@ static bool fmt_date_part(const char *s, size_t n)
 static bool fmt_time_part(const char *s, size_t n, bool zone)
 {
 	size_t i = 8;
-	if (n < 8 || !digits(s, 2) || s[2] != ':' || !digits(s + 3, 2) || s[5] != ':' || !digits(s + 6, 2))
+	if (n < 8 || !digits(s, 2) || s[2] != ':' || !digits(s + 3, 2) || s[5] != ':' ||
+	    !digits(s + 6, 2))
 		return false;
 	if (num2(s) > 23 || num2(s + 3) > 59 || num2(s + 6) > 59)
 		return false;
@@ -1291,19 +1350,27 @@ static bool fmt_time_part(const char *s, size_t n, bool zone)
 		return i == n;
 	if (i < n && s[i] == 'Z')
 		return i + 1 == n;
-	return i + 6 == n && (s[i] == '+' || s[i] == '-') && digits(s + i + 1, 2) && s[i + 3] == ':' &&
-	       digits(s + i + 4, 2) && num2(s + i + 1) <= 24 && num2(s + i + 4) <= 60;
+	return i + 6 == n && (s[i] == '+' || s[i] == '-') && digits(s + i + 1, 2) &&
+	       s[i + 3] == ':' && digits(s + i + 4, 2) && num2(s + i + 1) <= 24 &&
+	       num2(s + i + 4) <= 60;
 }
 
-static bool fmt_time(const char *s, size_t n) { return fmt_time_part(s, n, true) || fmt_time_part(s, n, false); }
+static bool fmt_time(const char *s, size_t n)
+{
+	return fmt_time_part(s, n, true) || fmt_time_part(s, n, false);
+}
 
-static bool fmt_date(const char *s, size_t n) { return fmt_date_part(s, n); }
+static bool fmt_date(const char *s, size_t n)
+{
+	return fmt_date_part(s, n);
+}
 
 static bool fmt_date_time(const char *s, size_t n)
 {
 	if (fmt_time(s, n) || fmt_date_part(s, n))
 		return true;
-	return n > 11 && s[10] == 'T' && fmt_date_part(s, 10) && fmt_time_part(s + 11, n - 11, true);
+	return n > 11 && s[10] == 'T' && fmt_date_part(s, 10) &&
+	       fmt_time_part(s + 11, n - 11, true);
 }
 
 static bool fmt_ipv4(const char *s, size_t n)
@@ -1338,8 +1405,14 @@ static bool url_ok(const char *s, size_t n)
 	return !(n && s[0] == ':');
 }
 
-static bool fmt_uri(const char *s, size_t n) { return url_ok(s, n) && scheme_len(s) > 0; }
-static bool fmt_uri_ref(const char *s, size_t n) { return url_ok(s, n); }
+static bool fmt_uri(const char *s, size_t n)
+{
+	return url_ok(s, n) && scheme_len(s) > 0;
+}
+static bool fmt_uri_ref(const char *s, size_t n)
+{
+	return url_ok(s, n);
+}
 
 static bool fmt_uri_template(const char *s, size_t n)
 {
@@ -1365,7 +1438,9 @@ static bool fmt_hostname(const char *s, size_t n)
 			if (label == 0 || label > 63 || s[i - 1] == '-' || s[i - label] == '-')
 				return false;
 			label = 0;
-		} else if (all_match(s + i, 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")) {
+		} else if (all_match(
+			       s + i, 1,
+			       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")) {
 			label++;
 		} else {
 			return false;
@@ -1387,7 +1462,7 @@ static bool atoms(const char *s, size_t n, const char *atext)
 static bool email_addr(const char *s, size_t n)
 {
 	static const char atext[] =
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.";
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.";
 	const char *at = memchr(s, '@', n);
 	if (!at || at == s || at == s + n - 1)
 		return false;
@@ -1425,7 +1500,8 @@ static bool fmt_uuid(const char *s, size_t n)
 	for (int g = 0; g < 5; g++) {
 		if (g && (i >= n || s[i++] != '-'))
 			return false;
-		if (i + (size_t)groups[g] > n || !all_match(s + i, (size_t)groups[g], "0123456789abcdef"))
+		if (i + (size_t)groups[g] > n ||
+		    !all_match(s + i, (size_t)groups[g], "0123456789abcdef"))
 			return false;
 		i += (size_t)groups[g];
 	}
@@ -1440,7 +1516,10 @@ static bool json_pointer_tail(const char *s, size_t n)
 	return n == 0 || s[0] == '/';
 }
 
-static bool fmt_json_pointer(const char *s, size_t n) { return json_pointer_tail(s, n); }
+static bool fmt_json_pointer(const char *s, size_t n)
+{
+	return json_pointer_tail(s, n);
+}
 
 static bool fmt_rel_json_pointer(const char *s, size_t n)
 {
@@ -1460,12 +1539,23 @@ typedef struct fmtcheck {
 } fmtcheck;
 
 static const fmtcheck formats[] = {
-	{"date", fmt_date}, {"time", fmt_time}, {"date-time", fmt_date_time},
-	{"hostname", fmt_hostname}, {"email", fmt_email}, {"idn-email", fmt_email},
-	{"ipv4", fmt_ipv4}, {"ipv6", fmt_ipv6}, {"uri", fmt_uri}, {"uri-reference", fmt_uri_ref},
-	{"iri", fmt_uri}, {"iri-reference", fmt_uri_ref}, {"uri-template", fmt_uri_template},
-	{"uuid", fmt_uuid}, {"regex", NULL}, {"json-pointer", fmt_json_pointer},
-	{"relative-json-pointer", fmt_rel_json_pointer},
+    {"date", fmt_date},
+    {"time", fmt_time},
+    {"date-time", fmt_date_time},
+    {"hostname", fmt_hostname},
+    {"email", fmt_email},
+    {"idn-email", fmt_email},
+    {"ipv4", fmt_ipv4},
+    {"ipv6", fmt_ipv6},
+    {"uri", fmt_uri},
+    {"uri-reference", fmt_uri_ref},
+    {"iri", fmt_uri},
+    {"iri-reference", fmt_uri_ref},
+    {"uri-template", fmt_uri_template},
+    {"uuid", fmt_uuid},
+    {"regex", NULL},
+    {"json-pointer", fmt_json_pointer},
+    {"relative-json-pointer", fmt_rel_json_pointer},
 };
 
 /* FormatCheckers.IsFormat: unknown formats pass; known ones fail on non-strings. */
@@ -1501,8 +1591,9 @@ static void validate_common(vstate *st, const sub *s, value node, result *r, con
 			sb_init(&sb, st->a);
 			for (size_t k = 0; k < s->nenum; k++)
 				sb_addf(&sb, "%s%s", k ? ", " : "", s->enumv[k]);
-			add_err(st, r, c, arena_sprintf(st->a, "%s must be one of the following: %s", field,
-							sb_str(&sb)));
+			add_err(st, r, c,
+				arena_sprintf(st->a, "%s must be one of the following: %s", field,
+					      sb_str(&sb)));
 		}
 	}
 	if (s->format && !format_ok(st, s->format, node))
@@ -1585,15 +1676,24 @@ static bool is_multiple(double v, double mult)
 static void validate_number(vstate *st, const sub *s, long double v, result *r, const ctx *c)
 {
 	if (s->multiple_of.has && !is_multiple((double)v, (double)s->multiple_of.v))
-		add_err(st, r, c, arena_sprintf(st->a, "Must be a multiple of %s", fmt_num(st->a, s->multiple_of.v)));
+		add_err(st, r, c,
+			arena_sprintf(st->a, "Must be a multiple of %s",
+				      fmt_num(st->a, s->multiple_of.v)));
 	if (s->maximum.has && v > s->maximum.v)
-		add_err(st, r, c, arena_sprintf(st->a, "Must be less than or equal to %s", fmt_num(st->a, s->maximum.v)));
+		add_err(st, r, c,
+			arena_sprintf(st->a, "Must be less than or equal to %s",
+				      fmt_num(st->a, s->maximum.v)));
 	if (s->ex_max.has && v >= s->ex_max.v)
-		add_err(st, r, c, arena_sprintf(st->a, "Must be less than %s", fmt_num(st->a, s->ex_max.v)));
+		add_err(st, r, c,
+			arena_sprintf(st->a, "Must be less than %s", fmt_num(st->a, s->ex_max.v)));
 	if (s->minimum.has && v < s->minimum.v)
-		add_err(st, r, c, arena_sprintf(st->a, "Must be greater than or equal to %s", fmt_num(st->a, s->minimum.v)));
+		add_err(st, r, c,
+			arena_sprintf(st->a, "Must be greater than or equal to %s",
+				      fmt_num(st->a, s->minimum.v)));
 	if (s->ex_min.has && v <= s->ex_min.v)
-		add_err(st, r, c, arena_sprintf(st->a, "Must be greater than %s", fmt_num(st->a, s->ex_min.v)));
+		add_err(
+		    st, r, c,
+		    arena_sprintf(st->a, "Must be greater than %s", fmt_num(st->a, s->ex_min.v)));
 	r->score++;
 }
 
@@ -1609,13 +1709,16 @@ static void validate_string(vstate *st, const sub *s, value v, result *r, const 
 {
 	size_t runes = rune_count(v.u.s, v.len);
 	if (s->min_len >= 0 && runes < (uint64_t)s->min_len)
-		add_err(st, r, c, arena_sprintf(st->a, "String length must be greater than or equal to %lld",
-						(long long)s->min_len));
+		add_err(st, r, c,
+			arena_sprintf(st->a, "String length must be greater than or equal to %lld",
+				      (long long)s->min_len));
 	if (s->max_len >= 0 && runes > (uint64_t)s->max_len)
-		add_err(st, r, c, arena_sprintf(st->a, "String length must be less than or equal to %lld",
-						(long long)s->max_len));
+		add_err(st, r, c,
+			arena_sprintf(st->a, "String length must be less than or equal to %lld",
+				      (long long)s->max_len));
 	if (s->pattern && !schema_re_match(st->a, s->pattern, v.u.s, v.len))
-		add_err(st, r, c, arena_sprintf(st->a, "Does not match pattern '%s'", s->pattern_src));
+		add_err(st, r, c,
+			arena_sprintf(st->a, "Does not match pattern '%s'", s->pattern_src));
 	r->score++;
 }
 
@@ -1665,7 +1768,9 @@ static void validate_unique(vstate *st, const vlist *l, result *r, const ctx *c)
 		while (k < nseen && strcmp(seen[k], js))
 			k++;
 		if (k < nseen)
-			add_err(st, r, c, arena_sprintf(st->a, "array items[%zu,%u] must be unique", last[k], j));
+			add_err(
+			    st, r, c,
+			    arena_sprintf(st->a, "array items[%zu,%u] must be unique", last[k], j));
 		else
 			seen[nseen++] = js;
 		last[k] = j;
@@ -1692,9 +1797,13 @@ static void validate_array(vstate *st, const sub *s, const vlist *l, result *r, 
 {
 	validate_items(st, s, l, r, c);
 	if (s->min_items >= 0 && l->len < (uint64_t)s->min_items)
-		add_err(st, r, c, arena_sprintf(st->a, "Array must have at least %lld items", (long long)s->min_items));
+		add_err(st, r, c,
+			arena_sprintf(st->a, "Array must have at least %lld items",
+				      (long long)s->min_items));
 	if (s->max_items >= 0 && l->len > (uint64_t)s->max_items)
-		add_err(st, r, c, arena_sprintf(st->a, "Array must have at most %lld items", (long long)s->max_items));
+		add_err(st, r, c,
+			arena_sprintf(st->a, "Array must have at most %lld items",
+				      (long long)s->max_items));
 	if (s->unique)
 		validate_unique(st, l, r, c);
 	if (s->contains)
@@ -1711,7 +1820,8 @@ static ctx *key_ctx(vstate *st, const ctx *c, const char *key)
 	return n;
 }
 
-static bool validate_pattern_props(vstate *st, const sub *s, const ventry *e, result *r, const ctx *c)
+static bool validate_pattern_props(vstate *st, const sub *s, const ventry *e, result *r,
+				   const ctx *c)
 {
 	bool matched = false;
 	for (size_t i = 0; i < s->npp; i++) {
@@ -1737,9 +1847,13 @@ static bool is_declared(const sub *s, const char *key)
 static void validate_object(vstate *st, const sub *s, const vmap *m, result *r, const ctx *c)
 {
 	if (s->min_props >= 0 && m->len < (uint64_t)s->min_props)
-		add_err(st, r, c, arena_sprintf(st->a, "Must have at least %lld properties", (long long)s->min_props));
+		add_err(st, r, c,
+			arena_sprintf(st->a, "Must have at least %lld properties",
+				      (long long)s->min_props));
 	if (s->max_props >= 0 && m->len > (uint64_t)s->max_props)
-		add_err(st, r, c, arena_sprintf(st->a, "Must have at most %lld properties", (long long)s->max_props));
+		add_err(st, r, c,
+			arena_sprintf(st->a, "Must have at most %lld properties",
+				      (long long)s->max_props));
 	for (size_t i = 0; i < s->nrequired; i++) {
 		if (map_getc(m, s->required[i]))
 			r->score++;
@@ -1753,7 +1867,9 @@ static void validate_object(vstate *st, const sub *s, const vmap *m, result *r, 
 		if (found || pp)
 			continue;
 		if (s->ap_kind == AP_BOOL && !s->ap_bool)
-			add_err(st, r, c, arena_sprintf(st->a, "Additional property %s is not allowed", e->key));
+			add_err(
+			    st, r, c,
+			    arena_sprintf(st->a, "Additional property %s is not allowed", e->key));
 		if (s->ap_kind == AP_SCHEMA) {
 			result o = sub_validate(st, s->ap, e->val, key_ctx(st, c, e->key));
 			merge(st, r, &o);
@@ -1761,10 +1877,13 @@ static void validate_object(vstate *st, const sub *s, const vmap *m, result *r, 
 	}
 	if (s->propnames)
 		for (uint32_t i = 0; i < m->len; i++) {
-			result o = sub_validate(st, s->propnames, v_str_static(m->e[i].key, m->e[i].klen), c);
+			result o = sub_validate(st, s->propnames,
+						v_str_static(m->e[i].key, m->e[i].klen), c);
 			if (o.n == 0)
 				continue;
-			add_err(st, r, c, arena_sprintf(st->a, "Property name of \"%s\" does not match", m->e[i].key));
+			add_err(st, r, c,
+				arena_sprintf(st->a, "Property name of \"%s\" does not match",
+					      m->e[i].key));
 			merge(st, r, &o);
 		}
 	r->score++;
@@ -1798,8 +1917,9 @@ static void validate(vstate *st, const sub *s, value node, result *r, const ctx 
 	const char *given = given_type(node);
 	bool ok = has_type(s, given) || (!strcmp(given, "integer") && has_type(s, "number"));
 	if (s->ntypes && !ok) {
-		add_err(st, r, c, arena_sprintf(st->a, "Invalid type. Expected: %s, given: %s",
-						types_string(st->a, s), given));
+		add_err(st, r, c,
+			arena_sprintf(st->a, "Invalid type. Expected: %s, given: %s",
+				      types_string(st->a, s), given));
 		return;
 	}
 	validate_logic(st, s, node, r, c);

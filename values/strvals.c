@@ -31,8 +31,14 @@ typedef struct svp {
 /* Decodes one rune as Go's utf8.DecodeRune does: invalid input is U+FFFD, width 1. */
 static int utf8_decode(const unsigned char *s, size_t n, size_t *w)
 {
-	static const struct { unsigned char mask, lead; int len; int min; } t[] = {
-		{0xE0, 0xC0, 2, 0x80}, {0xF0, 0xE0, 3, 0x800}, {0xF8, 0xF0, 4, 0x10000},
+	static const struct {
+		unsigned char mask, lead;
+		int len;
+		int min;
+	} t[] = {
+	    {0xE0, 0xC0, 2, 0x80},
+	    {0xF0, 0xE0, 3, 0x800},
+	    {0xF8, 0xF0, 4, 0x10000},
 	};
 	*w = 1;
 	if (s[0] < 0x80)
@@ -86,7 +92,10 @@ static int sv_read(svp *p)
 	return r;
 }
 
-static void sv_unread(svp *p) { p->pos = p->lastpos; }
+static void sv_unread(svp *p)
+{
+	p->pos = p->lastpos;
+}
 
 /* runesUntil: collects runes into out until one in stop; a backslash escapes the next
  * rune unless literal. Returns SV_OK with *last set, or SV_EOF. */
@@ -145,8 +154,10 @@ static const char *quoted(svp *p, const strbuf *k)
 static int sv_assert_fail(svp *p, value v, const char *want)
 {
 	const char *have = v.kind == V_NIL ? "nil" : value_gotype(v);
-	return sv_fail(p, arena_sprintf(p->a,
-		"unable to parse key: interface conversion: interface {} is %s, not %s", have, want));
+	return sv_fail(
+	    p, arena_sprintf(
+		   p->a, "unable to parse key: interface conversion: interface {} is %s, not %s",
+		   have, want));
 }
 
 /* %q of a []rune: ['a' 'b'] */
@@ -273,11 +284,13 @@ static int sv_reader(svp *p, const strbuf *rs, value *out)
 static int set_index(svp *p, vlist **list, int64_t index, value v)
 {
 	if (index < 0)
-		return sv_fail(p, arena_sprintf(p->a, "negative %lld index not allowed", (long long)index));
+		return sv_fail(
+		    p, arena_sprintf(p->a, "negative %lld index not allowed", (long long)index));
 	if (index > MAX_INDEX)
-		return sv_fail(p, arena_sprintf(p->a,
-			"index of %lld is greater than maximum supported index of %d",
-			(long long)index, MAX_INDEX));
+		return sv_fail(
+		    p, arena_sprintf(p->a,
+				     "index of %lld is greater than maximum supported index of %d",
+				     (long long)index, MAX_INDEX));
 	vlist *l = *list;
 	if (!l || l->len <= (uint64_t)index) {
 		vlist *nl = v_list_new(p->a, (uint32_t)index + 1).u.l;
@@ -300,7 +313,8 @@ static int sv_atoi(svp *p, const strbuf *v, int64_t *out)
 	if (digits && parse_int64(s, v->len, out))
 		return SV_OK;
 	return sv_fail(p, arena_sprintf(p->a, "error parsing index: strconv.Atoi: parsing %s: %s",
-		quoted(p, v), digits ? "value out of range" : "invalid syntax"));
+					quoted(p, v),
+					digits ? "value out of range" : "invalid syntax"));
 }
 
 /* keyIndex: the number up to ']' */
@@ -344,7 +358,10 @@ static int sv_val_list(svp *p, vlist **out)
 
 /* ---- --set-json: the extent of one JSON value, by encoding/json's scanner ---- */
 
-static bool json_ws(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static bool json_ws(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 static size_t json_skip_ws(const unsigned char *s, size_t n, size_t i)
 {
@@ -458,7 +475,7 @@ static size_t json_extent(arena *a, const unsigned char *s, size_t n)
 		}
 		if (!(i = json_scalar(s, n, i)))
 			return 0;
-after:
+	after:
 		if (depth == 0)
 			return i;
 		i = json_skip_ws(s, n, i);
@@ -471,7 +488,7 @@ after:
 		i = json_skip_ws(s, n, i + 1);
 		if (stack[depth - 1] == '[')
 			continue;
-key:
+	key:
 		if (i >= n || s[i] != '"' || !(i = json_string(s, n, i)))
 			return 0;
 		i = json_skip_ws(s, n, i);
@@ -548,11 +565,12 @@ static int sv_list_item(svp *p, vlist **list, int64_t i, int level)
 	value v;
 	vlist *l = *list;
 	if (i < 0)
-		return sv_fail(p, arena_sprintf(p->a, "negative %lld index not allowed", (long long)i));
+		return sv_fail(
+		    p, arena_sprintf(p->a, "negative %lld index not allowed", (long long)i));
 	int rc = sv_until(p, "[.=", &k, &last, p->mode == SV_LITERAL);
 	if (k.len > 0)
 		return sv_fail(p, arena_sprintf(p->a, "unexpected data at end of array index: %s",
-			quote_runes(p, &k)));
+						quote_runes(p, &k)));
 	if (rc == SV_EOF)
 		return SV_EOF;
 	if (last == '=') {
@@ -609,8 +627,9 @@ static int sv_key_map(svp *p, vmap *data, const strbuf *k, int level)
 {
 	if (++level > MAX_NESTED_NAME_LEVEL)
 		return sv_fail(p, arena_sprintf(p->a,
-			"value name nested level is greater than maximum supported nested level of %d",
-			MAX_NESTED_NAME_LEVEL));
+						"value name nested level is greater than maximum "
+						"supported nested level of %d",
+						MAX_NESTED_NAME_LEVEL));
 	value *cur = map_get(data, k->buf ? k->buf : "", k->len);
 	if (cur && cur->kind != V_MAP)
 		return sv_assert_fail(p, *cur, GT_MAP);
@@ -643,7 +662,7 @@ static int sv_key(svp *p, vmap *data, int level)
 	case ',':
 		sv_set(p, data, &k, v_str_static("", 0));
 		return sv_fail(p, arena_sprintf(p->a, "key %s has no value (cannot end with ,)",
-			quoted(p, &k)));
+						quoted(p, &k)));
 	default:
 		rc = sv_value(p, &v);
 		if (rc != SV_ERR)
@@ -656,11 +675,15 @@ int strvals_parse(arena *a, const char *arg, enum strvals_mode mode, vmap *dst,
 		  strvals_reader reader, void *ud, const char **err)
 {
 	static const char *const flag[] = {
-		[SV_SET] = "--set", [SV_STRING] = "--set-string", [SV_JSON] = "--set-json",
-		[SV_FILE] = "--set-file", [SV_LITERAL] = "--set-literal",
+	    [SV_SET] = "--set",	      [SV_STRING] = "--set-string",   [SV_JSON] = "--set-json",
+	    [SV_FILE] = "--set-file", [SV_LITERAL] = "--set-literal",
 	};
-	svp p = {.a = a, .s = (const unsigned char *)arg, .n = strlen(arg), .mode = mode,
-		 .reader = reader, .ud = ud};
+	svp p = {.a = a,
+		 .s = (const unsigned char *)arg,
+		 .n = strlen(arg),
+		 .mode = mode,
+		 .reader = reader,
+		 .ud = ud};
 	int rc;
 	while ((rc = sv_key(&p, dst, 0)) == SV_OK)
 		;

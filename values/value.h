@@ -23,15 +23,15 @@
 #include "arena.h"
 
 enum vkind {
-	V_NIL,    /* Go's nil interface: a missing map key, `nil`, YAML null */
-	V_BOOL,   /* bool */
-	V_INT,    /* Go int: template literals, len, atoi, int */
+	V_NIL,	  /* Go's nil interface: a missing map key, `nil`, YAML null */
+	V_BOOL,	  /* bool */
+	V_INT,	  /* Go int: template literals, len, atoi, int */
 	V_INT64,  /* int64: --set integers, add/sub/mul/..., int64 */
 	V_FLOAT,  /* float64: every number from a YAML or JSON document */
 	V_STRING, /* string */
-	V_LIST,   /* a slice; its Go type is in vlist.gotype */
-	V_MAP,    /* a map with string keys; its Go type is in vmap.gotype */
-	V_OBJ,    /* a Go struct, pointer or named type with fields and methods */
+	V_LIST,	  /* a slice; its Go type is in vlist.gotype */
+	V_MAP,	  /* a map with string keys; its Go type is in vmap.gotype */
+	V_OBJ,	  /* a Go struct, pointer or named type with fields and methods */
 };
 
 struct vlist;
@@ -53,12 +53,12 @@ typedef struct value {
 } value;
 
 /* Go type names, shared so they compare by pointer or by strcmp. */
-extern const char GT_LIST[];      /* "[]interface {}" */
-extern const char GT_STRLIST[];   /* "[]string" */
-extern const char GT_INTLIST[];   /* "[]int" */
-extern const char GT_MAP[];       /* "map[string]interface {}" */
-extern const char GT_STRMAP[];    /* "map[string]string" */
-extern const char GT_VALUES[];    /* "chartutil.Values" */
+extern const char GT_LIST[];	/* "[]interface {}" */
+extern const char GT_STRLIST[]; /* "[]string" */
+extern const char GT_INTLIST[]; /* "[]int" */
+extern const char GT_MAP[];	/* "map[string]interface {}" */
+extern const char GT_STRMAP[];	/* "map[string]string" */
+extern const char GT_VALUES[];	/* "chartutil.Values" */
 
 typedef struct vlist {
 	uint32_t len, cap;
@@ -75,7 +75,7 @@ typedef struct ventry {
 typedef struct vmap {
 	uint32_t len, cap;
 	const char *gotype; /* never NULL: GT_MAP unless made otherwise */
-	ventry *e;          /* sorted by key, bytewise */
+	ventry *e;	    /* sorted by key, bytewise */
 } vmap;
 
 struct fn_def; /* renderer/funcs.h */
@@ -89,7 +89,8 @@ typedef struct vclass {
 	const struct fn_def *methods;
 	/* The plain value encoding/json would see (maps of json field names); NULL: nil. */
 	value (*to_plain)(arena *a, const struct vobj *o);
-	/* Go's %v printing, when the type has a String() method or a custom form; NULL: print to_plain. */
+	/* Go's %v printing, when the type has a String() method or a custom form; NULL: print
+	 * to_plain. */
 	const char *(*to_string)(arena *a, const struct vobj *o);
 	/* Go's reflect.Kind name for kindOf/kindIs ("struct", "ptr", "slice", "map"...). */
 	const char *kind;
@@ -110,10 +111,22 @@ typedef struct vobj {
 } vobj;
 
 /* Constructors. Strings are copied into the arena unless the _static form is used. */
-static inline value v_nil(void) { return (value){.kind = V_NIL}; }
-static inline value v_bool(bool b) { return (value){.kind = V_BOOL, .u.b = b}; }
-static inline value v_int(int64_t i) { return (value){.kind = V_INT, .u.i = i}; }
-static inline value v_int64(int64_t i) { return (value){.kind = V_INT64, .u.i = i}; }
+static inline value v_nil(void)
+{
+	return (value){.kind = V_NIL};
+}
+static inline value v_bool(bool b)
+{
+	return (value){.kind = V_BOOL, .u.b = b};
+}
+static inline value v_int(int64_t i)
+{
+	return (value){.kind = V_INT, .u.i = i};
+}
+static inline value v_int64(int64_t i)
+{
+	return (value){.kind = V_INT64, .u.i = i};
+}
 /* Go's other integer types, where a Helm object gives them (semver's Major is a
  * uint64, indexing a string gives a uint8): V_INT64 with the type in len. */
 enum { VINT_UINT64 = 1, VINT_UINT8 = 2 };
@@ -121,8 +134,14 @@ static inline value v_uint64(uint64_t i)
 {
 	return (value){.kind = V_INT64, .len = VINT_UINT64, .u.i = (int64_t)i};
 }
-static inline value v_uint8(uint8_t i) { return (value){.kind = V_INT64, .len = VINT_UINT8, .u.i = i}; }
-static inline value v_float(double f) { return (value){.kind = V_FLOAT, .u.f = f}; }
+static inline value v_uint8(uint8_t i)
+{
+	return (value){.kind = V_INT64, .len = VINT_UINT8, .u.i = i};
+}
+static inline value v_float(double f)
+{
+	return (value){.kind = V_FLOAT, .u.f = f};
+}
 value v_str(arena *a, const char *s, size_t n);
 value v_cstr(arena *a, const char *s);
 /* Wraps s without copying; s must outlive the arena's values (a literal, or arena memory). */
@@ -133,7 +152,10 @@ value v_obj(arena *a, const vclass *cls, void *data);
 
 /* Lists. */
 void list_push(arena *a, vlist *l, value v);
-static inline value list_get(const vlist *l, uint32_t i) { return l->items[i]; }
+static inline value list_get(const vlist *l, uint32_t i)
+{
+	return l->items[i];
+}
 
 /* Maps. map_get returns NULL when the key is absent. */
 value *map_get(const vmap *m, const char *key, size_t klen);
@@ -155,9 +177,13 @@ bool value_empty(value v);
 
 /* The Go type name, as Sprig's typeOf prints it (`%T`): "int", "float64", "<nil>"... */
 const char *value_gotype(value v);
-/* The reflect.Kind name, as Sprig's kindOf prints it: "int", "string", "slice", "map", "invalid"... */
+/* The reflect.Kind name, as Sprig's kindOf prints it: "int", "string", "slice", "map", "invalid"...
+ */
 const char *value_kind(value v);
 
-static inline bool value_is_int(value v) { return v.kind == V_INT || v.kind == V_INT64; }
+static inline bool value_is_int(value v)
+{
+	return v.kind == V_INT || v.kind == V_INT64;
+}
 
 #endif

@@ -792,8 +792,9 @@ static bool raw_map(dctx *c, strbuf *b, ynode *n, int depth)
 			return false;
 		rawkey e = {.k = k, .v = n->kids[i + 1]};
 		dec_resolve(c, k, &e.r);
-		static const int rank[] = {[R_STR] = 1, [R_NULL] = 0, [R_BOOL] = 5, [R_INT] = 3,
-					   [R_UINT] = 2, [R_FLOAT] = 4, [R_TIMESTAMP] = 1, [R_MERGE] = 1};
+		static const int rank[] = {
+		    [R_STR] = 1,  [R_NULL] = 0,	 [R_BOOL] = 5,	    [R_INT] = 3,
+		    [R_UINT] = 2, [R_FLOAT] = 4, [R_TIMESTAMP] = 1, [R_MERGE] = 1};
 		e.rank = rank[e.r.tag];
 		size_t j = 0;
 		while (j < nk && rawkey_cmp(&keys[j], &e) != 0)
@@ -870,8 +871,9 @@ static void dec_map_into(dctx *c, ynode *n, vmap *m)
 			sb_init(&raw, c->a);
 			ynode *vn = (ynode *)unalias(n->kids[i + 1]);
 			if ((vn->kind == Y_MAP || vn->kind == Y_SEQ) && raw_print(c, &raw, vn, 0))
-				c->conv_err = arena_sprintf(c->a, "unsupported map key of type: %s, key: %s, value: %s",
-							    k.type, k.shown, sb_str(&raw));
+				c->conv_err = arena_sprintf(
+				    c->a, "unsupported map key of type: %s, key: %s, value: %s",
+				    k.type, k.shown, sb_str(&raw));
 		}
 		map_set(c->a, m, k.s, strlen(k.s), v);
 	}
@@ -1125,8 +1127,9 @@ static int json_yaml_trip(yemit *y, const char *s, size_t n, bool key, const cha
 	strbuf b;
 	sb_init(&b, y->a);
 	for (size_t i = 0; i < n;) {
-		while (i < n && s[i] != ' ' && !((unsigned char)s[i] == 0xC2 && i + 1 < n &&
-						 (unsigned char)s[i + 1] == 0x85))
+		while (
+		    i < n && s[i] != ' ' &&
+		    !((unsigned char)s[i] == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0x85))
 			sb_add(&b, s + i++, 1);
 		size_t spaces = 0, breaks = 0;
 		while (i < n) {
@@ -1178,7 +1181,8 @@ static void drop_break_indent(strbuf *b)
 			size_t j = i;
 			while (j < b->len && b->buf[j] == ' ')
 				j++;
-			if (j < b->len && b->buf[j] == '\'' && (j + 1 == b->len || b->buf[j + 1] == '\n')) {
+			if (j < b->len && b->buf[j] == '\'' &&
+			    (j + 1 == b->len || b->buf[j + 1] == '\n')) {
 				i = j - 1;
 				continue;
 			}
@@ -1554,7 +1558,8 @@ static bool is_utf8(const char *s, size_t n)
  * characters under a literal block when it takes more than one. */
 static void v3_binary(strbuf *s, const char *d, size_t n)
 {
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	strbuf e;
 	sb_init(&e, s->a);
 	for (size_t j = 0; j < n; j += 3) {

@@ -20,8 +20,8 @@ int yaml_load(arena *a, const char *text, size_t len, value *out, const char **e
 
 /* Like yaml_load, but the top level must be a map or empty (Helm's values files and
  * fromYaml): an empty document gives an empty map. On a non-map top level the error is
- * "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}"
- * (or the string/number/bool form), as Helm prints it. */
+ * "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type
+ * map[string]interface {}" (or the string/number/bool form), as Helm prints it. */
 int yaml_load_map(arena *a, const char *text, size_t len, value *out, const char **err);
 
 /* Appends sigs.k8s.io/yaml.Marshal(v) to out, including its final newline.
