@@ -274,13 +274,55 @@ static const char *const chart_json_order[] = {
     "dependencies", "type",	   "IsRoot",	 NULL,
 };
 
+/* chart.Metadata on its own (.Chart.Metadata, and the embedded struct when
+ * fmt prints .Chart): the same fields, Go's declaration order. */
+static const char *const metadata_go_fields[] = {
+    "Name",	   "Home",	  "Sources",	 "Version",	 "Description", "Keywords",
+    "Maintainers", "Icon",	  "APIVersion",	 "Condition",	 "Tags",	"AppVersion",
+    "Deprecated",  "Annotations", "KubeVersion", "Dependencies", "Type",	NULL,
+};
+
+static bool metadata_field(arena *a, const vobj *o, const char *name, value *out)
+{
+	return strcmp(name, "IsRoot") && chart_field(a, o, name, out);
+}
+
+static value metadata_plain(arena *a, const vobj *o)
+{
+	value m = chart_plain(a, o);
+	map_del(m.u.m, "IsRoot", 6);
+	return m;
+}
+
+static const vclass metadata_class = {
+    .gotype = "chart.Metadata",
+    .json_order = chart_json_order,
+    .field = metadata_field,
+    .methods = no_methods,
+    .to_plain = metadata_plain,
+    .kind = "struct",
+    .go_fields = metadata_go_fields,
+};
+
+static bool chart_struct_field(arena *a, const vobj *o, const char *name, value *out)
+{
+	if (!strcmp(name, "Metadata")) {
+		*out = v_obj(a, &metadata_class, o->data);
+		return true;
+	}
+	return chart_field(a, o, name, out);
+}
+
+static const char *const chart_go_fields[] = {"Metadata", "IsRoot", NULL};
+
 static const vclass chart_class = {
     .gotype = "struct { chart.Metadata; IsRoot bool }",
     .json_order = chart_json_order,
-    .field = chart_field,
+    .field = chart_struct_field,
     .methods = no_methods,
     .to_plain = chart_plain,
     .kind = "struct",
+    .go_fields = chart_go_fields,
 };
 
 value obj_chart(arena *a, const chart *c)
