@@ -167,24 +167,6 @@ static value as_time(arena *a, value v)
 	return v_cstr(a, s);
 }
 
-static bool json_empty(value v)
-{
-	switch (v.kind) {
-	case V_NIL:
-		return true;
-	case V_BOOL:
-		return !v.u.b;
-	case V_STRING:
-		return v.len == 0;
-	case V_LIST:
-		return v.u.l->len == 0;
-	case V_MAP:
-		return v.u.m->len == 0;
-	default:
-		return false;
-	}
-}
-
 static value struct_of(arena *a, value in, const struct field *fields);
 
 static value typed(arena *a, value x, enum ftype t)
@@ -232,7 +214,7 @@ static value struct_of(arena *a, value in, const struct field *fields)
 		value x = typed(a, v ? *v : v_nil(), f->type);
 		if (f->keep && x.kind == V_NIL)
 			x = f->type == F_DEPS ? v_nil() : v_str_static("", 0);
-		if (!f->keep && json_empty(x))
+		if (!f->keep && value_empty(x))
 			continue;
 		map_setc(a, out.u.m, f->name, x);
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../release/storage.h"
 #include "../values/coalesce.h"
 #include "../values/file.h"
 #include "../values/strbuf.h"
@@ -108,4 +109,14 @@ const char *join_args(arena *a, const strlist *l, size_t from)
 		sb_adds(&sb, l->v[i]);
 	}
 	return sb_str(&sb);
+}
+
+storage *cli_storage(arena *a, const kube_opts *o, bool all_namespaces, kube_client **k)
+{
+	storage *s = storage_open(a, o, all_namespaces, k);
+	if (storage_driver_error(s)) {
+		fprintf(stderr, "%s\n", storage_driver_error(s));
+		return NULL;
+	}
+	return s;
 }

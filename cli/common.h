@@ -34,6 +34,15 @@ int read_whole_file(arena *a, const char *path, const char **data, size_t *len, 
 /* "a, b, c": the arguments from the i-th on, as Helm lists unexpected ones. */
 const char *join_args(arena *a, const strlist *l, size_t from);
 
+struct storage;
+struct kube_client;
+struct kube_opts;
+/* The release storage of a command (release/storage.h's storage_open). When
+ * HELM_DRIVER names no driver it prints Helm's log line and returns NULL: the
+ * command then exits 1. */
+struct storage *cli_storage(arena *a, const struct kube_opts *o, bool all_namespaces,
+			    struct kube_client **k);
+
 /* Prints "Error: MSG" to stderr as Helm does and returns 1. */
 int cli_error(const char *msg);
 

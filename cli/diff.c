@@ -41,11 +41,9 @@ int cmd_diff(arena *a, int argc, char **argv)
 		return cli_error("\"render diff upgrade\" requires 2 arguments\n\nUsage:  render "
 				 "diff upgrade RELEASE CHART [flags]");
 	kube_client *k;
-	storage *s = storage_open(a, &ko, false, &k);
-	if (storage_driver_error(s)) {
-		fprintf(stderr, "%s\n", storage_driver_error(s));
+	storage *s = cli_storage(a, &ko, false, &k);
+	if (!s)
 		return 1;
-	}
 	if (kube_reachable(k, &err))
 		return cli_error(err);
 	release *cur;

@@ -244,11 +244,9 @@ int cmd_get(arena *a, int argc, char **argv)
 	if (fmt < 0)
 		return cli_error(err);
 	kube_client *k;
-	storage *s = storage_open(a, &o.ko, false, &k);
-	if (storage_driver_error(s)) {
-		fprintf(stderr, "%s\n", storage_driver_error(s));
+	storage *s = cli_storage(a, &o.ko, false, &k);
+	if (!s)
 		return 1;
-	}
 	if (pos.n != 1)
 		return cli_error(arena_sprintf(a,
 					       "\"helm get %s\" requires 1 argument\n\nUsage:  "

@@ -138,11 +138,9 @@ int cmd_history(arena *a, int argc, char **argv)
 	if (fmt < 0)
 		return cli_error(err);
 	kube_client *k;
-	storage *s = storage_open(a, &ko, false, &k);
-	if (storage_driver_error(s)) {
-		fprintf(stderr, "%s\n", storage_driver_error(s));
+	storage *s = cli_storage(a, &ko, false, &k);
+	if (!s)
 		return 1;
-	}
 	if (pos.n != 1)
 		return cli_error("\"helm history\" requires 1 argument\n\nUsage:  helm history "
 				 "RELEASE_NAME [flags]");

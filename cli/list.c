@@ -320,11 +320,9 @@ int cmd_list(arena *a, int argc, char **argv)
 	if (fmt < 0)
 		return cli_error(err);
 	kube_client *k;
-	storage *s = storage_open(a, &o.ko, o.all_ns, &k);
-	if (storage_driver_error(s)) {
-		fprintf(stderr, "%s\n", storage_driver_error(s));
+	storage *s = cli_storage(a, &o.ko, o.all_ns, &k);
+	if (!s)
 		return 1;
-	}
 	if (pos.n)
 		return cli_error(arena_sprintf(
 		    a, "\"helm list\" accepts no arguments\n\nUsage:  helm list [flags]"));

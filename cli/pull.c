@@ -177,23 +177,11 @@ static int resolve(arena *a, const pull_opts *o, const char *ref, target *t, con
 		}
 		return 0;
 	}
-	const char *slash = strchr(ref, '/');
-	if (!slash) {
-		*err = arena_sprintf(
-		    a, "non-absolute URLs should be in form of repo_name/path_to_chart, got: %s",
-		    ref);
+	const char *cname;
+	repo_entry *e = repo_for_ref(a, &f, ref, &cname, err);
+	if (!e)
 		return -1;
-	}
-	const char *name = arena_strndup(a, ref, (size_t)(slash - ref)), *cname = slash + 1;
-	repo_entry *e = repo_file_get(&f, name);
-	if (!e) {
-		*err = arena_sprintf(a, "repo %s not found", name);
-		return -1;
-	}
-	if (!*e->url) {
-		*err = arena_sprintf(a, "no URL found for repository %s", name);
-		return -1;
-	}
+	const char *name = e->name;
 	apply_entry(t, e);
 	value idx;
 	if (repo_index_load(a, arena_sprintf(a, "%s/%s-index.yaml", cache, name), &idx, err)) {

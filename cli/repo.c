@@ -336,24 +336,6 @@ static const char *const metadata_fields[] = {
     "deprecated",  "annotations", "kubeVersion", "dependencies", "type",	NULL,
 };
 
-static bool empty_value(value v)
-{
-	switch (v.kind) {
-	case V_NIL:
-		return true;
-	case V_BOOL:
-		return !v.u.b;
-	case V_STRING:
-		return v.len == 0;
-	case V_LIST:
-		return v.u.l->len == 0;
-	case V_MAP:
-		return v.u.m->len == 0;
-	default:
-		return false;
-	}
-}
-
 /* path.Clean of p (p non-empty): "." and ".." resolved, no double or trailing slash. */
 static const char *clean(arena *a, const char *p)
 {
@@ -460,7 +442,7 @@ static value index_entry(arena *a, const char *path, const char *url, const char
 	value out = v_map_new(a);
 	for (size_t i = 0; metadata_fields[i]; i++) {
 		value *v = map_getc(meta.u.m, metadata_fields[i]);
-		if (v && !empty_value(*v))
+		if (v && !value_empty(*v))
 			map_setc(a, out.u.m, metadata_fields[i], *v);
 	}
 	value *name = map_getc(out.u.m, "name"), *ver = map_getc(out.u.m, "version");

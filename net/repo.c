@@ -733,6 +733,26 @@ static int locate_in_url(arena *a, const char *name, const repo_locate_opts *o, 
 	return 0;
 }
 
+repo_entry *repo_for_ref(arena *a, repo_file *f, const char *ref, const char **chart,
+			 const char **err)
+{
+	const char *slash = strchr(ref, '/');
+	if (!slash) {
+		*err = arena_sprintf(
+		    a, "non-absolute URLs should be in form of repo_name/path_to_chart, got: %s",
+		    ref);
+		return NULL;
+	}
+	const char *name = arena_strndup(a, ref, (size_t)(slash - ref));
+	repo_entry *e = repo_file_get(f, name);
+	if (!e)
+		*err = arena_sprintf(a, "repo %s not found", name);
+	else if (!*e->url)
+		*err = arena_sprintf(a, "no URL found for repository %s", name);
+	*chart = slash + 1;
+	return e && *e->url ? e : NULL;
+}
+
 /* ChartDownloader.ResolveChartVersion for "repo/chart": the cached index of repo. */
 static int locate_in_repo(arena *a, const char *ref, const repo_locate_opts *o, http_opts *h,
 			  const char **url, const char **digest, const char **err)
@@ -740,23 +760,11 @@ static int locate_in_repo(arena *a, const char *ref, const repo_locate_opts *o, 
 	repo_file f;
 	if (repo_file_load(a, repo_config_file(a, o->repo_config), &f, NULL, err))
 		return -1;
-	const char *slash = strchr(ref, '/');
-	if (!slash) {
-		*err = arena_sprintf(
-		    a, "non-absolute URLs should be in form of repo_name/path_to_chart, got: %s",
-		    ref);
+	const char *cname;
+	repo_entry *e = repo_for_ref(a, &f, ref, &cname, err);
+	if (!e)
 		return -1;
-	}
-	const char *rname = arena_strndup(a, ref, (size_t)(slash - ref)), *cname = slash + 1;
-	repo_entry *e = repo_file_get(&f, rname);
-	if (!e) {
-		*err = arena_sprintf(a, "repo %s not found", rname);
-		return -1;
-	}
-	if (!*e->url) {
-		*err = arena_sprintf(a, "no URL found for repository %s", rname);
-		return -1;
-	}
+	const char *rname = e->name;
 	value idx;
 	const char *e2;
 	const char *path =

@@ -36,6 +36,10 @@ int repo_file_load(arena *a, const char *path, repo_file *f, bool *missing, cons
 /* Writes it as Helm does (folder 0755, file 0600 when created). */
 int repo_file_write(arena *a, const char *path, const repo_file *f, const char **err);
 repo_entry *repo_file_get(repo_file *f, const char *name);
+/* The entry of f named by "repo/chart" (*chart gets "chart"), with Helm's errors
+ * for a reference without a slash, an unknown repository or one without a URL. */
+repo_entry *repo_for_ref(arena *a, repo_file *f, const char *ref, const char **chart,
+			 const char **err);
 /* Replaces the entry of the same name, or appends. */
 void repo_file_update(arena *a, repo_file *f, const repo_entry *e);
 bool repo_file_remove(repo_file *f, const char *name);
