@@ -1,0 +1,455 @@
+/* kobj.c - the objects of a release manifest and Helm 3.17's KubeClient
+ * operations on them: objects created with POST (fieldManager=helm),
+ * changed with a three-way JSON merge patch (original manifest, new
+ * manifest, live object), deleted with Background propagation.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../values/json.h"
+#include "../values/yaml.h"
+#include "kobj.h"
+
+const char *ko_sget(value m, const char *key)
+{
+	value *v = m.kind == V_MAP ? map_getc(m.u.m, key) : NULL;
+	return v && v->kind == V_STRING ? v->u.s : NULL;
+}
+
+value ko_mget(value m, const char *key)
+{
+	value *v = m.kind == V_MAP ? map_getc(m.u.m, key) : NULL;
+	return v ? *v : v_nil();
+}
+
+/* m[key] as a map, made when missing. */
+vmap *ko_mmake(arena *a, vmap *m, const char *key)
+{
+	value *v = map_getc(m, key);
+	if (v && v->kind == V_MAP)
+		return v->u.m;
+	value n = v_map_new(a);
+	map_setc(a, m, key, n);
+	return n.u.m;
+}
+
+double ko_num(value v)
+{
+	switch (v.kind) {
+	case V_INT:
+	case V_INT64:
+		return (double)v.u.i;
+	case V_FLOAT:
+		return v.u.f;
+	default:
+		return 0;
+	}
+}
+
+bool ko_is_num(value v)
+{
+	return v.kind == V_INT || v.kind == V_INT64 || v.kind == V_FLOAT;
+}
+
+bool ko_equal(value x, value y)
+{
+	if (ko_is_num(x) && ko_is_num(y))
+		return ko_num(x) == ko_num(y);
+	if (x.kind != y.kind)
+		return false;
+	switch (x.kind) {
+	case V_NIL:
+		return true;
+	case V_BOOL:
+		return x.u.b == y.u.b;
+	case V_STRING:
+		return x.len == y.len && !memcmp(x.u.s, y.u.s, x.len);
+	case V_LIST:
+		if (x.u.l->len != y.u.l->len)
+			return false;
+		for (uint32_t i = 0; i < x.u.l->len; i++)
+			if (!ko_equal(x.u.l->items[i], y.u.l->items[i]))
+				return false;
+		return true;
+	case V_MAP:
+		if (x.u.m->len != y.u.m->len)
+			return false;
+		for (uint32_t i = 0; i < x.u.m->len; i++) {
+			value *o = map_get(y.u.m, x.u.m->e[i].key, x.u.m->e[i].klen);
+			if (!o || !ko_equal(x.u.m->e[i].val, *o))
+				return false;
+		}
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Go's multierror text, as Helm's perform() returns it. */
+const char *ko_multierror(arena *a, const char **errs, size_t n)
+{
+	strbuf sb;
+	sb_init(&sb, a);
+	if (n == 1)
+		sb_adds(&sb, "1 error occurred:\n");
+	else
+		sb_addf(&sb, "%zu errors occurred:\n", n);
+	for (size_t i = 0; i < n; i++)
+		sb_addf(&sb, "\t* %s\n", errs[i]);
+	sb_addc(&sb, '\n');
+	return sb_str(&sb);
+}
+
+/* SIGINT/SIGTERM cancel the action as Helm's context does: the release is
+ * then marked failed ("context canceled") instead of staying pending. */
+volatile sig_atomic_t ko_cancelled;
+static char cancel_msg[160];
+static size_t cancel_len;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (!ko_cancelled && cancel_len) {
+		ssize_t w = write(STDOUT_FILENO, cancel_msg, cancel_len);
+		(void)w;
+	}
+	ko_cancelled = 1;
+}
+
+void action_catch_signals(const char *name)
+{
+	int n = snprintf(cancel_msg, sizeof cancel_msg, "Release %s has been cancelled.\n", name);
+	cancel_len = n > 0 && (size_t)n < sizeof cancel_msg ? (size_t)n : 0;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+long ko_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void ko_nap(void)
+{
+	struct timespec ts = {0, 200 * 1000 * 1000};
+	nanosleep(&ts, NULL);
+}
+
+int action_parse_duration(arena *a, const char *s, long *ms, const char **err)
+{
+	static const struct {
+		const char *u;
+		double f;
+	} units[] = {{"ns", 1e-6}, {"us", 1e-3}, {"µs", 1e-3}, {"ms", 1},
+		     {"s", 1e3},   {"m", 6e4},	 {"h", 3.6e6}};
+	const char *p = s;
+	double total = 0;
+	bool neg = false;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	if (!strcmp(p, "0")) {
+		*ms = 0;
+		return 0;
+	}
+	if (!*p)
+		goto bad;
+	while (*p) {
+		char *end;
+		if (!((*p >= '0' && *p <= '9') || *p == '.'))
+			goto bad;
+		double v = strtod(p, &end);
+		if (end == p)
+			goto bad;
+		p = end;
+		size_t best = 0, bl = 0;
+		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			size_t l = strlen(units[i].u);
+			if (!strncmp(p, units[i].u, l) && l > bl) {
+				best = i;
+				bl = l;
+			}
+		}
+		if (!bl) {
+			if (!*p || (*p >= '0' && *p <= '9'))
+				*err = arena_sprintf(a, "time: missing unit in duration \"%s\"", s);
+			else
+				*err = arena_sprintf(
+				    a, "time: unknown unit \"%.*s\" in duration \"%s\"",
+				    (int)strcspn(p, "0123456789."), p, s);
+			return -1;
+		}
+		total += v * units[best].f;
+		p += bl;
+	}
+	*ms = (long)(neg ? -total : total);
+	return 0;
+bad:
+	*err = arena_sprintf(a, "time: invalid duration \"%s\"", s);
+	return -1;
+}
+
+/* ---- building objects from a manifest (Helm's KubeClient.Build) ---- */
+
+void ko_set_owner_meta(act *c, value obj, const char *rel_name)
+{
+	vmap *meta = ko_mmake(c->a, obj.u.m, "metadata");
+	vmap *lb = ko_mmake(c->a, meta, "labels");
+	vmap *an = ko_mmake(c->a, meta, "annotations");
+	map_setc(c->a, lb, "app.kubernetes.io/managed-by", v_cstr(c->a, "Helm"));
+	map_setc(c->a, an, "meta.helm.sh/release-name", v_cstr(c->a, rel_name));
+	map_setc(c->a, an, "meta.helm.sh/release-namespace", v_cstr(c->a, c->ns));
+}
+
+/* The objects of text in order. rel_name != NULL adds Helm's ownership metadata. */
+int ko_build(act *c, const char *text, const char *rel_name, kobjs *out, const char **err)
+{
+	const char **docs;
+	size_t nd = manifest_split(c->a, text ? text : "", &docs);
+	out->v = arena_alloc(c->a, (nd + 1) * sizeof(kobj));
+	out->n = 0;
+	for (size_t i = 0; i < nd; i++) {
+		value v;
+		const char *e;
+		if (yaml_load(c->a, docs[i], strlen(docs[i]), &v, &e)) {
+			*err = arena_sprintf(c->a, "error parsing : %s", e);
+			return -1;
+		}
+		if (v.kind == V_NIL)
+			continue;
+		const char *av = ko_sget(v, "apiVersion"), *kind = ko_sget(v, "kind");
+		value meta = ko_mget(v, "metadata");
+		if (v.kind != V_MAP || !av || !kind) {
+			*err = arena_sprintf(c->a, "error validating data: %s",
+					     !av ? "apiVersion not set" : "kind not set");
+			return -1;
+		}
+		kobj *o = &out->v[out->n];
+		o->obj = v;
+		o->kind = kind;
+		o->name = ko_sget(meta, "name") ? ko_sget(meta, "name") : "";
+		const char *ons = ko_sget(meta, "namespace");
+		if (kube_resource_for(c->k, av, kind, &o->res, &e)) {
+			*err =
+			    arena_sprintf(c->a,
+					  "resource mapping not found for name: \"%s\" namespace: "
+					  "\"%s\" from \"\": %s\nensure CRDs are installed first",
+					  o->name, ons ? ons : "", e);
+			return -1;
+		}
+		o->ns = !o->res.namespaced ? "" : ons && *ons ? ons : c->ns;
+		if (rel_name)
+			ko_set_owner_meta(c, v, rel_name);
+		out->n++;
+	}
+	return 0;
+}
+
+static bool same_obj(const kobj *x, const kobj *y)
+{
+	return !strcmp(x->res.group, y->res.group) && !strcmp(x->kind, y->kind) &&
+	       !strcmp(x->ns, y->ns) && !strcmp(x->name, y->name);
+}
+
+const kobj *ko_find(const kobjs *l, const kobj *o)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (same_obj(&l->v[i], o))
+			return &l->v[i];
+	return NULL;
+}
+
+/* ---- object operations ---- */
+
+const char *ko_json(arena *a, value v, size_t *len)
+{
+	strbuf sb;
+	const char *e;
+	sb_init(&sb, a);
+	if (json_emit(&sb, v, &e))
+		sb_adds(&sb, "{}");
+	*len = sb.len;
+	return sb_str(&sb);
+}
+
+int ko_get(act *c, const kobj *o, value *out, long *st, const char **err)
+{
+	return kube_get(c->k, &o->res, o->ns, o->name, out, st, err);
+}
+
+int ko_create(act *c, const kobj *o, const char **err)
+{
+	size_t len;
+	const char *body = ko_json(c->a, o->obj, &len);
+	const char *path =
+	    arena_sprintf(c->a, "%s?fieldManager=%s", kube_path(c->a, &o->res, o->ns, NULL),
+			  kube_query_escape(c->a, c->o->field_manager));
+	long st;
+	return kube_call(c->k, "POST", path, "application/json", body, len, NULL, &st, err);
+}
+
+int ko_delete(act *c, const kobj *o, long *st, const char **err)
+{
+	return kube_delete(c->k, &o->res, o->ns, o->name, "Background", st, err);
+}
+
+/* jsonmergepatch's three-way patch: keys dropped since orig become null,
+ * keys whose live value differs from mod take mod's. */
+static vmap *three_way(arena *a, value orig, value mod, value cur)
+{
+	vmap *p = v_map_new(a).u.m;
+	for (uint32_t i = 0; i < mod.u.m->len; i++) {
+		const ventry *e = &mod.u.m->e[i];
+		value *cv = cur.kind == V_MAP ? map_get(cur.u.m, e->key, e->klen) : NULL;
+		value *ov = orig.kind == V_MAP ? map_get(orig.u.m, e->key, e->klen) : NULL;
+		if (e->val.kind == V_MAP && cv && cv->kind == V_MAP) {
+			vmap *sub = three_way(a, ov ? *ov : v_nil(), e->val, *cv);
+			if (sub->len)
+				map_set(a, p, e->key, e->klen, (value){.kind = V_MAP, .u.m = sub});
+		} else if (!cv || !ko_equal(e->val, *cv)) {
+			map_set(a, p, e->key, e->klen, e->val);
+		}
+	}
+	for (uint32_t i = 0; orig.kind == V_MAP && i < orig.u.m->len; i++) {
+		const ventry *e = &orig.u.m->e[i];
+		if (!map_get(mod.u.m, e->key, e->klen) && cur.kind == V_MAP &&
+		    map_get(cur.u.m, e->key, e->klen))
+			map_set(a, p, e->key, e->klen, v_nil());
+	}
+	return p;
+}
+
+/* Helm's updateResource: a patch from the original, or a replace with --force. */
+int ko_update(act *c, const kobj *o, const kobj *orig, value cur, const char **err)
+{
+	long st;
+	const char *e;
+	size_t len;
+	if (c->o->force) {
+		value obj = value_deep_copy(c->a, o->obj);
+		vmap *meta = ko_mmake(c->a, obj.u.m, "metadata");
+		const char *rv = ko_sget(ko_mget(cur, "metadata"), "resourceVersion");
+		if (rv)
+			map_setc(c->a, meta, "resourceVersion", v_cstr(c->a, rv));
+		if (kube_update(c->k, &o->res, o->ns, o->name, obj, NULL, &st, &e) == 0)
+			return 0;
+		*err = arena_sprintf(c->a, "failed to replace object: %s", e);
+		return -1;
+	}
+	vmap *p = three_way(c->a, orig ? orig->obj : v_nil(), o->obj, cur);
+	if (!p->len)
+		return 0;
+	const char *body = ko_json(c->a, (value){.kind = V_MAP, .u.m = p}, &len);
+	const char *path =
+	    arena_sprintf(c->a, "%s?fieldManager=%s", kube_path(c->a, &o->res, o->ns, o->name),
+			  kube_query_escape(c->a, c->o->field_manager));
+	if (kube_call(c->k, "PATCH", path, "application/merge-patch+json", body, len, NULL, &st,
+		      &e) == 0)
+		return 0;
+	*err = arena_sprintf(c->a, "cannot patch \"%s\" with kind %s: %s", o->name, o->kind, e);
+	return -1;
+}
+
+/* Helm's KubeClient.Create: every object, errors gathered. */
+int ko_create_all(act *c, const kobjs *l, const char **err)
+{
+	const char **errs = arena_alloc(c->a, (l->n + 1) * sizeof(char *));
+	size_t ne = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *e;
+		if (ko_create(c, &l->v[i], &e))
+			errs[ne++] = e;
+	}
+	if (!ne)
+		return 0;
+	*err = ko_multierror(c->a, errs, ne);
+	return -1;
+}
+
+/* Helm's KubeClient.Delete (not-found ignored); errors gathered. */
+int ko_delete_all(act *c, const kobjs *l, const char **err)
+{
+	const char **errs = arena_alloc(c->a, (l->n + 1) * sizeof(char *));
+	size_t ne = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		long st = 0;
+		const char *e;
+		if (ko_delete(c, &l->v[i], &st, &e) && st != 404)
+			errs[ne++] = e;
+	}
+	if (!ne)
+		return 0;
+	*err = ko_multierror(c->a, errs, ne);
+	return -1;
+}
+
+/* Helm's KubeClient.Update(original, target, force); the objects it
+ * created (or tried to) are added to created when not NULL. */
+int ko_update_all(act *c, const kobjs *orig, const kobjs *target, kobjs *created, const char **err)
+{
+	if (created) {
+		created->v = arena_alloc(c->a, (target->n + 1) * sizeof(kobj));
+		created->n = 0;
+	}
+	strbuf upd;
+	sb_init(&upd, c->a);
+	for (size_t i = 0; i < target->n; i++) {
+		const kobj *o = &target->v[i];
+		value cur;
+		long st = 0;
+		const char *e;
+		if (ko_get(c, o, &cur, &st, &e)) {
+			if (st != 404) {
+				*err = arena_sprintf(
+				    c->a, "could not get information about the resource: %s", e);
+				return -1;
+			}
+			if (created)
+				created->v[created->n++] = *o;
+			if (ko_create(c, o, &e)) {
+				*err = arena_sprintf(c->a, "failed to create resource: %s", e);
+				return -1;
+			}
+			continue;
+		}
+		const kobj *oo = ko_find(orig, o);
+		if (!oo) {
+			*err = arena_sprintf(c->a, "no %s with the name \"%s\" found", o->kind,
+					     o->name);
+			return -1;
+		}
+		if (ko_update(c, o, oo, cur, &e)) {
+			if (upd.len)
+				sb_adds(&upd, " && ");
+			sb_adds(&upd, e);
+		}
+	}
+	if (upd.len) {
+		*err = sb_str(&upd);
+		return -1;
+	}
+	for (size_t i = 0; i < orig->n; i++) {
+		const kobj *o = &orig->v[i];
+		value cur;
+		long st;
+		const char *e;
+		if (ko_find(target, o) || ko_get(c, o, &cur, &st, &e))
+			continue;
+		const char *pol = ko_sget(ko_mget(ko_mget(cur, "metadata"), "annotations"),
+					  "helm.sh/resource-policy");
+		if (pol && !strcmp(pol, "keep"))
+			continue;
+		ko_delete(c, o, &st, &e);
+	}
+	return 0;
+}
