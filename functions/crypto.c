@@ -206,6 +206,45 @@ static const struct crypto_api *crypto_api(void)
 #include "../values/strbuf.h"
 #include "functions.h"
 
+/* libcrypt (bcrypt for htpasswd), loaded on first use as well */
+
+#define LIBCRYPT_SONAME "libcrypt.so.1"
+#define LIBCRYPT_FUNCS(X)                                                                          \
+	X(crypt_gensalt_rn)                                                                        \
+	X(crypt_r)
+
+static struct libcrypt_api {
+#define X(name) __typeof__(name) *name;
+	LIBCRYPT_FUNCS(X)
+#undef X
+} libcrypt_fns;
+static pthread_once_t libcrypt_once = PTHREAD_ONCE_INIT;
+
+static void libcrypt_load(void)
+{
+	void *h = dlopen(LIBCRYPT_SONAME, RTLD_NOW | RTLD_LOCAL);
+	const char *missing = h ? NULL : dlerror();
+#define X(name)                                                                                    \
+	if (h && !missing && !(*(void **)&libcrypt_fns.name = dlsym(h, #name)))                    \
+		missing = #name;
+	LIBCRYPT_FUNCS(X)
+#undef X
+	if (missing) {
+		fprintf(stderr, "Error: cannot load %s: %s\n", LIBCRYPT_SONAME, missing);
+		exit(1);
+	}
+}
+
+static const struct libcrypt_api *libcrypt_api(void)
+{
+	pthread_once(&libcrypt_once, libcrypt_load);
+	return &libcrypt_fns;
+}
+
+/* from here on, each libcrypt name calls through the table */
+#define crypt_gensalt_rn libcrypt_api()->crypt_gensalt_rn
+#define crypt_r		 libcrypt_api()->crypt_r
+
 /* ---- hashes ---- */
 
 static value hex_digest(fnctx *c, const EVP_MD *md, value s)

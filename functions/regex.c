@@ -10,6 +10,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include "../values/pcre2_lazy.h"
 #include <stdlib.h>
 #include <string.h>
 

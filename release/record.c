@@ -10,10 +10,66 @@
 #include <strings.h>
 #include <time.h>
 #include <zlib.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdlib.h>
 
 #include "../chart/chart.h"
 #include "../values/json.h"
 #include "record.h"
+
+/* zlib, loaded on first use: only release records are gzipped */
+
+#define ZLIB_SONAME "libz.so.1"
+#define ZLIB_FUNCS(X)                                                                              \
+	X(deflate)                                                                                 \
+	X(deflateBound)                                                                            \
+	X(deflateEnd)                                                                              \
+	X(deflateInit2_)                                                                           \
+	X(deflateSetHeader)                                                                        \
+	X(inflate)                                                                                 \
+	X(inflateEnd)                                                                              \
+	X(inflateInit2_)                                                                           \
+	X(inflateReset)
+
+static struct zlib_api {
+#define X(name) __typeof__(name) *name;
+	ZLIB_FUNCS(X)
+#undef X
+} zlib_fns;
+static pthread_once_t zlib_once = PTHREAD_ONCE_INIT;
+
+static void zlib_load(void)
+{
+	void *h = dlopen(ZLIB_SONAME, RTLD_NOW | RTLD_LOCAL);
+	const char *missing = h ? NULL : dlerror();
+#define X(name)                                                                                    \
+	if (h && !missing && !(*(void **)&zlib_fns.name = dlsym(h, #name)))                        \
+		missing = #name;
+	ZLIB_FUNCS(X)
+#undef X
+	if (missing) {
+		fprintf(stderr, "Error: cannot load %s: %s\n", ZLIB_SONAME, missing);
+		exit(1);
+	}
+}
+
+static const struct zlib_api *zlib_api(void)
+{
+	pthread_once(&zlib_once, zlib_load);
+	return &zlib_fns;
+}
+
+/* from here on, each zlib name calls through the table */
+#define deflate		 zlib_api()->deflate
+#define deflateBound	 zlib_api()->deflateBound
+#define deflateEnd	 zlib_api()->deflateEnd
+#define deflateInit2_	 zlib_api()->deflateInit2_
+#define deflateSetHeader zlib_api()->deflateSetHeader
+#define inflate		 zlib_api()->inflate
+#define inflateEnd	 zlib_api()->inflateEnd
+#define inflateInit2_	 zlib_api()->inflateInit2_
+#define inflateReset	 zlib_api()->inflateReset
 
 /* Decompressed records above this are refused (Helm's Secrets hold at most 1 MiB). */
 #define MAX_RECORD_BYTES (256u << 20)

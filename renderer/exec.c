@@ -41,8 +41,9 @@ struct texec {
 	const char *err;
 	const ttree *tmpl;
 	const node *at;
-	xvar *vars;
+	xvar *vars; /* inl until more are needed */
 	uint32_t nvars, capvars, base;
+	xvar inl[8];
 	int depth;
 	const node *call_node;
 	uintptr_t stack_floor; /* the lowest address of this thread's C stack */
@@ -154,9 +155,10 @@ static const char *type_name(xv v)
 static void push_var(struct texec *x, const char *name, xv v)
 {
 	if (x->nvars == x->capvars) {
-		uint32_t nc = x->capvars ? x->capvars * 2 : 16;
-		x->vars = arena_realloc(x->a, x->vars, x->capvars * sizeof *x->vars,
-					nc * sizeof *x->vars);
+		uint32_t nc = x->capvars * 2;
+		xvar *nv = arena_alloc(x->a, nc * sizeof *nv);
+		memcpy(nv, x->vars, x->nvars * sizeof *nv);
+		x->vars = nv;
 		x->capvars = nc;
 	}
 	x->vars[x->nvars++] = (xvar){name, v};
@@ -425,7 +427,11 @@ static xv eval_call(struct texec *x, xv dot, const fn_def *fn, bool builtin, con
 	if (builtin && fn_is_lazy(fn))
 		return call_lazy(x, dot, fn, args, nargs, final);
 	int off = recv ? 1 : 0;
-	value *argv = arena_alloc(x->a, (size_t)(num_in + off + 1) * sizeof *argv);
+	/* functions copy what they keep, so a short argument vector lives here */
+	value argv_buf[8];
+	value *argv = num_in + off + 1 <= 8
+			  ? memset(argv_buf, 0, sizeof argv_buf)
+			  : arena_alloc(x->a, (size_t)(num_in + off + 1) * sizeof *argv);
 	if (recv)
 		argv[0] = *recv;
 	int i = 0;
@@ -921,7 +927,12 @@ static int run(tset *t, uintptr_t floor, const char *name, value data, strbuf *o
 		    quoted(t->a, name));
 		return -1;
 	}
-	struct texec *x = arena_alloc(t->a, sizeof *x);
+	/* on the C stack: an include runs hundreds of times per chart */
+	struct texec xs;
+	memset(&xs, 0, sizeof xs);
+	struct texec *x = &xs;
+	x->vars = x->inl;
+	x->capvars = sizeof x->inl / sizeof x->inl[0];
 	x->set = t;
 	x->a = t->a;
 	x->out = out;

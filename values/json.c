@@ -8,8 +8,11 @@
  */
 #include "json.h"
 
+#include <dlfcn.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -255,6 +258,69 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return w;
 }
 
+/* ---- jansson, loaded on first use: most renders never parse JSON ---- */
+
+#define JANSSON_SONAME "libjansson.so.4"
+#define JANSSON_FUNCS(X)                                                                           \
+	X(json_array_get)                                                                          \
+	X(json_array_size)                                                                         \
+	X(json_delete)                                                                             \
+	X(json_integer_value)                                                                      \
+	X(json_loadb)                                                                              \
+	X(json_object_iter)                                                                        \
+	X(json_object_iter_key)                                                                    \
+	X(json_object_iter_key_len)                                                                \
+	X(json_object_iter_next)                                                                   \
+	X(json_object_iter_value)                                                                  \
+	X(json_object_key_to_iter)                                                                 \
+	X(json_real_value)                                                                         \
+	X(json_string_length)                                                                      \
+	X(json_string_value)
+
+static struct jansson_api {
+#define X(name) __typeof__(name) *name;
+	JANSSON_FUNCS(X)
+#undef X
+} jansson_fns;
+static pthread_once_t jansson_once = PTHREAD_ONCE_INIT;
+
+static void jansson_load(void)
+{
+	void *h = dlopen(JANSSON_SONAME, RTLD_NOW | RTLD_LOCAL);
+	const char *missing = h ? NULL : dlerror();
+#define X(name)                                                                                    \
+	if (h && !missing && !(*(void **)&jansson_fns.name = dlsym(h, #name)))                     \
+		missing = #name;
+	JANSSON_FUNCS(X)
+#undef X
+	if (missing) {
+		fprintf(stderr, "Error: cannot load %s: %s\n", JANSSON_SONAME, missing);
+		exit(1);
+	}
+}
+
+static const struct jansson_api *jansson_api(void)
+{
+	pthread_once(&jansson_once, jansson_load);
+	return &jansson_fns;
+}
+
+/* from here on, each jansson name calls through the table */
+#define json_array_get		 jansson_api()->json_array_get
+#define json_array_size		 jansson_api()->json_array_size
+#define json_delete		 jansson_api()->json_delete
+#define json_integer_value	 jansson_api()->json_integer_value
+#define json_loadb		 jansson_api()->json_loadb
+#define json_object_iter	 jansson_api()->json_object_iter
+#define json_object_iter_key	 jansson_api()->json_object_iter_key
+#define json_object_iter_key_len jansson_api()->json_object_iter_key_len
+#define json_object_iter_next	 jansson_api()->json_object_iter_next
+#define json_object_iter_value	 jansson_api()->json_object_iter_value
+#define json_object_key_to_iter	 jansson_api()->json_object_key_to_iter
+#define json_real_value		 jansson_api()->json_real_value
+#define json_string_length	 jansson_api()->json_string_length
+#define json_string_value	 jansson_api()->json_string_value
+
 /* ---- parsing ---- */
 
 static value from_jansson(arena *a, json_t *j)
@@ -335,7 +401,7 @@ int json_parse(arena *a, const char *text, size_t len, value *out, const char **
 		return -1;
 	}
 	*out = from_jansson(a, j);
-	json_decref(j);
+	json_delete(j); /* the root: json_decref is inline and would link jansson */
 	return 0;
 }
 
