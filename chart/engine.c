@@ -162,6 +162,8 @@ int engine_render(arena *a, const chart *c, vmap *values, const render_opts *o, 
 	host->strict = o->strict;
 	host->funcs = functions_table();
 	host->include_depth = v_map_new(a).u.m;
+	host->scratch = arena_alloc(a, sizeof(strbuf));
+	sb_init(host->scratch, a);
 	tset *set = tset_new(a, host->funcs);
 	tset_set_strict(set, o->strict);
 	tset_set_output_limit(set, MAX_TEMPLATE_OUTPUT);
@@ -186,14 +188,15 @@ int engine_render(arena *a, const chart *c, vmap *values, const render_opts *o, 
 		map_setc(a, tmpl.u.m, "BasePath", v_cstr(a, col.t[i].base_path));
 		tmpl.u.m->gotype = GT_VALUES;
 		map_setc(a, col.t[i].data.u.m, "Template", tmpl);
-		strbuf sb;
-		sb_init(&sb, a);
-		if (tset_exec(set, col.t[i].name, col.t[i].data, &sb, &te) != 0) {
+		strbuf *sb = host->scratch;
+		sb->len = 0;
+		if (tset_exec(set, col.t[i].name, col.t[i].data, sb, &te) != 0) {
 			*err = helm_exec_error(a, col.t[i].name, &te);
 			return -1;
 		}
 		res[nres].name = col.t[i].name;
-		res[nres].content = strip_no_value(a, sb_str(&sb), sb.len);
+		const char *text = strip_no_value(a, sb_str(sb), sb->len);
+		res[nres].content = text == sb->buf ? arena_strndup(a, text, sb->len) : text;
 		nres++;
 	}
 	if (nres)

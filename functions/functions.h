@@ -38,6 +38,7 @@ typedef struct helm_host {
 	tset *reference;       /* every template of the chart tree, for tpl */
 	bool strict;	       /* missingkey=error */
 	strbuf *log;	       /* Helm's log lines (lint mode's required/fail), or NULL */
+	strbuf *scratch; /* outputs of include and templates are built here, then copied */
 } helm_host;
 
 /* Go's path.Clean (filepath.Clean on Unix) of the n bytes at p: "a/./b/../c" is "a/c". */

@@ -35,14 +35,20 @@ static value fn_include(fnctx *c, value *argv, int argc)
 			name);
 	int64_t depth = count ? count->u.i + 1 : 1;
 	map_set(c->a, h->include_depth, name, argv[0].len, v_int(depth));
-	strbuf sb;
-	sb_init(&sb, c->a);
+	/* nested includes stack up in the one scratch buffer: each copies its
+	 * result out and gives the space back */
+	strbuf local, *sb = h->scratch ? h->scratch : &local;
+	if (!h->scratch)
+		sb_init(&local, c->a);
+	size_t start = sb->len;
 	terror te;
-	int rc = fnctx_exec(c, name, argv[1], &sb, &te);
+	int rc = fnctx_exec(c, name, argv[1], sb, &te);
 	map_set(c->a, h->include_depth, name, argv[0].len, v_int(depth - 1));
+	value r = v_str(c->a, sb->buf ? sb->buf + start : "", sb->len - start);
+	sb->len = start;
 	if (rc != 0)
 		fn_fail(c, "%s", te.msg);
-	return v_str(c->a, sb.buf ? sb.buf : "", sb.len);
+	return r;
 }
 
 /* Helm 3.17.3's tpl: a clone of the running set, the text parsed as "gotpl",
