@@ -2,8 +2,9 @@
  * list: each dependency declared in Chart.yaml with its status in charts/, as
  * `helm dependency list` prints it (pkg/action/dependency.go), then warnings
  * for charts/ entries Chart.yaml does not declare. update and build: Helm's
- * downloader.Manager (resolve versions, fetch or package each dependency into
- * charts/ through a temporary folder, write Chart.lock with HashReq's digest). */
+ * downloader.Manager (resolve versions from repository indexes or an OCI
+ * registry's tags, fetch or package each dependency into charts/ through a
+ * temporary folder, write Chart.lock with HashReq's digest). */
 #include <dirent.h>
 #include <errno.h>
 #include <glob.h>
@@ -18,6 +19,7 @@
 #include "../chart/deps.h"
 #include "../chart/package.h"
 #include "../functions/semver.h"
+#include "../net/oci.h"
 #include "../net/repo.h"
 #include "../values/gofmt.h"
 #include "../values/json.h"
@@ -252,6 +254,7 @@ typedef struct mgr {
 	const char *dir, *repo_config, *repo_cache;
 	FILE *out; /* NULL: io.Discard */
 	bool skip_refresh, debug;
+	oci_opts oci; /* the registry client of oci:// dependencies */
 	repo_file rf;
 	bool rf_missing;
 } mgr;
@@ -501,6 +504,10 @@ static int resolve_repo_names(mgr *m, deplist *req, const char **err)
 			d->repo_name = d->repository;
 			continue;
 		}
+		if (!strncmp(d->repository, "oci://", 6)) {
+			d->repo_name = d->repository;
+			continue;
+		}
 		for (size_t k = 0; k < m->rf.n && !d->repo_name; k++) {
 			const repo_entry *e = &m->rf.v[k];
 			const char *r = d->repository;
@@ -606,6 +613,32 @@ static bool url_has_urls(value cv)
 	return u && u->kind == V_LIST && u->u.l->len;
 }
 
+/* Resolver.Resolve for an oci:// repository: an exact version as it is, else
+ * the newest tag the constraint allows; with none, the constraint stays for
+ * the download to refuse (Helm counts it found). */
+static int resolve_oci(mgr *m, const dep *d, dep *l, const char **err)
+{
+	arena *a = m->a;
+	const char **tags, *e2;
+	size_t n;
+	bool ok;
+	if (semver_valid(a, d->version))
+		return 0;
+	if (oci_tags(a, arena_sprintf(a, "%s/%s", d->repository + 6, d->name), &m->oci, &tags, &n,
+		     &e2)) {
+		*err = arena_sprintf(a, "could not retrieve list of tags for repository %s: %s",
+				     d->repository, e2);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!semver_check(a, d->version, tags[i], &ok, &e2) && ok) {
+			l->version = tags[i];
+			break;
+		}
+	}
+	return 0;
+}
+
 /* Resolver.Resolve: the version of each dependency the lock file records. */
 static int resolve(mgr *m, const deplist *req, lockfile *lock, const char **err)
 {
@@ -646,11 +679,9 @@ static int resolve(mgr *m, const deplist *req, lockfile *lock, const char **err)
 			if (found)
 				l->version = c->version;
 		} else if (!strncmp(d->repository, "oci://", 6)) {
-			*err = arena_sprintf(a,
-					     "dependency \"%s\": oci:// repositories are not "
-					     "supported by render yet",
-					     d->name);
-			return -1;
+			if (resolve_oci(m, d, l, err))
+				return -1;
+			found = true;
 		} else {
 			value idx;
 			const char *path = arena_sprintf(
@@ -921,6 +952,21 @@ static void move_deps(mgr *m, const deplist *deps, const char *tmp, const char *
 	}
 }
 
+/* An oci:// dependency pulled into tmp as NAME-VERSION.tgz ("Pulled:" and
+ * "Digest:" on stderr). Helm never counts it as already downloaded: it
+ * remembers the reference without the tag and looks it up with it. */
+static int fetch_oci(mgr *m, const dep *d, const char *tmp, const char **err)
+{
+	arena *a = m->a;
+	const char *ref = arena_sprintf(a, "%s/%s", d->repository, d->name), *path, *e2;
+	say(m, "Downloading %s from repo %s\n", d->name, d->repository);
+	if (oci_fetch_chart_to(a, ref, d->version, &m->oci, tmp, &path, &e2)) {
+		*err = arena_sprintf(a, "could not download %s: %s", ref, e2);
+		return 1;
+	}
+	return 0;
+}
+
 /* A remote dependency downloaded into tmp (digest checked when the index
  * gives one); an archive already fetched for another alias is not fetched twice. */
 static int fetch_remote(mgr *m, const crepo *repos, const dep *d, const char *tmp,
@@ -929,12 +975,8 @@ static int fetch_remote(mgr *m, const crepo *repos, const dep *d, const char *tm
 	arena *a = m->a;
 	const char *url, *digest, *e2;
 	http_opts o;
-	if (!strncmp(d->repository, "oci://", 6)) {
-		*err = arena_sprintf(
-		    a, "dependency \"%s\": oci:// repositories are not supported by render yet",
-		    d->name);
-		return 1;
-	}
+	if (!strncmp(d->repository, "oci://", 6))
+		return fetch_oci(m, d, tmp, err);
 	if (find_chart_url(m, repos, d, &url, &digest, &o, &e2)) {
 		*err = arena_sprintf(a, "could not find : %s", e2);
 		return 1;
@@ -1170,6 +1212,7 @@ static int dependency_manage(arena *a, const char *sub, int argc, char **argv)
 	    {"repository-config", 0, FLAG_STRING, &m.repo_config},
 	    {"repository-cache", 0, FLAG_STRING, &m.repo_cache},
 	    {"debug", 0, FLAG_BOOL, &m.debug},
+	    OCI_FLAGS(m.oci),
 	    {0},
 	};
 	strlist pos = {0};
@@ -1184,6 +1227,8 @@ static int dependency_manage(arena *a, const char *sub, int argc, char **argv)
 				  sub, sub));
 	if (verify)
 		return cli_error("--verify is not supported by render");
+	if (oci_check_tls(a, &m.oci, &err))
+		return cli_error(arena_sprintf(a, "missing registry client: %s", err));
 	m.dir = pos.n ? pos.v[0] : ".";
 	int rc = !strcmp(sub, "update") ? mgr_update(&m, &err) : mgr_build(&m, &err);
 	fflush(stdout);

@@ -1,6 +1,7 @@
 /* template.c - `render template [NAME] [CHART]`: render a chart locally and
  * print it as `helm template` does (CRDs with --include-crds, then manifests
- * in install order, then hooks), all of it or nothing. */
+ * in install order, then hooks), all of it or nothing; --post-renderer pipes
+ * the CRDs and manifests (never the hooks) through an executable first. */
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -9,9 +10,11 @@
 #include <unistd.h>
 
 #include "../chart/pipeline.h"
+#include "../chart/postrender.h"
 #include "../functions/functions.h"
 #include "../renderer/template.h"
 #include "../net/oci.h"
+#include "../values/gofmt.h"
 #include "../values/strbuf.h"
 #include "commands.h"
 #include "common.h"
@@ -21,9 +24,11 @@ struct template_opts {
 	values_opts vo;
 	const char *namespace, *kube_version, *output_dir, *name_template;
 	strlist api_versions, show_only;
+	strlist post_renderers, pr_args; /* every --post-renderer value, --post-renderer-args */
+	const char *pr_path;		 /* the executable the last non-empty one names */
 	bool include_crds, skip_crds, no_hooks, skip_tests, is_upgrade, release_name_dir;
 	bool generate_name, validate, debug, dry_run_dummy, devel, skip_schema, dep_update;
-	const char *version, *description, *post_renderer, *dry_run, *repo, *timeout;
+	const char *version, *description, *dry_run, *repo, *timeout;
 	oci_opts oci; /* oci:// charts */
 };
 
@@ -132,13 +137,49 @@ static int add_crds(arena *a, struct sink *s, const chart *c, const char **err)
 	return 0;
 }
 
-static const char *trim_space(arena *a, const char *s, size_t n)
+static bool go_space(int32_t r)
 {
-	while (n && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'))
-		s++, n--;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
-	return arena_strndup(a, s, n);
+	return (r >= 9 && r <= 13) || r == ' ' || r == 0x85 || r == 0xA0 || r == 0x1680 ||
+	       (r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 || r == 0x202F ||
+	       r == 0x205F || r == 0x3000;
+}
+
+/* strings.TrimSpace of the n bytes at s (a post-renderer's output may hold any
+ * bytes), added to sb. */
+static void add_trimmed(strbuf *sb, const char *s, size_t n)
+{
+	size_t i = 0, start = n, end = 0;
+	while (i < n) {
+		int32_t r;
+		int w = go_rune_at(s + i, n - i, &r);
+		if (!go_space(r)) {
+			if (start == n)
+				start = i;
+			end = i + (size_t)w;
+		}
+		i += (size_t)w;
+	}
+	if (start < end)
+		sb_add(sb, s + start, end - start);
+}
+
+/* Pipes the manifest through --post-renderer as renderResources does: under
+ * --output-dir the documents went to files and the post-renderer reads nothing;
+ * its output is printed either way. */
+static int post_render(arena *a, struct template_opts *o, const pipeline_result *pr,
+		       const char **text, size_t *len, const char **err)
+{
+	strbuf in;
+	sb_init(&in, a);
+	if (!o->output_dir)
+		postrender_join(&in, pr, o->include_crds);
+	const char *e;
+	if (postrender_run(a, o->pr_path, o->pr_args.v, o->pr_args.n, in.buf ? in.buf : "", in.len,
+			   text, len, &e) != 0) {
+		*err = arena_sprintf(a, "error while running post render on files: %s", e);
+		return -1;
+	}
+	return 0;
 }
 
 /* --show-only: keep the documents whose "# Source: chart/PATH" matches a pattern. */
@@ -258,9 +299,22 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 			     err))
 			return -1;
 	}
+	const char *text = rel.buf ? rel.buf : "";
+	size_t tlen = rel.len;
+	int ret = 0;
+	if (o->pr_path && post_render(a, o, &pr, &text, &tlen, err) != 0) {
+		/* Helm returns the release without a manifest: --debug prints it */
+		if (!o->debug) {
+			*err = arena_sprintf(a, "%s\n\nUse --debug flag to render out invalid YAML",
+					     *err);
+			return -1;
+		}
+		text = "", tlen = 0, ret = -2;
+	}
 	strbuf all;
 	sb_init(&all, a);
-	sb_adds(&all, trim_space(a, rel.buf ? rel.buf : "", rel.len));
+	sb_grow(&all, tlen + 1);
+	add_trimmed(&all, text, tlen);
 	sb_addc(&all, '\n');
 	for (size_t i = 0; !o->no_hooks && i < ms.nhooks; i++) {
 		if (o->skip_tests && ms.hooks[i].test_hook)
@@ -276,10 +330,55 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		}
 	}
 	sb_add(out, log.buf, log.len);
-	if (o->show_only.n)
-		return show_only(a, sb_str(&all), &o->show_only, out, err);
-	sb_add(out, all.buf, all.len);
+	if (o->show_only.n && show_only(a, sb_str(&all), &o->show_only, out, err) != 0)
+		return -1;
+	if (!o->show_only.n)
+		sb_add(out, all.buf, all.len);
+	return ret;
+}
+
+/* pflag checks each --post-renderer value when it meets it (postRendererString.Set):
+ * an empty one is ignored, the last one wins, the first naming no executable fails. */
+static int check_post_renderers(arena *a, struct template_opts *o, const char **err)
+{
+	for (size_t i = 0; i < o->post_renderers.n; i++) {
+		const char *v = o->post_renderers.v[i], *e;
+		if (!*v)
+			continue;
+		if (postrender_find(a, v, &o->pr_path, &e) != 0) {
+			strbuf sb;
+			sb_init(&sb, a);
+			sb_adds(&sb, "invalid argument ");
+			go_quote(&sb, v, strlen(v));
+			sb_addf(&sb, " for \"--post-renderer\" flag: %s", e);
+			*err = sb_str(&sb);
+			return -1;
+		}
+	}
 	return 0;
+}
+
+/* flags_parse, then the --post-renderer checks. pflag reports whichever error it
+ * meets first, left to right: when both kinds exist, the shortest prefix of argv
+ * that parses cleanly but names a missing post-renderer says which. */
+static int parse_flags(arena *a, const flag_def *defs, struct template_opts *o, int argc,
+		       char **argv, strlist *pos, const char **err)
+{
+	if (flags_parse(a, defs, argc, argv, pos, err) == 0 && check_post_renderers(a, o, err) == 0)
+		return 0;
+	const char *first = *err;
+	bool any = false;
+	for (int i = 0; i < argc && !any; i++)
+		any = strstr(argv[i], "post-renderer") != NULL;
+	for (int k = 1; any && k < argc && k <= 4096; k++) {
+		strlist p = {0};
+		*o = (struct template_opts){0};
+		if (flags_parse(a, defs, k, argv, &p, err) == 0 &&
+		    check_post_renderers(a, o, err) != 0)
+			return -1;
+	}
+	*err = first;
+	return -1;
 }
 
 /* --name-template: action.TemplateName, a template run with no data. */
@@ -322,7 +421,8 @@ int cmd_template(arena *a, int argc, char **argv)
 	    {"skip-schema-validation", 0, FLAG_BOOL, &o.skip_schema},
 	    {"version", 0, FLAG_STRING, &o.version},
 	    {"description", 0, FLAG_STRING, &o.description},
-	    {"post-renderer", 0, FLAG_STRING, &o.post_renderer},
+	    {"post-renderer", 0, FLAG_ARRAY, &o.post_renderers},
+	    {"post-renderer-args", 0, FLAG_ARRAY, &o.pr_args},
 	    {"dry-run", 0, FLAG_STRING, &o.dry_run},
 	    {"repo", 0, FLAG_STRING, &o.repo},
 	    OCI_FLAGS(o.oci),
@@ -332,7 +432,7 @@ int cmd_template(arena *a, int argc, char **argv)
 	};
 	strlist pos = {0};
 	const char *err;
-	if (flags_parse(a, defs, argc, argv, &pos, &err) != 0)
+	if (parse_flags(a, defs, &o, argc, argv, &pos, &err) != 0)
 		return cli_error(err);
 	const char *name = "release-name", *dir;
 	if (pos.n == 0) {
@@ -359,9 +459,10 @@ int cmd_template(arena *a, int argc, char **argv)
 		return cli_error(err);
 	strbuf out;
 	sb_init(&out, a);
-	if (render_chart(a, &o, name, dir, &out, &err) != 0)
+	int rc = render_chart(a, &o, name, dir, &out, &err);
+	if (rc == -1)
 		return cli_error(err);
 	if (write_stdout(out.buf ? out.buf : "", out.len) != 0)
 		return cli_error("write error on standard output");
-	return 0;
+	return rc ? cli_error(err) : 0;
 }

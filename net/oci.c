@@ -119,6 +119,10 @@ static int parse_ref(arena *a, const char *raw, oref *r, const char **err)
 		raw = raw + 6;
 	char *s = arena_strdup(a, raw);
 	r->tag = r->digest = "";
+	if (s[0] == '/') { /* Helm parses "oci:///x" as a URL first */
+		*err = "hostname required";
+		return -1;
+	}
 	char *at = strrchr(s, '@');
 	if (at) {
 		*at = 0;
@@ -739,6 +743,16 @@ static int by_version_desc(const void *x, const void *y, void *a)
 	return repo_version_cmp(a, *(const char *const *)y, *(const char *const *)x);
 }
 
+/* A tag list the registry refused, in the words of Helm's oras (not those of manifests). */
+static const char *tags_error(client *c, const char *url, const http_resp *r)
+{
+	const char *u = http_redact(c->a, url), *why = registry_errors(c->a, r);
+	if (r->status == 401 && c->basic_failed && !c->user)
+		return arena_sprintf(c->a, "GET \"%s\": credential required for basic auth", u);
+	return arena_sprintf(c->a, "GET \"%s\": unexpected status code %ld: %s", u, r->status,
+			     *why ? why : status_text(r->status));
+}
+
 /* One page of the tag list; *next is the Link header's next page or NULL. */
 static int tags_page(client *c, const char *url, value *tags, const char **next, const char **err)
 {
@@ -749,7 +763,7 @@ static int tags_page(client *c, const char *url, value *tags, const char **next,
 		return -1;
 	}
 	if (r.status != 200) {
-		*err = r.status == 401 ? denied(c, "pull") : status_error(c, "GET", url, &r);
+		*err = tags_error(c, url, &r);
 		return -1;
 	}
 	value v;
@@ -805,6 +819,24 @@ static int list_tags(client *c, const char **out[], size_t *n, const char **err)
 	qsort_r(l, *n, sizeof *l, by_version_desc, a);
 	*out = l;
 	return 0;
+}
+
+int oci_tags(arena *a, const char *ref, const oci_opts *o, const char ***tags, size_t *n,
+	     const char **err)
+{
+	oref r;
+	client c;
+	const char *bare_ref = !strncmp(ref, "oci://", 6) ? ref + 6 : ref;
+	if (bare_ref[0] == '/') { /* oras asks anyway, Go refuses */
+		*err =
+		    arena_sprintf(a, "Get \"%s:///v2%s/tags/list\": http: no Host in request URL",
+				  o->plain_http ? "http" : "https", bare_ref);
+		return -1;
+	}
+	if (parse_ref(a, ref, &r, err))
+		return -1;
+	client_init(a, &c, o, r.host, r.repo, "pull");
+	return list_tags(&c, tags, n, err);
 }
 
 /* Helm's ValidateReference and GetTagMatchingVersionOrConstraint: the tag to pull. */
@@ -998,7 +1030,7 @@ const char *oci_file_name(arena *a, const char *ref)
 		return arena_sprintf(a, "%s.tgz", slash ? slash + 1 : ref);
 	char *file =
 	    arena_sprintf(a, "%.*s-%s.tgz", (int)(colon - slash - 1), slash + 1, colon + 1);
-	for (char *p = file; *p; p++)
+	for (char *p = file + (colon - slash); *p; p++) /* the tag only: "my_chart" stays */
 		if (*p == '_')
 			*p = '+';
 	return file;
@@ -1042,6 +1074,60 @@ int oci_fetch_chart_to(arena *a, const char *ref, const char *version, const oci
 	}
 	*path = arena_sprintf(a, "%s/%s", dir, oci_file_name(a, ch.ref));
 	return write_atomic(a, *path, ch.data, ch.len, 0644, err);
+}
+
+/* ---- TLS files ---- */
+
+/* os.ReadFile of a TLS file (at most 1 MiB is looked at): NULL, or Go's error. */
+static const char *tls_read(arena *a, const char *path, strbuf *sb)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return arena_sprintf(a, "open %s: %s", path, repo_strerror(a, errno));
+	char buf[8192];
+	size_t n;
+	sb_init(sb, a);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0 && sb->len < (1u << 20))
+		sb_add(sb, buf, n);
+	bool bad = ferror(f);
+	int e = errno;
+	fclose(f);
+	if (bad)
+		return arena_sprintf(a, "read %s: %s", path, repo_strerror(a, e));
+	sb_addc(sb, 0);
+	return NULL;
+}
+
+/* tls.LoadX509KeyPair, as far as reading and finding PEM blocks goes. */
+static const char *tls_pair(arena *a, const char *cert, const char *key)
+{
+	strbuf c, k;
+	const char *why = tls_read(a, cert, &c);
+	if (!why)
+		why = tls_read(a, key, &k);
+	if (!why && !strstr(c.buf, "-----BEGIN "))
+		why = "tls: failed to find any PEM data in certificate input";
+	if (!why && !strstr(k.buf, "-----BEGIN "))
+		why = "tls: failed to find any PEM data in key input";
+	return why ? arena_sprintf(a, "can't load key pair from cert %s and key %s: %s", cert, key,
+				   why)
+		   : NULL;
+}
+
+int oci_check_tls(arena *a, const oci_opts *o, const char **err)
+{
+	bool pair = o->cert_file && *o->cert_file && o->key_file && *o->key_file;
+	bool ca = o->ca_file && *o->ca_file;
+	const char *why = pair ? tls_pair(a, o->cert_file, o->key_file) : NULL;
+	strbuf sb;
+	if (!why && ca && tls_read(a, o->ca_file, &sb))
+		why = arena_sprintf(a, "can't read CA file: %s", o->ca_file);
+	else if (!why && ca && !strstr(sb.buf, "-----BEGIN CERTIFICATE-----"))
+		why = arena_sprintf(a, "failed to append certificates from file: %s", o->ca_file);
+	if (!why)
+		return 0;
+	*err = arena_sprintf(a, "can't create TLS config for client: %s", why);
+	return -1;
 }
 
 /* ---- pushing ---- */

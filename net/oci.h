@@ -35,6 +35,11 @@ typedef struct oci_opts {
 		"plain-http", 0, FLAG_BOOL, &(o).plain_http                                        \
 	}
 
+/* Helm's newRegistryClientWithTLS: the certificate, key (both given) and CA
+ * files must be readable and hold PEM data. Returns 0, or -1 with *err
+ * ("can't create TLS config for client: can't read CA file: PATH"). */
+int oci_check_tls(arena *a, const oci_opts *o, const char **err);
+
 /* The registry config file: flag, HELM_REGISTRY_CONFIG, <config home>/registry/config.json. */
 const char *oci_config_file(arena *a, const char *flag);
 
@@ -54,6 +59,13 @@ typedef struct oci_chart {
  * checking every blob's digest. Returns 0, or -1 with *err in Helm's words
  * ("HOST/REPO:TAG: not found"...). */
 int oci_pull(arena *a, const char *ref, const char *version, const oci_opts *o, oci_chart *out,
+	     const char **err);
+
+/* The tags of ref ("[oci://]host/path/name") that are strict semver versions, '_'
+ * read as '+', newest first, as Helm's registry client Tags lists them (over
+ * HTTPS unless plain_http, even for localhost). Returns 0, or -1 with *err
+ * ("GET \"URL\": unexpected status code 404: ..."). */
+int oci_tags(arena *a, const char *ref, const oci_opts *o, const char ***tags, size_t *n,
 	     const char **err);
 
 /* Pushes the chart archive data (read from the file what) and prov, when not NULL, under remote

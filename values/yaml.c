@@ -426,8 +426,9 @@ static void resolve_plain(arena *a, const char *in, size_t n, resolved *r)
 	bool map_hint = strchr("yYnNtTfFoO~", h) && h;
 	if (!(map_hint || h == '.' || h == '+' || h == '-' || is_digit((char)h) || n == 0))
 		return;
-	for (size_t i = 0; i < sizeof resolve_map / sizeof resolve_map[0]; i++) {
-		if (strlen(resolve_map[i].word) != n || memcmp(resolve_map[i].word, in, n))
+	for (size_t i = 0; n <= 5 && i < sizeof resolve_map / sizeof resolve_map[0]; i++) {
+		if ((n && resolve_map[i].word[0] != in[0]) || strlen(resolve_map[i].word) != n ||
+		    memcmp(resolve_map[i].word, in, n))
 			continue;
 		r->tag = resolve_map[i].tag;
 		r->b = resolve_map[i].v == 1;
@@ -449,6 +450,20 @@ static void resolve_plain(arena *a, const char *in, size_t n, resolved *r)
 		return;
 	}
 	resolve_number(a, in, n, r);
+}
+
+char yaml_plain_class(arena *a, const char *s, size_t n)
+{
+	unsigned char h = n ? (unsigned char)s[0] : 0;
+	if (h && !strchr("yYnNtTfFoO~.+-0123456789", h))
+		return 's'; /* resolve_plain's own first test, without the call */
+	resolved r;
+	resolve_plain(a, s, n, &r);
+	if (r.tag == R_STR)
+		return 's';
+	if (r.tag == R_FLOAT && !isfinite(r.f))
+		return 'f';
+	return r.tag == R_MERGE ? 'm' : 'o';
 }
 
 /* ---- decoding (yaml.v2's decoder, then sigs.k8s.io/yaml's JSON view) ---- */

@@ -31,4 +31,16 @@ int yaml_emit(strbuf *out, value v, const char **err);
 /* yaml.v3's encoder with indent 2 (toYamlPretty): lists indented under their key. */
 int yaml_emit_pretty(strbuf *out, value v, const char **err);
 
+/* yaml.v2's resolution of an untagged plain scalar of n bytes: 's' a string,
+ * 'f' an infinity or NaN, 'm' the merge key, 'o' anything else (null, bool, number, timestamp). */
+char yaml_plain_class(arena *a, const char *s, size_t n);
+
+/* The head of a rendered manifest (releaseutil.SimpleHead: apiVersion, kind,
+ * metadata.name, metadata.annotations) without a full parse, for documents in
+ * a plain block subset of YAML that is certainly valid and converts to JSON
+ * without error. Returns 1 with *head (a map holding only those fields, or nil
+ * for an empty document), or 0 when the document is outside the subset and the
+ * caller must use yaml_load. */
+int yaml_head_fast(arena *a, const char *text, size_t len, value *head);
+
 #endif

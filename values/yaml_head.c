@@ -1,0 +1,537 @@
+/* yaml_head.c - the head of a rendered manifest without libyaml, for speed.
+ *
+ * Helm reads apiVersion, kind, metadata.name and metadata.annotations of every
+ * rendered document (releaseutil.SimpleHead) and fails on a document that is
+ * not valid YAML. A full parse costs as much as the rendering, so documents in
+ * a plain block subset (block maps and sequences, one-line plain and quoted
+ * scalars, block scalars, one-line flow collections, comments) are checked and
+ * read here. Anything else (anchors, tags, multi-line scalars, tabs outside
+ * block scalars, non-ASCII, ...) is left to yaml_load: the subset is narrow on
+ * purpose, so that whatever it accepts is valid YAML that converts to JSON.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "yaml.h"
+
+#define MAX_DEPTH 64
+#define MAX_KEY	  1000 /* libyaml's simple keys stop at 1024 characters */
+
+typedef struct frame {
+	int indent;
+	char kind;	 /* 'M' a block map, 'S' a block sequence */
+	bool indentless; /* a sequence at its key's own indentation */
+	char role;	 /* 'r' the root, 'm' metadata, 'a' annotations, 0 anything else */
+	vmap *keys;	 /* the keys of r/m/a maps: a duplicate is left to yaml_load */
+} frame;
+
+typedef struct hs {
+	arena *a;
+	frame st[MAX_DEPTH];
+	int n;
+	bool pending, pending_key; /* a key or a dash with nothing after it */
+	int pending_indent;
+	char pending_role;
+	value head, meta, ann;
+} hs;
+
+static const char *skip_sp(const char *p, const char *e)
+{
+	while (p < e && *p == ' ')
+		p++;
+	return p;
+}
+
+/* Nothing but spaces and an optional comment up to e. */
+static bool rest_empty(const char *p, const char *e)
+{
+	const char *q = skip_sp(p, e);
+	return q == e || (*q == '#' && q > p);
+}
+
+/* Characters that may not start a plain scalar. '-' is allowed before a
+ * non-space (a negative number, "-foo"). */
+static bool bad_plain_start(const char *p, const char *e)
+{
+	char c = *p;
+	if (c == '-')
+		return p + 1 >= e || p[1] == ' ';
+	return strchr("?:,[]{}#&*!|>'\"%@`", c) != NULL;
+}
+
+/* A double- or single-quoted scalar on one line from p (at the quote);
+ * returns the position after the closing quote, or NULL. *plain_ok is false
+ * when the text has escapes (the caller then cannot use it as is). */
+static const char *quoted(const char *p, const char *e, bool *plain_ok)
+{
+	char q = *p++;
+	*plain_ok = true;
+	while (p < e) {
+		if (*p == q) {
+			if (q == '\'' && p + 1 < e && p[1] == '\'') {
+				*plain_ok = false;
+				p += 2;
+				continue;
+			}
+			return p + 1;
+		}
+		if (q == '"' && *p == '\\') {
+			*plain_ok = false;
+			if (p + 1 >= e || !strchr("0abtnvfre \"/\\N_LP", p[1]))
+				return NULL;
+			p += 2;
+			continue;
+		}
+		if (*p == '\t')
+			return NULL;
+		p++;
+	}
+	return NULL; /* continues on the next line */
+}
+
+static value str_value(hs *h, const char *p, size_t n)
+{
+	return v_str(h->a, p, n);
+}
+
+/* The unquoted text of a quoted scalar without escapes. */
+static value quoted_value(hs *h, const char *p, const char *end)
+{
+	return str_value(h, p + 1, (size_t)(end - p - 2));
+}
+
+/* A plain scalar in a flow collection: up to , [ ] { } or, for a key, the
+ * colon. A colon or '#' anywhere else is left to yaml_load. */
+static const char *flow_plain(hs *h, const char *p, const char *e, bool key)
+{
+	const char *s = p;
+	if (bad_plain_start(p, e))
+		return NULL;
+	while (p < e && !strchr(",[]{}:#", *p))
+		p++;
+	if (p < e && (*p == '#' || (*p == ':' && !key)))
+		return NULL;
+	const char *t = p;
+	while (t > s && t[-1] == ' ')
+		t--;
+	if (t == s)
+		return NULL;
+	char cl = yaml_plain_class(h->a, s, (size_t)(t - s));
+	if (cl == 'f' || cl == 'm' || (key && cl != 's'))
+		return NULL;
+	return t;
+}
+
+static const char *flow_node(hs *h, const char *p, const char *e, int depth);
+
+/* A one-line flow collection at p ('[' or '{'); the position after it, or NULL. */
+static const char *flow(hs *h, const char *p, const char *e, int depth)
+{
+	if (depth > 16)
+		return NULL;
+	char close = *p == '[' ? ']' : '}';
+	bool map = *p == '{';
+	p = skip_sp(p + 1, e);
+	if (p < e && *p == close)
+		return p + 1;
+	for (;;) {
+		if (p >= e)
+			return NULL;
+		if (map) {
+			bool ok;
+			const char *k =
+			    *p == '"' || *p == '\'' ? quoted(p, e, &ok) : flow_plain(h, p, e, true);
+			if (!k)
+				return NULL;
+			p = skip_sp(k, e);
+			if (p + 1 >= e || *p != ':' || p[1] != ' ')
+				return NULL;
+			p = skip_sp(p + 1, e);
+		}
+		p = flow_node(h, p, e, depth);
+		if (!p)
+			return NULL;
+		p = skip_sp(p, e);
+		if (p < e && *p == close)
+			return p + 1;
+		if (p >= e || *p != ',')
+			return NULL;
+		p = skip_sp(p + 1, e);
+		if (p < e && *p == close)
+			return NULL; /* a trailing comma */
+	}
+}
+
+static const char *flow_node(hs *h, const char *p, const char *e, int depth)
+{
+	if (p >= e)
+		return NULL;
+	if (*p == '[' || *p == '{')
+		return flow(h, p, e, depth + 1);
+	if (*p == '"' || *p == '\'') {
+		bool ok;
+		return quoted(p, e, &ok);
+	}
+	return flow_plain(h, p, e, false);
+}
+
+/* A key at p: "key:" followed by a space or the line end. Sets *ks and *kn to
+ * the key's text (usable as is) and returns the position after the colon;
+ * NULL when p does not start a key; *bail when it looks like one the subset
+ * refuses (escapes, a merge key, a key that is not a string). */
+static const char *parse_key(hs *h, const char *p, const char *e, const char **ks, size_t *kn,
+			     bool *bail)
+{
+	*bail = false;
+	if (*p == '"' || *p == '\'') {
+		bool ok;
+		const char *k = quoted(p, e, &ok);
+		if (!k)
+			return *bail = true, NULL;
+		const char *c = skip_sp(k, e);
+		if (c >= e || *c != ':' || (c + 1 < e && c[1] != ' '))
+			return NULL; /* a quoted scalar value */
+		if (!ok)
+			return *bail = true, NULL;
+		*ks = p + 1;
+		*kn = (size_t)(k - p - 2);
+		return c + 1;
+	}
+	const char *s = p;
+	while (p < e && !(*p == ':' && (p + 1 >= e || p[1] == ' '))) {
+		if (*p == '#' && p > s && p[-1] == ' ')
+			return NULL; /* a comment starts before any colon */
+		p++;
+	}
+	if (p >= e)
+		return NULL;
+	if (bad_plain_start(s, e))
+		return *bail = true, NULL;
+	const char *t = p;
+	while (t > s && t[-1] == ' ')
+		t--;
+	size_t n = (size_t)(t - s);
+	if (!n || n > MAX_KEY || (n == 2 && s[0] == '<' && s[1] == '<') ||
+	    yaml_plain_class(h->a, s, n) != 's')
+		return *bail = true, NULL;
+	*ks = s;
+	*kn = n;
+	return p + 1;
+}
+
+/* A scalar or flow value from p to e (after "key: " or "- "). Returns 'n' for
+ * nothing (null), 'b' for a block scalar header, 'q' a plain or quoted string
+ * (*sv set when usable as is, else nil), 'o' another scalar or a flow
+ * collection, 'E' an empty flow map, 0 to leave the document to yaml_load. */
+static char scalar(hs *h, const char *p, const char *e, bool want, value *sv)
+{
+	*sv = v_nil();
+	if (p >= e || *p == '#')
+		return 'n';
+	if (*p == '|' || *p == '>') {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		if (p < e && *p != ' ')
+			return 0; /* an indentation indicator, or junk */
+		return rest_empty(p, e) ? 'b' : 0;
+	}
+	if (*p == '[' || *p == '{') {
+		bool empty_map = p + 1 < e && p[0] == '{' && p[1] == '}';
+		const char *q = flow(h, p, e, 0);
+		if (!q || !rest_empty(q, e))
+			return 0;
+		return empty_map && q == p + 2 ? 'E' : 'o';
+	}
+	if (*p == '"' || *p == '\'') {
+		bool ok;
+		const char *q = quoted(p, e, &ok);
+		if (!q || !rest_empty(q, e))
+			return 0;
+		if (ok && want)
+			*sv = quoted_value(h, p, q);
+		return 'q';
+	}
+	if (bad_plain_start(p, e))
+		return 0;
+	const char *s = p;
+	while (p < e && !(*p == '#' && p[-1] == ' ')) {
+		if (*p == ':' && (p + 1 >= e || p[1] == ' '))
+			return 0; /* "mapping values are not allowed in this context" */
+		p++;
+	}
+	const char *t = p;
+	while (t > s && t[-1] == ' ')
+		t--;
+	char cl = yaml_plain_class(h->a, s, (size_t)(t - s));
+	if (cl == 'f' || cl == 'm')
+		return 0;
+	if (cl != 's')
+		return 'o';
+	if (want)
+		*sv = str_value(h, s, (size_t)(t - s));
+	return 'q';
+}
+
+static bool push(hs *h, int indent, char kind, char role)
+{
+	if (h->n == MAX_DEPTH)
+		return false;
+	h->st[h->n++] = (frame){.indent = indent,
+				.kind = kind,
+				.role = role,
+				.keys = role ? v_map_new(h->a).u.m : NULL};
+	return true;
+}
+
+static bool key_is(const char *k, size_t n, const char *w)
+{
+	return strlen(w) == n && !memcmp(k, w, n);
+}
+
+/* The role of key k's value in a map of role r. */
+static char key_role(char r, const char *k, size_t n)
+{
+	if (r == 'r') {
+		if (key_is(k, n, "metadata"))
+			return 'm';
+		return key_is(k, n, "apiVersion") || key_is(k, n, "kind") ? 'x' : 0;
+	}
+	if (r == 'm')
+		return key_is(k, n, "annotations") ? 'a' : key_is(k, n, "name") ? 'x' : 0;
+	return r == 'a' ? 'v' : 0;
+}
+
+static bool is_hook_key(const char *k)
+{
+	return !strncmp(k, "helm.sh/hook", 12);
+}
+
+/* The map a head field of role r lives in. */
+static vmap *slot_map(hs *h, char r)
+{
+	return r == 'r' ? h->head.u.m : r == 'm' ? h->meta.u.m : h->ann.u.m;
+}
+
+/* "key: value" in frame f whose key starts at p. Returns false to bail; *block is
+ * set when a block scalar follows. */
+static bool key_entry(hs *h, frame *f, const char *p, const char *e, bool *block)
+{
+	value k = v_nil(), sv;
+	const char *ks;
+	size_t kn;
+	bool bail;
+	*block = false;
+	const char *v = parse_key(h, p, e, &ks, &kn, &bail);
+	if (!v)
+		return false;
+	char role = key_role(f->role, ks, kn);
+	if (f->keys) {
+		k = v_str(h->a, ks, kn);
+		if (map_get(f->keys, k.u.s, k.len))
+			return false;
+		map_set(h->a, f->keys, k.u.s, k.len, v_nil());
+	}
+	v = skip_sp(v, e);
+	char c = scalar(h, v, e, role != 0, &sv);
+	if (!c)
+		return false;
+	if (role)
+		map_set(h->a, slot_map(h, f->role), k.u.s, k.len, v_nil());
+	switch (c) {
+	case 'n':
+		h->pending = h->pending_key = true;
+		h->pending_indent = f->indent;
+		h->pending_role = role;
+		return true;
+	case 'b':
+		if (role == 'm' || role == 'a' || role == 'x' ||
+		    (role == 'v' && is_hook_key(k.u.s)))
+			return false;
+		if (role == 'v')
+			map_set(h->a, h->ann.u.m, k.u.s, k.len, v_str_static("", 0));
+		*block = true;
+		return true;
+	case 'E':
+		if (role == 'm') {
+			h->meta = v_map_new(h->a);
+			map_setc(h->a, h->head.u.m, "metadata", h->meta);
+		} else if (role == 'a') {
+			h->ann = v_map_new(h->a);
+			map_setc(h->a, h->meta.u.m, "annotations", h->ann);
+		} else if (role) {
+			return false;
+		}
+		return true;
+	case 'o':
+		return !role;
+	default: /* 'q' */
+		if (role == 'm' || role == 'a')
+			return false;
+		if (role) {
+			if (sv.kind != V_STRING)
+				return false;
+			map_set(h->a, slot_map(h, f->role), k.u.s, k.len, sv);
+		}
+		return true;
+	}
+}
+
+static bool is_item(const char *c, const char *e)
+{
+	return *c == '-' && (c + 1 == e || c[1] == ' ');
+}
+
+/* A nested block opening under a pending key or dash. */
+static bool open_pending(hs *h, int indent, char kind)
+{
+	char role = h->pending_role;
+	h->pending = false;
+	if (role == 'x' || role == 'v' || ((role == 'm' || role == 'a') && kind != 'M'))
+		return false;
+	if (!push(h, indent, kind, role))
+		return false;
+	if (role == 'm') {
+		h->meta = v_map_new(h->a);
+		map_setc(h->a, h->head.u.m, "metadata", h->meta);
+	} else if (role == 'a') {
+		h->ann = v_map_new(h->a);
+		map_setc(h->a, h->meta.u.m, "annotations", h->ann);
+	}
+	return true;
+}
+
+/* One structural line: indentation i, content c..e (not blank, not a comment).
+ * Returns false to bail; *block_parent >= 0 when a block scalar starts. */
+static bool line(hs *h, int i, const char *c, const char *e, int *block_parent)
+{
+	*block_parent = -1;
+	for (const char *q = c; q < e; q++)
+		if (*q == '\t')
+			return false;
+	bool item = is_item(c, e);
+	if (h->pending) {
+		if (i > h->pending_indent) {
+			if (!open_pending(h, i, item ? 'S' : 'M'))
+				return false;
+		} else if (h->pending_key && i == h->pending_indent && item) {
+			if (!open_pending(h, i, 'S'))
+				return false;
+			h->st[h->n - 1].indentless = true;
+		} else {
+			h->pending = false;
+		}
+	}
+	while (h->n > 0 && (h->st[h->n - 1].indent > i ||
+			    (h->st[h->n - 1].indentless && h->st[h->n - 1].indent == i && !item)))
+		h->n--;
+	if (h->n == 0) {
+		if (h->head.kind != V_NIL || i != 0 || item)
+			return false; /* a second root, an indented root, or a list */
+		h->head = v_map_new(h->a);
+		push(h, 0, 'M', 'r');
+	}
+	frame *f = &h->st[h->n - 1];
+	if (f->indent != i)
+		return false;
+	bool block;
+	if (f->kind == 'M') {
+		if (item || !key_entry(h, f, c, e, &block))
+			return false;
+		if (block)
+			*block_parent = f->indent;
+		return true;
+	}
+	if (!item)
+		return false;
+	const char *r = skip_sp(c + 1, e);
+	if (r >= e || *r == '#') {
+		h->pending = true;
+		h->pending_key = false;
+		h->pending_indent = i;
+		h->pending_role = 0;
+		return true;
+	}
+	if (is_item(r, e))
+		return false;
+	const char *ks;
+	size_t kn;
+	bool bail;
+	if (parse_key(h, r, e, &ks, &kn, &bail)) {
+		int col = i + (int)(r - c);
+		if (!push(h, col, 'M', 0) || !key_entry(h, &h->st[h->n - 1], r, e, &block))
+			return false;
+		if (block)
+			*block_parent = col;
+		return true;
+	}
+	if (bail)
+		return false;
+	value sv;
+	char s = scalar(h, r, e, false, &sv);
+	if (s == 'b')
+		*block_parent = i;
+	return s != 0;
+}
+
+int yaml_head_fast(arena *a, const char *text, size_t len, value *head)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch >= 0x7f)
+			return 0;
+	}
+	hs h = {.a = a, .head = v_nil()};
+	const char *p = text, *end = text + len;
+	int block_parent = -1, block_indent = -1, lead_blank = 0;
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		if (!e)
+			e = end;
+		const char *c = p;
+		while (c < e && *c == ' ')
+			c++;
+		int i = (int)(c - p);
+		const char *next = e < end ? e + 1 : end;
+		if (block_parent >= 0) { /* inside a block scalar */
+			if (c == e) {	 /* blank: part of it */
+				if (block_indent < 0 && i > lead_blank)
+					lead_blank = i;
+				p = next;
+				continue;
+			}
+			if (block_indent < 0 && i > block_parent) { /* its first line */
+				if (*c == '\t' || lead_blank > i)
+					return 0;
+				block_indent = i;
+				p = next;
+				continue;
+			}
+			if (block_indent >= 0 && i >= block_indent) {
+				p = next;
+				continue;
+			}
+			block_parent = -1; /* the scalar ended: this line is structure */
+		}
+		if (c < e && *c == '\t')
+			return 0;
+		if (c == e || *c == '#') {
+			p = next;
+			continue;
+		}
+		if (i == 0 &&
+		    (*c == '%' || (e - c >= 3 && (!strncmp(c, "---", 3) || !strncmp(c, "...", 3)))))
+			return 0;
+		int bp;
+		if (!line(&h, i, c, e, &bp))
+			return 0;
+		if (bp >= 0) {
+			block_parent = bp;
+			block_indent = -1;
+			lead_blank = 0;
+		}
+		p = next;
+	}
+	*head = h.head;
+	return 1;
+}
