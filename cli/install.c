@@ -219,6 +219,10 @@ int cmd_install(arena *a, int argc, char **argv)
 	    {"description", 0, FLAG_STRING, &o.ao.description},
 	    {"labels", 'l', FLAG_SLICE, &o.labels},
 	    {"force", 0, FLAG_BOOL, &o.ao.force},
+	    {"force-replace", 0, FLAG_BOOL, &o.ao.force},
+	    {"server-side", 0, FLAG_BOOL, &o.ao.server_side},
+	    {"force-conflicts", 0, FLAG_BOOL, &o.ao.force_conflicts},
+	    {"field-manager", 0, FLAG_STRING, &o.ao.field_manager},
 	    {"generate-name", 'g', FLAG_BOOL, &o.generate_name},
 	    {"name-template", 0, FLAG_STRING, &o.name_template},
 	    {"skip-schema-validation", 0, FLAG_BOOL, &o.ao.skip_schema},
@@ -239,10 +243,16 @@ int cmd_install(arena *a, int argc, char **argv)
 	};
 	strlist pos = {0};
 	const char *err, *name, *dir;
+	o.ao.server_side = true;
+	o.ao.field_manager = "helm";
 	install_fix_dry_run(a, argc, argv, &o.ao.dry_run);
 	if (flags_parse(a, defs, argc, argv, &pos, &err) != 0)
 		return cli_error(err);
 	o.ao.dry_run |= o.dry_run_flag;
+	if (o.ao.force) /* --force replaces, as in Helm 3: no server-side apply */
+		o.ao.server_side = false;
+	if (!*o.ao.field_manager)
+		o.ao.field_manager = "helm";
 	if (pos.n == 0 && access("Chart.yaml", R_OK) != 0)
 		return cli_error("\"helm install\" requires at least 1 argument\n\nUsage:  helm "
 				 "install [NAME] [CHART] [flags]");
@@ -255,7 +265,6 @@ int cmd_install(arena *a, int argc, char **argv)
 	if (o.post_renderer || o.name_template)
 		return cli_error(
 		    "render install: --post-renderer and --name-template are not supported yet");
-	o.ao.field_manager = "helm";
 	if (install_args(a, &o, &pos, &name, &dir, &err) ||
 	    install_locate(a, &dir, o.version, o.repo, o.devel, &err))
 		return cli_error(arena_sprintf(a, "INSTALLATION FAILED: %s", err));

@@ -8,11 +8,31 @@
 #include "commands.h"
 #include "install.h"
 
+/* Helm 4's --server-side: "true", "false" or "auto" (the previous release's
+ * method; render's records do not carry Helm 4's apply_method, so auto is
+ * render's default, on). --force replaces as in Helm 3, so it turns it off. */
+static int server_side_mode(arena *a, const char *s, action_opts *ao, const char **err)
+{
+	if (!s || !strcmp(s, "auto") || !strcmp(s, "true"))
+		ao->server_side = true;
+	else if (!strcmp(s, "false"))
+		ao->server_side = false;
+	else {
+		*err = arena_sprintf(a, "invalid/unknown release server-side apply method: %s", s);
+		return -1;
+	}
+	if (ao->force)
+		ao->server_side = false;
+	if (!ao->field_manager || !*ao->field_manager)
+		ao->field_manager = "helm";
+	return 0;
+}
+
 int cmd_rollback(arena *a, int argc, char **argv)
 {
 	kube_opts ko = {0};
 	action_opts ao = {0};
-	const char *timeout = NULL, *history_max = NULL;
+	const char *timeout = NULL, *history_max = NULL, *server_side = NULL;
 	bool recreate = false, dry_flag = false;
 	const flag_def defs[] = {
 	    KUBE_FLAGS(ko),
@@ -22,6 +42,10 @@ int cmd_rollback(arena *a, int argc, char **argv)
 	    {"timeout", 0, FLAG_STRING, &timeout},
 	    {"no-hooks", 0, FLAG_BOOL, &ao.no_hooks},
 	    {"force", 0, FLAG_BOOL, &ao.force},
+	    {"force-replace", 0, FLAG_BOOL, &ao.force},
+	    {"server-side", 0, FLAG_STRING, &server_side},
+	    {"force-conflicts", 0, FLAG_BOOL, &ao.force_conflicts},
+	    {"field-manager", 0, FLAG_STRING, &ao.field_manager},
 	    {"recreate-pods", 0, FLAG_BOOL, &recreate},
 	    {"cleanup-on-fail", 0, FLAG_BOOL, &ao.cleanup_on_fail},
 	    {"history-max", 0, FLAG_STRING, &history_max},
@@ -40,7 +64,11 @@ int cmd_rollback(arena *a, int argc, char **argv)
 		return cli_error(err);
 	const char *hm = history_max ? history_max : getenv("HELM_MAX_HISTORY");
 	ao.history_max = hm && *hm ? atoi(hm) : 10;
-	ao.field_manager = "helm";
+	if (server_side_mode(a, server_side, &ao, &err))
+		return cli_error(err);
+	if (ao.force_conflicts && !ao.server_side)
+		return cli_error("invalid client update option(s): forceConflicts enabled when "
+				 "serverSideApply disabled");
 	int64_t rev = 0;
 	if (pos.n > 1) {
 		char *end;

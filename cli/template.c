@@ -293,6 +293,13 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 	if (outdir && o->release_name_dir)
 		outdir = arena_sprintf(a, "%s/%s", outdir, name);
 	sk.dir = outdir;
+	size_t need = rel.len + 1, hook_need = 1;
+	for (size_t i = 0; i < ms.ngeneric; i++)
+		need += strlen(ms.generic[i].path) + strlen(ms.generic[i].content) + 17;
+	for (size_t i = 0; i < ms.nhooks; i++)
+		hook_need += strlen(ms.hooks[i].path) + strlen(ms.hooks[i].content) + 17;
+	if (!outdir)
+		sb_grow(&rel, need); /* one buffer of the right size, not a doubling chain */
 	for (size_t i = 0; i < ms.ngeneric; i++) {
 		const char *p = ms.generic[i].path;
 		if (sink_doc(a, &sk, p, ms.generic[i].content, map_getc(sk.written, p) != NULL,
@@ -313,7 +320,7 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 	}
 	strbuf all;
 	sb_init(&all, a);
-	sb_grow(&all, tlen + 1);
+	sb_grow(&all, tlen + 1 + (outdir ? 0 : hook_need));
 	add_trimmed(&all, text, tlen);
 	sb_addc(&all, '\n');
 	for (size_t i = 0; !o->no_hooks && i < ms.nhooks; i++) {
@@ -328,6 +335,10 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		} else {
 			add_doc(&all, ms.hooks[i].path, ms.hooks[i].content);
 		}
+	}
+	if (!log.len && !o->show_only.n && !out->len) {
+		*out = all; /* the usual case: no copy */
+		return ret;
 	}
 	sb_add(out, log.buf, log.len);
 	if (o->show_only.n && show_only(a, sb_str(&all), &o->show_only, out, err) != 0)

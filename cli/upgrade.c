@@ -15,10 +15,30 @@ struct upgrade_opts {
 	kube_opts ko;
 	action_opts ao;
 	strlist labels;
-	const char *timeout, *history_max, *version, *repo, *output, *post_renderer;
+	const char *timeout, *history_max, *version, *repo, *output, *post_renderer, *server_side;
 	bool install, hide_notes, devel, dep_update, verify, render_sub_notes, disable_openapi;
 	bool enable_dns, skip_tests, dry_run_flag, recreate, skip_crds;
 };
+
+/* Helm 4's --server-side: "true", "false" or "auto" (the previous release's
+ * method; render's records do not carry Helm 4's apply_method, so auto is
+ * render's default, on). --force replaces as in Helm 3, so it turns it off. */
+static int server_side_mode(arena *a, const char *s, action_opts *ao, const char **err)
+{
+	if (!s || !strcmp(s, "auto") || !strcmp(s, "true"))
+		ao->server_side = true;
+	else if (!strcmp(s, "false"))
+		ao->server_side = false;
+	else {
+		*err = arena_sprintf(a, "invalid/unknown release server-side apply method: %s", s);
+		return -1;
+	}
+	if (ao->force)
+		ao->server_side = false;
+	if (!ao->field_manager || !*ao->field_manager)
+		ao->field_manager = "helm";
+	return 0;
+}
 
 int cmd_upgrade(arena *a, int argc, char **argv)
 {
@@ -38,6 +58,10 @@ int cmd_upgrade(arena *a, int argc, char **argv)
 	    {"description", 0, FLAG_STRING, &o.ao.description},
 	    {"labels", 'l', FLAG_SLICE, &o.labels},
 	    {"force", 0, FLAG_BOOL, &o.ao.force},
+	    {"force-replace", 0, FLAG_BOOL, &o.ao.force},
+	    {"server-side", 0, FLAG_STRING, &o.server_side},
+	    {"force-conflicts", 0, FLAG_BOOL, &o.ao.force_conflicts},
+	    {"field-manager", 0, FLAG_STRING, &o.ao.field_manager},
 	    {"reuse-values", 0, FLAG_BOOL, &o.ao.reuse_values},
 	    {"reset-values", 0, FLAG_BOOL, &o.ao.reset_values},
 	    {"reset-then-reuse-values", 0, FLAG_BOOL, &o.ao.reset_then_reuse},
@@ -79,7 +103,11 @@ int cmd_upgrade(arena *a, int argc, char **argv)
 		return cli_error(err);
 	if (o.post_renderer)
 		return cli_error("render upgrade: --post-renderer is not supported yet");
-	o.ao.field_manager = "helm";
+	if (server_side_mode(a, o.server_side, &o.ao, &err))
+		return cli_error(arena_sprintf(a, "UPGRADE FAILED: %s", err));
+	if (o.ao.force_conflicts && !o.ao.server_side)
+		return cli_error("UPGRADE FAILED: invalid client update option(s): forceConflicts "
+				 "enabled when serverSideApply disabled");
 	const char *name = pos.v[0], *dir = pos.v[1];
 	if (install_locate(a, &dir, o.version, o.repo, o.devel, &err))
 		return cli_error(err);

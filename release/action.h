@@ -21,7 +21,10 @@ typedef struct action_opts {
 	const char *description;   /* --description, NULL: Helm's text */
 	vmap *labels;		   /* --labels, NULL when none */
 	int history_max;	   /* --history-max, 0: unlimited */
-	const char *field_manager; /* "helm" */
+	const char *field_manager; /* --field-manager ("helm") */
+	bool server_side;	   /* --server-side: chart objects applied server-side */
+	bool force_conflicts;	   /* --force-conflicts: applies take conflicting fields */
+	bool dry_run_server;	   /* --dry-run=server: lookup still asks the cluster */
 } action_opts;
 
 /* helm install NAME CHART with the user's values. *out is the release (also

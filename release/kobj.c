@@ -1,7 +1,8 @@
-/* kobj.c - the objects of a release manifest and Helm 3.17's KubeClient
- * operations on them: objects created with POST (fieldManager=helm),
- * changed with a three-way JSON merge patch (original manifest, new
- * manifest, live object), deleted with Background propagation.
+/* kobj.c - the objects of a release manifest and the KubeClient operations
+ * on them: with server-side apply (Helm 4's default, render's too) each
+ * object is sent whole as an apply patch under the field manager; without
+ * it, as Helm 3.17 does, objects are created with POST and changed with a
+ * three-way JSON merge patch. Deletion uses Background propagation.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -303,6 +304,132 @@ int ko_delete(act *c, const kobj *o, long *st, const char **err)
 	return kube_delete(c->k, &o->res, o->ns, o->name, "Background", st, err);
 }
 
+/* group/version, Kind=KIND as Go prints a GroupVersionKind */
+static const char *gvk_string(arena *a, const kobj *o)
+{
+	return arena_sprintf(a, "%s/%s, Kind=%s", o->res.group, o->res.version, o->kind);
+}
+
+/* Helm 4's patchResourceServerSide: the whole object as an apply patch
+ * (JSON is YAML), owned by the field manager; a 409 is a field conflict. */
+int ko_apply(act *c, const kobj *o, bool force, const char **err)
+{
+	size_t len;
+	long st = 0;
+	const char *e;
+	const char *body = ko_json(c->a, o->obj, &len);
+	const char *path = arena_sprintf(
+	    c->a, "%s?fieldManager=%s&force=%s", kube_path(c->a, &o->res, o->ns, o->name),
+	    kube_query_escape(c->a, c->o->field_manager), force ? "true" : "false");
+	if (kube_call(c->k, "PATCH", path, "application/apply-patch+yaml", body, len, NULL, &st,
+		      &e) == 0)
+		return 0;
+	if (st == 415)
+		*err = arena_sprintf(c->a, "server-side apply not available on the server: %s", e);
+	else if (st == 409)
+		*err = arena_sprintf(
+		    c->a,
+		    "conflict occurred while applying object %s/%s %s: %s\n"
+		    "(use --force-conflicts to take these fields of %s \"%s\" from their "
+		    "other managers)",
+		    o->ns, o->name, gvk_string(c->a, o), e, o->kind, o->name);
+	else
+		*err = e;
+	return -1;
+}
+
+/* fieldsV1 sets are tries of objects: their union merges the tries. */
+static value fields_union(arena *a, value x, value y)
+{
+	if (x.kind != V_MAP)
+		return y;
+	if (y.kind != V_MAP)
+		return x;
+	value u = (value){.kind = V_MAP, .u.m = map_copy(a, x.u.m)};
+	for (uint32_t i = 0; i < y.u.m->len; i++) {
+		const ventry *e = &y.u.m->e[i];
+		value *have = map_get(u.u.m, e->key, e->klen);
+		map_set(a, u.u.m, e->key, e->klen, have ? fields_union(a, *have, e->val) : e->val);
+	}
+	return u;
+}
+
+static bool is_entry(value m, const char *mgr, const char *op)
+{
+	const char *man = ko_sget(m, "manager"), *eop = ko_sget(m, "operation");
+	const char *sub = ko_sget(m, "subresource");
+	return man && eop && !strcmp(man, mgr) && !strcmp(eop, op) && (!sub || !*sub);
+}
+
+/* The JSON patch that sets managedFields, guarded by the resourceVersion. */
+static const char *managed_patch(arena *a, value list, const char *rv, size_t *len)
+{
+	value ops = v_list_new(a, 2);
+	const char *paths[] = {"/metadata/managedFields", "/metadata/resourceVersion"};
+	value vals[] = {list, v_cstr(a, rv)};
+	for (int i = 0; i < 2; i++) {
+		value op = v_map_new(a);
+		map_setc(a, op.u.m, "op", v_cstr(a, "replace"));
+		map_setc(a, op.u.m, "path", v_cstr(a, paths[i]));
+		map_setc(a, op.u.m, "value", vals[i]);
+		list_push(a, ops.u.l, op);
+	}
+	return ko_json(a, ops, len);
+}
+
+/* client-go's csaupgrade, as Helm 4 runs it before applying: the fields the
+ * manager owned through Update operations (Helm 3's merge patches) move to
+ * its Apply entry, so applying does not conflict with its own past. */
+static int csa_upgrade(act *c, const kobj *o, value cur, const char **err)
+{
+	value meta = ko_mget(cur, "metadata"), mf = ko_mget(meta, "managedFields");
+	const char *mgr = c->o->field_manager, *rv = ko_sget(meta, "resourceVersion");
+	if (mf.kind != V_LIST || !rv)
+		return 0;
+	vlist *l = mf.u.l;
+	int ap = -1, up = -1;
+	for (uint32_t i = 0; i < l->len; i++) {
+		if (ap < 0 && is_entry(l->items[i], mgr, "Apply"))
+			ap = (int)i;
+		if (up < 0 && is_entry(l->items[i], mgr, "Update"))
+			up = (int)i;
+	}
+	if (up < 0)
+		return 0;
+	value target = value_deep_copy(c->a, l->items[ap >= 0 ? ap : up]);
+	map_setc(c->a, target.u.m, "operation", v_cstr(c->a, "Apply"));
+	const char *tav = ko_sget(target, "apiVersion");
+	for (uint32_t i = 0; i < l->len; i++) {
+		const char *av = ko_sget(l->items[i], "apiVersion");
+		if (is_entry(l->items[i], mgr, "Update") && av && tav && !strcmp(av, tav)) {
+			value f = fields_union(c->a, ko_mget(target, "fieldsV1"),
+					       ko_mget(l->items[i], "fieldsV1"));
+			map_setc(c->a, target.u.m, "fieldsV1", f);
+			break;
+		}
+	}
+	value nl = v_list_new(c->a, l->len);
+	for (uint32_t i = 0; i < l->len; i++) {
+		if ((int)i == (ap >= 0 ? ap : up))
+			list_push(c->a, nl.u.l, target);
+		else if (!is_entry(l->items[i], mgr, "Update"))
+			list_push(c->a, nl.u.l, l->items[i]);
+	}
+	size_t len;
+	long st;
+	const char *e, *body = managed_patch(c->a, nl, rv, &len);
+	const char *path =
+	    arena_sprintf(c->a, "%s?fieldManager=%s", kube_path(c->a, &o->res, o->ns, o->name),
+			  kube_query_escape(c->a, mgr));
+	if (kube_call(c->k, "PATCH", path, "application/json-patch+json", body, len, NULL, &st,
+		      &e) == 0)
+		return 0;
+	*err =
+	    arena_sprintf(c->a, "failed to patch object to upgrade CSA field manager %s/%s %s: %s",
+			  o->ns, o->name, gvk_string(c->a, o), e);
+	return -1;
+}
+
 /* jsonmergepatch's three-way patch: keys dropped since orig become null,
  * keys whose live value differs from mod take mod's. */
 static vmap *three_way(arena *a, value orig, value mod, value cur)
@@ -329,7 +456,8 @@ static vmap *three_way(arena *a, value orig, value mod, value cur)
 	return p;
 }
 
-/* Helm's updateResource: a patch from the original, or a replace with --force. */
+/* Helm's updateResource: a replace with --force, else an apply (server-side)
+ * or a patch from the original. */
 int ko_update(act *c, const kobj *o, const kobj *orig, value cur, const char **err)
 {
 	long st;
@@ -346,6 +474,9 @@ int ko_update(act *c, const kobj *o, const kobj *orig, value cur, const char **e
 		*err = arena_sprintf(c->a, "failed to replace object: %s", e);
 		return -1;
 	}
+	if (c->o->server_side)
+		return csa_upgrade(c, o, cur, err) ? -1
+						   : ko_apply(c, o, c->o->force_conflicts, err);
 	vmap *p = three_way(c->a, orig ? orig->obj : v_nil(), o->obj, cur);
 	if (!p->len)
 		return 0;
@@ -367,7 +498,8 @@ int ko_create_all(act *c, const kobjs *l, const char **err)
 	size_t ne = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const char *e;
-		if (ko_create(c, &l->v[i], &e))
+		if (c->o->server_side ? ko_apply(c, &l->v[i], false, &e)
+				      : ko_create(c, &l->v[i], &e))
 			errs[ne++] = e;
 	}
 	if (!ne)
@@ -416,7 +548,8 @@ int ko_update_all(act *c, const kobjs *orig, const kobjs *target, kobjs *created
 			}
 			if (created)
 				created->v[created->n++] = *o;
-			if (ko_create(c, o, &e)) {
+			if (c->o->server_side ? ko_apply(c, o, c->o->force_conflicts, &e)
+					      : ko_create(c, o, &e)) {
 				*err = arena_sprintf(c->a, "failed to create resource: %s", e);
 				return -1;
 			}

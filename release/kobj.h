@@ -62,9 +62,15 @@ const kobj *ko_find(const kobjs *l, const kobj *o);
 const char *ko_json(arena *a, value v, size_t *len);
 
 int ko_get(act *c, const kobj *o, value *out, long *st, const char **err);
+/* POST (fieldManager from the options) */
 int ko_create(act *c, const kobj *o, const char **err);
+/* Server-side apply: PATCH application/apply-patch+yaml with fieldManager
+ * and force; creates the object when missing. */
+int ko_apply(act *c, const kobj *o, bool force, const char **err);
 int ko_delete(act *c, const kobj *o, long *st, const char **err);
 int ko_update(act *c, const kobj *o, const kobj *orig, value cur, const char **err);
+/* every object created (applied without force with server_side, as Helm 4's
+ * Create); errors gathered */
 int ko_create_all(act *c, const kobjs *l, const char **err);
 int ko_delete_all(act *c, const kobjs *l, const char **err);
 int ko_update_all(act *c, const kobjs *orig, const kobjs *target, kobjs *created, const char **err);

@@ -190,14 +190,15 @@ printf 'exported: {a: 1}\nexports:\n  data: {d: 2}\n' | mk $tmp/crd/charts/sub/v
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-sub\n' | mk $tmp/crd/charts/sub/templates/cm.yaml
 
 # ---- helpers ----
-# twin H R CMD...: runs CMD with NAME=H under helm and NAME=R under render;
-# exit code, stdout and stderr must match (R renamed to H, deploy times cut).
+# twin H R CMD...: runs CMD with NAME=H under helm and NAME=R under render
+# (render gets $RFLAGS too); exit code, stdout and stderr must match (R
+# renamed to H, deploy times cut).
 twin() {
 	local h=$1 r=$2 bin=${BIN:-$R}
 	shift 2
 	"$HELM" "${@//NAME/$h}" >$tmp/ho 2>$tmp/he
 	local hrc=$?
-	"$bin" "${@//NAME/$r}" >$tmp/ro 2>$tmp/re
+	"$bin" "${@//NAME/$r}" ${RFLAGS:-} >$tmp/ro 2>$tmp/re
 	local rrc=$?
 	sed -i -E "s/\\b$r\\b/$h/g" $tmp/ro $tmp/re
 	# times (ANSIC, as history and status print them) become a same-width mark
@@ -395,7 +396,9 @@ for n in h-p r-p; do
 	"$KUBECTL" patch configmap $n-cm --type merge -p '{"data":{"msg":"edited","live":"1"}}' >/dev/null
 	"$KUBECTL" scale deployment $n-web --replicas=4 >/dev/null
 done
-twin h-p r-p upgrade NAME $WEB --set replicas=2
+# (Helm 3's three-way merge: render's server-side apply, its default, would
+# report the live edits as conflicts; tests/t-ssa.sh covers that)
+RFLAGS=--server-side=false twin h-p r-p upgrade NAME $WEB --set replicas=2
 for n in h-p r-p; do "$KUBECTL" get configmap $n-cm -o jsonpath='{.data}{"\n"}'; "$KUBECTL" get deploy $n-web -o jsonpath='{.spec.replicas}{"\n"}'; done >$tmp/live
 [ "$(sed -n 1,2p $tmp/live)" = "$(sed -n 3,4p $tmp/live)" ] && pass || fail "live objects after upgrade: $(cat $tmp/live)"
 records h-p r-p

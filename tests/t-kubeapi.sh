@@ -148,6 +148,35 @@ ok "kubectl wait job complete" kc -n kt wait --for=condition=complete job/once -
 ok "kubectl apply --server-side" kc apply --server-side --force-conflicts -f "$tmp/objs.yaml"
 eq "server-side apply managedFields" "kubectl" "$(kc -n kt get cm cm1 -o jsonpath='{.metadata.managedFields[?(@.operation=="Apply")].manager}' --show-managed-fields | xargs -n1 | grep -x kubectl)"
 
+# server-side apply field ownership, as a real apiserver keeps it: create on apply, an
+# Apply entry per manager, Update entries for the fields a patch changed, a 409 when
+# another manager owns a field with another value, force taking it, unapplied fields gone
+mfs() { kc -n kt get cm ssa -o json --show-managed-fields | "$py" -c 'import json,sys; d=json.load(sys.stdin)
+print(" ".join(sorted("%s/%s:%s" % (m["manager"], m["operation"], ",".join(sorted(m["fieldsV1"].get("f:data", {})))) for m in d["metadata"]["managedFields"])), json.dumps(d.get("data"), sort_keys=True))'; }
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa, namespace: kt}\ndata: {a: "1", b: "2"}\n' >"$tmp/ssa.yaml"
+ok "ssa: create on apply" kc apply --server-side --field-manager=one -f "$tmp/ssa.yaml"
+eq "ssa: Apply entry" 'one/Apply:f:a,f:b {"a": "1", "b": "2"}' "$(mfs)"
+ok "ssa: a patch (Update)" kc -n kt patch cm ssa --field-manager=two --type=merge -p '{"data":{"b":"3","c":"4"}}'
+eq "ssa: the patch owns what it changed" 'one/Apply:f:a two/Update:f:b,f:c {"a": "1", "b": "3", "c": "4"}' "$(mfs)"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa, namespace: kt}\ndata: {a: "1", b: "5"}\n' >"$tmp/ssa.yaml"
+if kc apply --server-side --field-manager=one -f "$tmp/ssa.yaml" >"$OUT" 2>&1; then fail "ssa: conflict not reported"; else pass; fi
+eq "ssa: conflict message" 'error: Apply failed with 1 conflict: conflict with "two" using v1: .data.b' "$(head -1 "$OUT")"
+ok "ssa: --force-conflicts" kc apply --server-side --field-manager=one --force-conflicts -f "$tmp/ssa.yaml"
+eq "ssa: forced field taken" 'one/Apply:f:a,f:b two/Update:f:c {"a": "1", "b": "5", "c": "4"}' "$(mfs)"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa, namespace: kt}\ndata: {b: "5", c: "4"}\n' >"$tmp/ssa.yaml"
+ok "ssa: same value co-owned, a field dropped" kc apply --server-side --field-manager=one -f "$tmp/ssa.yaml"
+eq "ssa: dropped field removed, shared field kept" 'one/Apply:f:b,f:c two/Update:f:c {"b": "5", "c": "4"}' "$(mfs)"
+ok "ssa: deployment applied" kc apply --server-side --field-manager=one -f - <<<'{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"ssa","namespace":"kt"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"ssa"}},"template":{"metadata":{"labels":{"app":"ssa"}},"spec":{"containers":[{"name":"c","image":"nginx:1"}]}}}}'
+ok "ssa: kubectl scale" kc -n kt scale deploy ssa --replicas=2
+eq "ssa: scale owns replicas through its subresource" "kubectl Update scale {\"f:spec\": {\"f:replicas\": {}}}" \
+	"$(kc -n kt get deploy ssa -o json --show-managed-fields | "$py" -c 'import json,sys; d=json.load(sys.stdin); print(" ".join("%s %s %s %s" % (m["manager"], m["operation"], m.get("subresource"), json.dumps(m["fieldsV1"])) for m in d["metadata"]["managedFields"] if m["manager"] == "kubectl"))')"
+if kc apply --server-side --field-manager=one -f - <<<'{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"ssa","namespace":"kt"},"spec":{"replicas":3}}' >"$OUT" 2>&1; then fail "ssa: scale conflict not reported"; else pass; fi
+eq "ssa: conflict with a subresource's manager" 'error: Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas' "$(head -1 "$OUT")"
+ok "ssa: deployment deleted" kc -n kt delete deploy ssa
+rv=$(kc -n kt get cm ssa -o jsonpath='{.metadata.resourceVersion}')
+ok "ssa: no-op apply" kc apply --server-side --field-manager=one -f "$tmp/ssa.yaml"
+eq "ssa: no-op apply keeps the resourceVersion" "$rv" "$(kc -n kt get cm ssa -o jsonpath='{.metadata.resourceVersion}')"
+
 # a watch sees later changes
 kc -n kt get cm -w --request-timeout=10s >"$tmp/watch.out" 2>&1 &
 watch_pid=$!

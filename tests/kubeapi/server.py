@@ -84,6 +84,7 @@ BUILTIN = [
 ANN_READY = "kubeapi.test/ready"
 ANN_REVISION = "deployment.kubernetes.io/revision"
 ANN_JOB = "kubeapi.test/job"
+ANN_READY_AFTER = "kubeapi.test/ready-after"
 GENERATION_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "CustomResourceDefinition"}
 ALL_CATEGORY = {"pods", "services", "replicationcontrollers", "deployments", "replicasets", "statefulsets",
                 "daemonsets", "jobs", "cronjobs", "horizontalpodautoscalers"}
@@ -436,12 +437,174 @@ def _remove(doc, parts):
 	return doc
 
 
-def fields_v1(obj):
-	"""A simple FieldsV1 set: maps recurse, everything else is a leaf."""
+# ---------------------------------------------------------------- server-side apply field sets
+# Field ownership as the apiserver keeps it in managedFields (FieldsV1): a set of paths
+# whose elements are "f:field", "k:{merge key}" (list items), "v:value" (set lists);
+# a list item that is itself owned is a path too (written "." in FieldsV1). Lists
+# without a merge key are atomic (one leaf). Fields the apiserver strips are left out.
+
+SSA_SET_LISTS = {"finalizers"}
+SSA_META_IGNORED = {"name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp",
+                    "selfLink", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds"}
+
+
+def _ssa_json(v):
+	return json.dumps(v, sort_keys=True, separators=(",", ":"))
+
+
+def _ssa_item(field, item, items):
+	"""The path element of one list item: "k:{...}" by merge key, "v:..." in a set list."""
+	if field in SSA_SET_LISTS:
+		return "v:" + _ssa_json(item)
+	key = _smp_key(field, items)
+	if not key or not isinstance(item, dict) or key not in item:
+		return None
+	k = {key: item[key]}
+	if field == "ports":
+		k["protocol"] = item.get("protocol", "TCP")
+	return "k:" + _ssa_json(k)
+
+
+def _ssa_keyed(field, items):
+	return field in SSA_SET_LISTS or all(_ssa_item(field, it, items) for it in items)
+
+
+def ssa_paths(v, prefix=(), field=None, out=None):
+	out = set() if out is None else out
+	if isinstance(v, dict) and v:
+		for k, x in v.items():
+			ssa_paths(x, prefix + ("f:" + k,), k, out)
+	elif isinstance(v, list) and v and _ssa_keyed(field, v):
+		for it in v:
+			p = prefix + (_ssa_item(field, it, v),)
+			out.add(p)
+			if isinstance(it, dict) and field not in SSA_SET_LISTS:
+				ssa_paths(it, p, None, out)
+	else:
+		out.add(prefix)
+	return out
+
+
+def ssa_fieldset(obj, subresource=None):
+	"""The paths of an object a manager can own (status only through its subresource)."""
 	if not isinstance(obj, dict):
-		return {}
-	return {"f:" + k: fields_v1(v) for k, v in obj.items()
-	        if k not in ("apiVersion", "kind")}
+		return set()
+	if subresource == "status":
+		return ssa_paths({"status": obj["status"]}) if obj.get("status") else set()
+	o = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind", "status", "metadata")}
+	md = {k: v for k, v in (obj.get("metadata") or {}).items() if k not in SSA_META_IGNORED}
+	if md:
+		o["metadata"] = md
+	return ssa_paths(o) if o else set()
+
+
+def ssa_get(obj, path):
+	"""(True, value) at path, or (False, None)."""
+	cur, field = obj, None
+	for el in path:
+		if el.startswith("f:"):
+			if not isinstance(cur, dict) or el[2:] not in cur:
+				return False, None
+			cur, field = cur[el[2:]], el[2:]
+		else:
+			if not isinstance(cur, list):
+				return False, None
+			hit = [it for it in cur if _ssa_item(field, it, cur) == el]
+			if not hit:
+				return False, None
+			cur, field = hit[0], None
+	return True, cur
+
+
+def ssa_remove(obj, path):
+	if not path:
+		return
+	found, parent = ssa_get(obj, path[:-1])
+	el = path[-1]
+	if not found:
+		return
+	if isinstance(parent, dict) and el.startswith("f:"):
+		parent.pop(el[2:], None)
+	elif isinstance(parent, list):
+		field = path[-2][2:] if len(path) > 1 and path[-2].startswith("f:") else None
+		parent[:] = [it for it in parent if _ssa_item(field, it, parent) != el]
+
+
+def ssa_from_fields(f, prefix=(), out=None):
+	out = set() if out is None else out
+	if not isinstance(f, dict):
+		return out
+	for k, v in f.items():
+		if k == ".":
+			out.add(prefix)
+		elif isinstance(v, dict) and v:
+			ssa_from_fields(v, prefix + (k,), out)
+		else:
+			out.add(prefix + (k,))
+	return out
+
+
+def ssa_to_fields(paths):
+	root = {}
+	for p in sorted(paths):
+		node = root
+		for el in p:
+			node = node.setdefault(el, {})
+	for p in paths:  # an owned item with owned fields below it
+		node = root
+		for el in p:
+			node = node[el]
+		if node and "." not in node:
+			node["."] = {}
+	return root
+
+
+def ssa_path_string(path):
+	"""A path as the apiserver prints it: .spec.containers[name="web"].image"""
+	s = ""
+	for el in path:
+		if el.startswith("f:"):
+			s += "." + el[2:]
+		elif el.startswith("k:"):
+			s += "[" + ",".join("%s=%s" % (k, json.dumps(v)) for k, v in sorted(json.loads(el[2:]).items())) + "]"
+		elif el.startswith("v:"):
+			s += "[=" + el[2:] + "]"
+	return s
+
+
+def ssa_manager_string(m):
+	s = json.dumps(m.get("manager", ""))
+	if m.get("subresource"):
+		s += " with subresource " + json.dumps(m["subresource"])
+	if m.get("operation") == "Update":
+		s += " using " + m.get("apiVersion", "")
+	return s
+
+
+def ssa_conflict(conflicts):
+	"""The apiserver's 409 for apply conflicts: [(entry, path)]."""
+	causes = [{"reason": "FieldManagerConflict", "message": "conflict with " + ssa_manager_string(m),
+	           "field": ssa_path_string(p)} for m, p in conflicts]
+	if len(conflicts) == 1:
+		m, p = conflicts[0]
+		msg = "Apply failed with 1 conflict: conflict with %s: %s" % (ssa_manager_string(m), ssa_path_string(p))
+	else:
+		by = {}
+		for m, p in conflicts:
+			by.setdefault(ssa_manager_string(m), []).append(ssa_path_string(p))
+		lines = []
+		for man in sorted(by):
+			lines.append("conflicts with %s:" % man)
+			lines += ["- " + p for p in by[man]]
+		msg = "Apply failed with %d conflicts: %s" % (len(conflicts), "\n".join(lines))
+	return ApiError(409, "Conflict", msg, {"causes": causes})
+
+
+def ssa_sort(entries):
+	"""managedFields order: Apply before Update, then by time, manager, apiVersion."""
+	entries.sort(key=lambda m: (m.get("operation", ""), m.get("time", ""), m.get("manager", ""),
+	                            m.get("apiVersion", ""), m.get("subresource", "")))
+	return entries
 
 
 # ---------------------------------------------------------------- protobuf requests
@@ -637,6 +800,7 @@ class Store:
 		self.resources = {}  # (group, version, plural) -> Resource
 		self.state_file = state_file
 		self.ip_next = 10
+		self.ready_at = {}  # (uid, generation) -> time.monotonic() when kubeapi.test/ready-after lets it be ready
 		for r in BUILTIN:
 			res = Resource(*r)
 			res.builtin = True
@@ -693,6 +857,30 @@ class Store:
 			if v not in out[g]:
 				out[g].append(v)
 		return out
+
+	def held(self, obj):
+		"""kubeapi.test/ready-after: "SECONDS" keeps a workload not ready for that long after
+		its controller first saw its generation; a timer then runs the controller again."""
+		md = obj["metadata"]
+		try:
+			delay = float((md.get("annotations") or {}).get(ANN_READY_AFTER, ""))
+		except ValueError:
+			return False
+		uid = (md.get("uid"), md.get("generation"))
+		if uid not in self.ready_at:
+			self.ready_at[uid] = time.monotonic() + min(delay, 600)
+			t = threading.Timer(max(0.0, self.ready_at[uid] - time.monotonic()) + 0.01, self.rerun,
+			                    (obj.get("apiVersion", ""), obj.get("kind", ""), md.get("namespace", ""), md.get("name")))
+			t.daemon = True
+			t.start()
+		return time.monotonic() < self.ready_at[uid]
+
+	def rerun(self, api_version, kind, ns, name):
+		with self.lock:
+			r = self.by_kind(api_version, kind)
+			obj = self.table(r).get((ns if r.namespaced else "", name)) if r else None
+			if obj is not None:
+				self.after_write(r, obj)
 
 	def by_kind(self, api_version, kind):
 		g, _, v = api_version.rpartition("/")
@@ -770,18 +958,40 @@ class Store:
 		self.after_write(r, obj)
 		return tab[(ns, name)]
 
-	def set_managed(self, obj, manager, operation, r, subresource=None):
+	def set_managed(self, obj, manager, operation, r, subresource=None, old=None):
+		"""An Update (or create) by manager: it owns the fields it changed, taken from
+		the other managers; fields that are gone leave every manager."""
 		if not manager:
 			return
 		md = obj["metadata"]
-		mf = [m for m in md.get("managedFields") or [] if not (m.get("manager") == manager and m.get("operation") == operation)]
-		entry = {"manager": manager, "operation": operation, "apiVersion": r.api_version,
-		         "time": now_rfc3339(), "fieldsType": "FieldsV1",
-		         "fieldsV1": fields_v1({k: v for k, v in obj.items() if k != "status" and k != "metadata"})}
-		if subresource:
-			entry["subresource"] = subresource
-		mf.append(entry)
-		md["managedFields"] = mf
+		now = ssa_fieldset(obj, subresource)
+		if old is None:
+			changed, removed = now, set()
+		else:
+			changed = {p for p in now if ssa_get(old, p) != ssa_get(obj, p)}
+			removed = ssa_fieldset(old, subresource) - now
+		mine, mf = set(), []
+		for m in md.get("managedFields") or []:
+			fs = ssa_from_fields(m.get("fieldsV1"))
+			if m.get("manager") == manager and m.get("operation") == operation and (m.get("subresource") or None) == subresource:
+				mine = fs
+				continue
+			left = fs - changed - removed
+			if left != fs:
+				m = dict(m, fieldsV1=ssa_to_fields(left))
+			if left:
+				mf.append(m)
+		mine = (mine | changed) - removed
+		if mine:
+			entry = {"manager": manager, "operation": operation, "apiVersion": r.api_version,
+			         "time": now_rfc3339(), "fieldsType": "FieldsV1", "fieldsV1": ssa_to_fields(mine)}
+			if subresource:
+				entry["subresource"] = subresource
+			mf.append(entry)
+		if mf:
+			md["managedFields"] = ssa_sort(mf)
+		else:
+			md.pop("managedFields", None)
 
 	def get(self, r, ns, name):
 		obj = self.table(r).get((ns if r.namespaced else "", name))
@@ -820,6 +1030,8 @@ class Store:
 				md[k] = old["metadata"][k]
 			else:
 				md.pop(k, None)
+		# managedFields a client sends changed are taken as they are (csaupgrade does this)
+		explicit = md.get("managedFields") is not None and md["managedFields"] != old["metadata"].get("managedFields")
 		if md.get("managedFields") is None and old["metadata"].get("managedFields"):
 			md["managedFields"] = old["metadata"]["managedFields"]
 		if r.kind == "Service" and isinstance(new.get("spec"), dict) and not new["spec"].get("clusterIP"):
@@ -830,7 +1042,8 @@ class Store:
 		strip = lambda o: {k: v for k, v in o.items() if k not in ("metadata", "status")}
 		if strip(new) != strip(old) and "generation" in old["metadata"]:
 			md["generation"] = old["metadata"]["generation"] + 1
-		self.set_managed(new, manager, operation, r, subresource)
+		if not explicit:
+			self.set_managed(new, manager, operation, r, subresource, old)
 		if dry:
 			md["resourceVersion"] = old["metadata"]["resourceVersion"]
 			return new
@@ -1006,7 +1219,7 @@ class Store:
 		gen = md.get("generation", 1)
 		ann = md.get("annotations") or {}
 		if ready is None:
-			ready = ann.get(ANN_READY) != "false"
+			ready = ann.get(ANN_READY) != "false" and not self.held(obj)
 		k = n if ready else 0
 		if kind == "StatefulSet":
 			rev = md["name"] + "-" + hashlib.sha256(json.dumps(spec.get("template"), sort_keys=True).encode()).hexdigest()[:10]
@@ -1047,7 +1260,7 @@ class Store:
 		h = hashlib.sha256(json.dumps(tmpl, sort_keys=True).encode()).hexdigest()[:10]
 		name = md["name"] + "-" + h
 		n = spec.get("replicas", 1)
-		ready = (md.get("annotations") or {}).get(ANN_READY) != "false"
+		ready = (md.get("annotations") or {}).get(ANN_READY) != "false" and not self.held(dep)
 		tab = self.table(rsr)
 		owner = {"apiVersion": "apps/v1", "kind": "Deployment", "name": md["name"], "uid": md["uid"],
 		         "controller": True, "blockOwnerDeletion": True}
@@ -1491,7 +1704,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 				if not isinstance(replicas, int):
 					raise ApiError(422, "Invalid", "spec.replicas must be an integer")
 				cur["spec"]["replicas"] = replicas
-				out = self.server.store.replace(r, ns, name, cur, self.dry(), self.manager(), check_rv=False)
+				out = self.server.store.replace(r, ns, name, cur, self.dry(), self.manager(), subresource="scale", check_rv=False)
 				return self.send_json(200, self.scale_of(out))
 		with self.server.store.lock:
 			out = copy.deepcopy(self.server.store.replace(r, ns, name, obj, self.dry(), self.manager(), subresource=sub))
@@ -1534,7 +1747,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 				if not isinstance(new.get("spec") or {}, dict) or not isinstance((new.get("spec") or {}).get("replicas", 0), int):
 					raise ApiError(422, "Invalid", "spec.replicas must be an integer")
 				cur["spec"]["replicas"] = (new.get("spec") or {}).get("replicas", 0)
-				out = store.replace(r, ns, name, cur, self.dry(), self.manager(), check_rv=False)
+				out = store.replace(r, ns, name, cur, self.dry(), self.manager(), subresource="scale", check_rv=False)
 				return self.send_json(200, self.scale_of(out))
 			self.check_body(r, new)
 			out = copy.deepcopy(store.replace(r, ns, name, new, self.dry(), self.manager(), "Update", sub,
@@ -1553,18 +1766,68 @@ class Handler(http.server.BaseHTTPRequestHandler):
 		md["name"] = name
 		if r.namespaced:
 			md["namespace"] = ns
+		applied = strip_directives(body)
+		mine = ssa_fieldset(applied)
+		entry = {"manager": manager, "operation": "Apply", "apiVersion": r.api_version,
+		         "time": now_rfc3339(), "fieldsType": "FieldsV1", "fieldsV1": ssa_to_fields(mine)}
 		if not exists:
 			obj = copy.deepcopy(body)
+			obj["metadata"]["managedFields"] = [entry] if mine else []
 			out = store.create_raw(r, obj, self.dry(), None)
-			store.set_managed(out, manager, "Apply", r)
 			return self.send_json(201, copy.deepcopy(out))
+		if sub:
+			try:
+				new = strategic_merge(cur, applied)
+			except (TypeError, AttributeError, ValueError, KeyError, IndexError) as e:
+				raise ApiError(422, "Invalid", "the apply patch cannot be applied: %s" % e)
+			new["metadata"]["resourceVersion"] = cur["metadata"]["resourceVersion"]
+			out = copy.deepcopy(store.replace(r, ns, name, new, self.dry(), manager, "Apply", sub))
+			return self.send_json(200, out)
+		self.send_json(200, copy.deepcopy(self.apply_existing(r, ns, name, cur, applied, manager, mine, entry)))
+
+	def apply_existing(self, r, ns, name, cur, applied, manager, mine, entry):
+		"""Server-side apply to a live object: fields other managers own with another
+		value are conflicts (unless force=true takes them); fields this manager applied
+		before and no longer does are removed when nobody else owns them."""
+		store = self.server.store
+		force = self.query.get("force") == "true"
+		is_me = lambda m: m.get("manager") == manager and m.get("operation") == "Apply" and not m.get("subresource")
+		before, others, conflicts = set(), [], []
+		for m in cur["metadata"].get("managedFields") or []:
+			fs = ssa_from_fields(m.get("fieldsV1"))
+			if is_me(m):
+				before = fs
+				continue
+			lost = set()
+			for p in sorted(mine & fs):
+				found, live = ssa_get(cur, p)
+				if found and (p[-1][:2] in ("k:", "v:") or live == ssa_get(applied, p)[1]):
+					continue
+				conflicts.append((m, p))
+				lost.add(p)
+			others.append((m, fs, fs - lost))
+		if conflicts and not force:
+			raise ssa_conflict(conflicts)
 		try:
-			new = strategic_merge(cur, strip_directives(body))
+			new = strategic_merge(cur, applied)
 		except (TypeError, AttributeError, ValueError, KeyError, IndexError) as e:
 			raise ApiError(422, "Invalid", "the apply patch cannot be applied: %s" % e)
+		kept = set(mine)
+		for _, _, fs in others:
+			kept |= fs
+		for p in sorted(before - mine, key=len, reverse=True):
+			if not any(q[:len(p)] == p for q in kept):
+				ssa_remove(new, p)
+		mf = [entry] if mine else []
+		for m, fs, left in others:
+			if left:
+				mf.append(m if left == fs else dict(m, fieldsV1=ssa_to_fields(left)))
+		unchanged = lambda o: ({k: v for k, v in o.items() if k != "metadata"}, {k: v for k, v in o["metadata"].items() if k != "managedFields"})
+		if unchanged(new) == unchanged(cur) and before == mine and not conflicts:
+			return cur  # a no-op apply changes nothing, not even the resourceVersion
+		new["metadata"]["managedFields"] = ssa_sort(mf)
 		new["metadata"]["resourceVersion"] = cur["metadata"]["resourceVersion"]
-		out = copy.deepcopy(store.replace(r, ns, name, new, self.dry(), manager, "Apply", sub))
-		self.send_json(200, out)
+		return store.replace(r, ns, name, new, self.dry(), None, "Apply")
 
 	def delete_options(self):
 		try:
