@@ -65,14 +65,20 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static const char *trim(arena *a, const char *s, size_t n, size_t *outn)
+static const char *trim_span(const char *s, size_t n, size_t *outn)
 {
 	while (n && is_space(*s))
 		s++, n--;
 	while (n && is_space(s[n - 1]))
 		n--;
 	*outn = n;
-	return arena_strndup(a, s, n);
+	return s;
+}
+
+static const char *trim(arena *a, const char *s, size_t n, size_t *outn)
+{
+	s = trim_span(s, n, outn);
+	return arena_strndup(a, s, *outn);
 }
 
 /* Finds the next separator at or after pos; sets its start and end. */
@@ -107,7 +113,7 @@ static bool next_sep(const char *s, size_t n, size_t pos, size_t *start, size_t 
 size_t manifest_split(arena *a, const char *text, const char ***docs)
 {
 	size_t n;
-	const char *s = trim(a, text, strlen(text), &n);
+	const char *s = trim_span(text, strlen(text), &n); /* the pieces are copied */
 	const char **out = NULL;
 	size_t count = 0, cap = 0, pos = 0, st = 0, en = 0;
 	for (;;) {

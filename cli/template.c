@@ -148,16 +148,24 @@ static bool go_space(int32_t r)
  * bytes), added to sb. */
 static void add_trimmed(strbuf *sb, const char *s, size_t n)
 {
-	size_t i = 0, start = n, end = 0;
-	while (i < n) {
+	/* Go's strings.TrimSpace: Unicode spaces off both ends, the middle untouched */
+	size_t start = 0, end = n;
+	while (start < end) {
 		int32_t r;
-		int w = go_rune_at(s + i, n - i, &r);
-		if (!go_space(r)) {
-			if (start == n)
-				start = i;
-			end = i + (size_t)w;
-		}
-		i += (size_t)w;
+		int w = go_rune_at(s + start, end - start, &r);
+		if (!go_space(r))
+			break;
+		start += (size_t)w;
+	}
+	while (end > start) {
+		size_t b = end - 1;
+		while (b > start && end - b < 4 && ((unsigned char)s[b] & 0xC0) == 0x80)
+			b--;
+		int32_t r;
+		int w = go_rune_at(s + b, end - b, &r);
+		if (b + (size_t)w != end || !go_space(r))
+			break; /* an invalid last byte is U+FFFD, not a space */
+		end = b;
 	}
 	if (start < end)
 		sb_add(sb, s + start, end - start);

@@ -470,7 +470,17 @@ static xv eval_function(struct texec *x, xv dot, const node *id, const node *cmd
 {
 	x->at = id;
 	bool builtin;
-	const fn_def *fn = find_function(x, id->text, &builtin);
+	const fn_def *fn;
+	if (id->fn && id->fn_table == x->set->funcs) { /* found at an earlier call */
+		fn = id->fn;
+		uintptr_t f = (uintptr_t)fn, b = (uintptr_t)builtin_table.defs;
+		builtin = f >= b && f < b + builtin_table.n * sizeof *builtin_table.defs;
+	} else {
+		fn = find_function(x, id->text, &builtin);
+		node *w = (node *)id; /* the cache is the only thing written in a tree */
+		w->fn = fn;
+		w->fn_table = x->set->funcs;
+	}
 	if (!fn)
 		xerrorf(x, "%s is not a defined function", quoted(x->a, id->text));
 	return eval_call(x, dot, fn, builtin, cmd, id->text, args, nargs, final, NULL);

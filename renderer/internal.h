@@ -121,6 +121,9 @@ typedef struct node {
 	struct node *pipe, *list, *elselist; /* IF RANGE WITH ACTION TEMPLATE; CHAIN: pipe = term */
 	int64_t i;
 	double f;
+	/* IDENTIFIER: the function found at its first call, for the table it came from */
+	const void *fn_table;
+	const struct fn_def *fn;
 } node;
 
 typedef struct ttree {
