@@ -159,6 +159,8 @@ int engine_render(arena *a, const chart *c, vmap *values, const render_opts *o, 
 	host->a = a;
 	host->lint_mode = o->lint_mode;
 	host->log = o->log;
+	host->lookup = o->lookup;
+	host->lookup_ctx = o->lookup_ctx;
 	host->strict = o->strict;
 	host->funcs = functions_table();
 	host->include_depth = v_map_new(a).u.m;

@@ -14,6 +14,11 @@ typedef struct render_opts {
 	capabilities caps;
 	bool strict, lint_mode;
 	strbuf *log; /* Helm's log lines from the functions (lint mode), or NULL */
+	/* lookup's view of the cluster, or NULL for Helm's empty map (no cluster,
+	 * --dry-run=client, template, lint): see helm_lookup_fn in functions.h */
+	int (*lookup)(void *ctx, arena *a, const char *api_version, const char *kind,
+		      const char *ns, const char *name, value *out, const char **err);
+	void *lookup_ctx;
 } render_opts;
 
 typedef struct rendered {

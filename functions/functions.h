@@ -29,6 +29,12 @@ extern const fn_def fn_family_paths[];
 extern const fn_def fn_family_helm[];
 extern const fn_def fn_family_toml[];
 
+/* lookup's access to the cluster: 0 with the object (or List) in *out, an
+ * empty map when it is not found; -1 with *err (Helm's text, without
+ * "error calling lookup: "). Called from the rendering thread only. */
+typedef int (*helm_lookup_fn)(void *ctx, arena *a, const char *api_version, const char *kind,
+			      const char *ns, const char *name, value *out, const char **err);
+
 /* Helm's per-render state that its own functions need (fnctx.host points here). */
 typedef struct helm_host {
 	arena *a;
@@ -38,7 +44,9 @@ typedef struct helm_host {
 	tset *reference;       /* every template of the chart tree, for tpl */
 	bool strict;	       /* missingkey=error */
 	strbuf *log;	       /* Helm's log lines (lint mode's required/fail), or NULL */
-	strbuf *scratch; /* outputs of include and templates are built here, then copied */
+	strbuf *scratch;       /* outputs of include and templates are built here, then copied */
+	helm_lookup_fn lookup; /* the cluster for lookup, or NULL: an empty map */
+	void *lookup_ctx;
 } helm_host;
 
 /* Go's path.Clean (filepath.Clean on Unix) of the n bytes at p: "a/./b/../c" is "a/c". */

@@ -2,8 +2,9 @@
  *
  * include and tpl run nested executions; required and fail wrap their message
  * in Helm's HELM_ERR_START/END markers so that the engine's clean-up can turn
- * them into `execution error at (file:line:col): msg`. With no cluster, lookup
- * returns an empty map and getHostByName an empty string, as Helm does.
+ * them into `execution error at (file:line:col): msg`. lookup asks the cluster
+ * through the host's callback; with none it returns an empty map, and
+ * getHostByName an empty string, as Helm does.
  */
 #include <string.h>
 
@@ -115,11 +116,20 @@ static value fn_fail_helm(fnctx *c, value *argv, int argc)
 	fn_fail(c, WARN_START "%s" WARN_END, argv[0].u.s);
 }
 
+/* lookup APIVERSION KIND NAMESPACE NAME: the cluster's object, the List when
+ * NAME is "", an empty map when not found or when no cluster is asked. */
 static value fn_lookup(fnctx *c, value *argv, int argc)
 {
-	(void)argv;
 	(void)argc;
-	return v_map_new(c->a);
+	helm_host *h = host_of(c);
+	if (!h->lookup || h->lint_mode)
+		return v_map_new(c->a);
+	value out;
+	const char *err = NULL;
+	if (h->lookup(h->lookup_ctx, c->a, argv[0].u.s, argv[1].u.s, argv[2].u.s, argv[3].u.s, &out,
+		      &err) != 0)
+		fn_fail(c, "%s", err ? err : "lookup failed");
+	return out.kind == V_MAP ? out : v_map_new(c->a);
 }
 
 static value trimmed(fnctx *c, strbuf *sb)

@@ -14,6 +14,7 @@
 #include "../values/json.h"
 #include "../values/yaml.h"
 #include "kobj.h"
+#include "lookup.h"
 #include "store_write.h"
 
 /* ---- capabilities from the cluster (getCapabilities, GetVersionSet) ---- */
@@ -241,6 +242,10 @@ static int render(act *c, const chart *ch, vmap *vals, const char *name, int64_t
 	po.ro.is_install = !upgrade;
 	po.ro.is_upgrade = upgrade;
 	po.ro.revision = (int)rev;
+	if (!c->o->dry_run || c->o->dry_run_server) { /* renderResources' interactWithRemote */
+		po.ro.lookup = release_lookup;
+		po.ro.lookup_ctx = c->k;
+	}
 	if (cluster_caps(c, &po.ro.caps, err))
 		return -1;
 	pipeline_result pr;

@@ -1,8 +1,12 @@
 /* wait.c - Helm's readiness checks (--wait, --wait-for-jobs), hooks'
- * WatchUntilReady, and the wait for deleted hooks to go away.
+ * WatchUntilReady, and the wait for deleted hooks to go away. --wait polls
+ * every object each 200 ms and shows its progress on stderr: one live line
+ * per object on a terminal, plain lines on its changes otherwise.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kobj.h"
 
@@ -87,30 +91,138 @@ static int obj_ready(act *c, const kobj *o, value cur, const char **err)
 	return 1;
 }
 
+/* ---- progress on stderr ---- */
+
+/* The kinds --wait looks at (the others are ready at once and get no line). */
+static bool watched(const act *c, const char *k)
+{
+	static const char *const kinds[] = {"Deployment",
+					    "StatefulSet",
+					    "ReplicaSet",
+					    "ReplicationController",
+					    "DaemonSet",
+					    "Pod",
+					    "PersistentVolumeClaim",
+					    "Service"};
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if (!strcmp(k, kinds[i]))
+			return true;
+	return !strcmp(k, "Job") && c->o->wait_for_jobs;
+}
+
+/* What a not-ready object is waiting for: "1/3 ready", "Pending"... */
+static const char *obj_state(arena *a, const kobj *o, value cur)
+{
+	value spec = ko_mget(cur, "spec"), status = ko_mget(cur, "status");
+	const char *k = o->kind, *phase = ko_sget(status, "phase");
+	if (!strcmp(k, "Deployment") || !strcmp(k, "StatefulSet") || !strcmp(k, "ReplicaSet") ||
+	    !strcmp(k, "ReplicationController"))
+		return arena_sprintf(a, "%lld/%lld ready",
+				     (long long)ival(ko_mget(status, "readyReplicas"), 0),
+				     (long long)ival(ko_mget(spec, "replicas"), 1));
+	if (!strcmp(k, "DaemonSet"))
+		return arena_sprintf(a, "%lld/%lld ready",
+				     (long long)ival(ko_mget(status, "numberReady"), 0),
+				     (long long)ival(ko_mget(status, "desiredNumberScheduled"), 0));
+	if (!strcmp(k, "Job"))
+		return arena_sprintf(a, "%lld/%lld complete",
+				     (long long)ival(ko_mget(status, "succeeded"), 0),
+				     (long long)ival(ko_mget(spec, "completions"), 1));
+	if (!strcmp(k, "Pod"))
+		return arena_sprintf(a, "%s, not ready", phase ? phase : "Pending");
+	if (!strcmp(k, "PersistentVolumeClaim"))
+		return phase ? phase : "Pending";
+	if (!strcmp(k, "Service"))
+		return ko_sget(spec, "clusterIP") && *ko_sget(spec, "clusterIP")
+			   ? "waiting for a load balancer"
+			   : "waiting for a cluster IP";
+	return "not ready";
+}
+
+/* One line per watched object: redrawn in place on a terminal (when they
+ * fit), otherwise printed as a plain line when the object's state changes
+ * (a first look prints nothing, so output stays Helm's when nothing moves). */
+typedef struct progress {
+	const char **text; /* per object; NULL: not watched or not seen yet */
+	size_t drawn;	   /* lines on the terminal */
+	bool tty;
+} progress;
+
+#define PROGRESS_MAX_LINES 20
+
+static void progress_draw(const kobjs *l, progress *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		n += p->text[i] != NULL;
+	if (p->drawn)
+		fprintf(stderr, "\033[%zuA", p->drawn);
+	for (size_t i = 0; i < l->n; i++)
+		if (p->text[i])
+			fprintf(stderr, "\r\033[K%s/%s: %s\n", l->v[i].kind, l->v[i].name,
+				p->text[i]);
+	p->drawn = n;
+	fflush(stderr);
+}
+
+/* Records object i's state; true when it changed. */
+static bool progress_set(const kobjs *l, progress *p, size_t i, const char *state)
+{
+	if (p->text[i] && !strcmp(p->text[i], state))
+		return false;
+	if (!p->tty && p->text[i])
+		fprintf(stderr, "%s/%s: %s\n", l->v[i].kind, l->v[i].name, state);
+	p->text[i] = state;
+	return true;
+}
+
 int ko_wait_ready(act *c, const kobjs *l, const char **err)
 {
 	long deadline = ko_now_ms() + c->o->timeout_ms;
+	progress p = {.text = arena_alloc(c->a, (l->n + 1) * sizeof(char *))};
+	bool *ready = arena_alloc(c->a, (l->n + 1) * sizeof(bool));
+	size_t nwatched = 0;
 	for (size_t i = 0; i < l->n; i++) {
-		for (;;) {
+		p.text[i] = NULL;
+		ready[i] = false;
+		nwatched += watched(c, l->v[i].kind);
+	}
+	p.tty = isatty(2) && nwatched <= PROGRESS_MAX_LINES;
+	for (;;) {
+		bool all = true, changed = false;
+		for (size_t i = 0; i < l->n; i++) {
+			if (ready[i])
+				continue;
 			value cur;
 			long st;
-			const char *e;
+			const char *e, *state = "not found";
 			int r = 0;
-			if (ko_get(c, &l->v[i], &cur, &st, &e) == 0)
+			if (ko_get(c, &l->v[i], &cur, &st, &e) == 0) {
 				r = obj_ready(c, &l->v[i], cur, err);
-			if (r < 0)
-				return -1;
-			if (r > 0)
-				break;
-			if (ko_now_ms() >= deadline || ko_cancelled) {
-				*err =
-				    ko_cancelled ? "context canceled" : "context deadline exceeded";
+				state = r < 0	? "failed"
+					: r > 0 ? "ready"
+						: obj_state(c->a, &l->v[i], cur);
+			}
+			if (watched(c, l->v[i].kind))
+				changed |= progress_set(l, &p, i, state);
+			if (r < 0) {
+				if (p.tty && changed)
+					progress_draw(l, &p);
 				return -1;
 			}
-			ko_nap();
+			ready[i] = r > 0;
+			all &= ready[i];
 		}
+		if (p.tty && changed)
+			progress_draw(l, &p);
+		if (all)
+			return 0;
+		if (ko_now_ms() >= deadline || ko_cancelled) {
+			*err = ko_cancelled ? "context canceled" : "context deadline exceeded";
+			return -1;
+		}
+		ko_nap();
 	}
-	return 0;
 }
 
 /* Helm's WatchUntilReady for hooks: Jobs complete, Pods succeed. */

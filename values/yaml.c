@@ -220,19 +220,24 @@ typedef struct resolved {
 
 static const struct {
 	const char *word;
+	uint8_t len;
 	enum rtag tag;
 	int v; /* bool value, or the sign of an infinity, or 0 for NaN */
 } resolve_map[] = {
-    {"y", R_BOOL, 1},	    {"Y", R_BOOL, 1},	    {"yes", R_BOOL, 1},	    {"Yes", R_BOOL, 1},
-    {"YES", R_BOOL, 1},	    {"true", R_BOOL, 1},    {"True", R_BOOL, 1},    {"TRUE", R_BOOL, 1},
-    {"on", R_BOOL, 1},	    {"On", R_BOOL, 1},	    {"ON", R_BOOL, 1},	    {"n", R_BOOL, 0},
-    {"N", R_BOOL, 0},	    {"no", R_BOOL, 0},	    {"No", R_BOOL, 0},	    {"NO", R_BOOL, 0},
-    {"false", R_BOOL, 0},   {"False", R_BOOL, 0},   {"FALSE", R_BOOL, 0},   {"off", R_BOOL, 0},
-    {"Off", R_BOOL, 0},	    {"OFF", R_BOOL, 0},	    {"", R_NULL, 0},	    {"~", R_NULL, 0},
-    {"null", R_NULL, 0},    {"Null", R_NULL, 0},    {"NULL", R_NULL, 0},    {".nan", R_FLOAT, 0},
-    {".NaN", R_FLOAT, 0},   {".NAN", R_FLOAT, 0},   {".inf", R_FLOAT, 1},   {".Inf", R_FLOAT, 1},
-    {".INF", R_FLOAT, 1},   {"+.inf", R_FLOAT, 1},  {"+.Inf", R_FLOAT, 1},  {"+.INF", R_FLOAT, 1},
-    {"-.inf", R_FLOAT, -1}, {"-.Inf", R_FLOAT, -1}, {"-.INF", R_FLOAT, -1}, {"<<", R_MERGE, 0},
+    {"y", 1, R_BOOL, 1},       {"Y", 1, R_BOOL, 1},	  {"yes", 3, R_BOOL, 1},
+    {"Yes", 3, R_BOOL, 1},     {"YES", 3, R_BOOL, 1},	  {"true", 4, R_BOOL, 1},
+    {"True", 4, R_BOOL, 1},    {"TRUE", 4, R_BOOL, 1},	  {"on", 2, R_BOOL, 1},
+    {"On", 2, R_BOOL, 1},      {"ON", 2, R_BOOL, 1},	  {"n", 1, R_BOOL, 0},
+    {"N", 1, R_BOOL, 0},       {"no", 2, R_BOOL, 0},	  {"No", 2, R_BOOL, 0},
+    {"NO", 2, R_BOOL, 0},      {"false", 5, R_BOOL, 0},	  {"False", 5, R_BOOL, 0},
+    {"FALSE", 5, R_BOOL, 0},   {"off", 3, R_BOOL, 0},	  {"Off", 3, R_BOOL, 0},
+    {"OFF", 3, R_BOOL, 0},     {"", 0, R_NULL, 0},	  {"~", 1, R_NULL, 0},
+    {"null", 4, R_NULL, 0},    {"Null", 4, R_NULL, 0},	  {"NULL", 4, R_NULL, 0},
+    {".nan", 4, R_FLOAT, 0},   {".NaN", 4, R_FLOAT, 0},	  {".NAN", 4, R_FLOAT, 0},
+    {".inf", 4, R_FLOAT, 1},   {".Inf", 4, R_FLOAT, 1},	  {".INF", 4, R_FLOAT, 1},
+    {"+.inf", 5, R_FLOAT, 1},  {"+.Inf", 5, R_FLOAT, 1},  {"+.INF", 5, R_FLOAT, 1},
+    {"-.inf", 5, R_FLOAT, -1}, {"-.Inf", 5, R_FLOAT, -1}, {"-.INF", 5, R_FLOAT, -1},
+    {"<<", 2, R_MERGE, 0},
 };
 
 static bool is_digit(char c)
@@ -426,8 +431,10 @@ static void resolve_plain(arena *a, const char *in, size_t n, resolved *r)
 	bool map_hint = strchr("yYnNtTfFoO~", h) && h;
 	if (!(map_hint || h == '.' || h == '+' || h == '-' || is_digit((char)h) || n == 0))
 		return;
-	for (size_t i = 0; n <= 5 && i < sizeof resolve_map / sizeof resolve_map[0]; i++) {
-		if ((n && resolve_map[i].word[0] != in[0]) || strlen(resolve_map[i].word) != n ||
+	/* the table's words start with one of these; most plain scalars do not */
+	bool maybe_word = n <= 5 && (n == 0 || strchr("yYnNtTfFoO~.+-<", h));
+	for (size_t i = 0; maybe_word && i < sizeof resolve_map / sizeof resolve_map[0]; i++) {
+		if (resolve_map[i].len != n || (n && resolve_map[i].word[0] != in[0]) ||
 		    memcmp(resolve_map[i].word, in, n))
 			continue;
 		r->tag = resolve_map[i].tag;
