@@ -41,6 +41,26 @@ static void dec_digits(decimal *dc, double f, int n)
 /* The shortest digits that read back as f. */
 static void dec_shortest(decimal *dc, double f)
 {
+	double a = fabs(f);
+	if (a == floor(a) && a < 9007199254740992.0) {
+		/* an integer below 2^53: its own digits are the shortest (doubles there are
+		 * at most 1 apart), and the common case (ports, replicas) needs no printf */
+		uint64_t u = (uint64_t)a;
+		char tmp[24];
+		int n = 0;
+		while (u) {
+			tmp[n++] = (char)('0' + u % 10);
+			u /= 10;
+		}
+		int zeros = 0;
+		while (zeros < n && tmp[zeros] == '0')
+			zeros++;
+		dc->nd = n - zeros;
+		dc->dp = n;
+		for (int i = 0; i < dc->nd; i++)
+			dc->d[i] = tmp[n - 1 - i];
+		return;
+	}
 	char buf[64];
 	for (int p = 1; p <= 17; p++) {
 		snprintf(buf, sizeof buf, "%.*e", p - 1, fabs(f));
