@@ -7,6 +7,7 @@
  * would see it, and libyaml's emitter (which yaml.v2's is a port of) writes it.
  */
 #include "yaml.h"
+#include "yaml_tree.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -20,20 +21,6 @@
 #define MAX_DEPTH  10000
 
 /* ---- the node tree ---- */
-
-enum ykind { Y_SCALAR, Y_SEQ, Y_MAP, Y_ALIAS };
-
-typedef struct ynode {
-	enum ykind kind;
-	const char *val; /* scalar value, or the alias's anchor name */
-	size_t len;
-	const char *tag; /* expanded tag, or NULL */
-	bool plain;	 /* a plain scalar (yaml.v2's n.implicit) */
-	bool visiting;	 /* an alias being expanded (cycle check) */
-	struct ynode *alias;
-	struct ynode **kids;
-	uint32_t n, cap;
-} ynode;
 
 typedef struct anchor {
 	const char *name;
@@ -49,9 +36,11 @@ typedef struct ybuild {
 	ynode *root;
 	bool have_root;
 	const char *err;
+	const char *text; /* the source, for what libyaml accepts and yaml.v2 does not */
+	size_t len;
 } ybuild;
 
-static void kid_push(arena *a, ynode *p, ynode *k)
+void yaml_kid_push(arena *a, ynode *p, ynode *k)
 {
 	if (p->n == p->cap) {
 		uint32_t cap = p->cap ? p->cap * 2 : 4;
@@ -87,7 +76,7 @@ static ynode *anchor_find(ybuild *b, const char *name)
 static void attach(ybuild *b, ynode *n)
 {
 	if (b->depth)
-		kid_push(b->a, b->stack[b->depth - 1], n);
+		yaml_kid_push(b->a, b->stack[b->depth - 1], n);
 	else if (!b->have_root)
 		b->root = n, b->have_root = true;
 }
@@ -117,12 +106,39 @@ static ynode *new_node(ybuild *b, enum ykind k, const unsigned char *tag)
 	return n;
 }
 
+/* libyaml reads `\/` in a double-quoted scalar as `/`; yaml.v2's scanner
+ * stops there ("found unknown escape character", its line when not the first). */
+static int bad_escape(ybuild *b, const yaml_event_t *e)
+{
+	size_t i = e->start_mark.index, end = e->end_mark.index;
+	size_t line = e->start_mark.line;
+	if (e->data.scalar.style != YAML_DOUBLE_QUOTED_SCALAR_STYLE || !b->text || end > b->len)
+		return 0;
+	for (; i < end; i++) {
+		if (b->text[i] == '\n')
+			line++;
+		if (b->text[i] != '\\' || i + 1 >= end)
+			continue;
+		if (b->text[++i] != '/')
+			continue;
+		if (line)
+			b->err = arena_sprintf(b->a, "yaml: line %zu: found unknown escape character",
+					       line + 1);
+		else
+			b->err = "yaml: found unknown escape character";
+		return -1;
+	}
+	return 0;
+}
+
 /* Handles one event; returns 1 at the first document's end, -1 on error, 0 to go on. */
 static int on_event(ybuild *b, const yaml_event_t *e)
 {
 	ynode *n;
 	switch (e->type) {
 	case YAML_SCALAR_EVENT:
+		if (bad_escape(b, e) != 0)
+			return -1;
 		n = new_node(b, Y_SCALAR, e->data.scalar.tag);
 		n->val =
 		    arena_strndup(b->a, (const char *)e->data.scalar.value, e->data.scalar.length);
@@ -180,10 +196,10 @@ static const char *parse_error(arena *a, const yaml_parser_t *p)
 }
 
 /* Parses the first document into a node tree; *root is NULL for an empty stream. */
-static int build_tree(arena *a, const char *text, size_t len, ynode **root, const char **err)
+int yaml_libyaml_tree(arena *a, const char *text, size_t len, ynode **root, const char **err)
 {
 	yaml_parser_t p;
-	ybuild b = {.a = a};
+	ybuild b = {.a = a, .text = text, .len = len};
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	int rc = 0;
@@ -976,7 +992,8 @@ int yaml_load(arena *a, const char *text, size_t len, value *out, const char **e
 {
 	ynode *root = NULL;
 	const char *e = NULL;
-	if (build_tree(a, text, len, &root, &e) == 0 && root) {
+	int fast = yaml_fast_tree(a, text, len, &root);
+	if ((fast || yaml_libyaml_tree(a, text, len, &root, &e) == 0) && root) {
 		dctx c = {.a = a};
 		c.decode_count = 1; /* the document node */
 		*out = dec_node(&c, root);
