@@ -122,8 +122,8 @@ static int bad_escape(ybuild *b, const yaml_event_t *e)
 		if (b->text[++i] != '/')
 			continue;
 		if (line)
-			b->err = arena_sprintf(b->a, "yaml: line %zu: found unknown escape character",
-					       line + 1);
+			b->err = arena_sprintf(
+			    b->a, "yaml: line %zu: found unknown escape character", line + 1);
 		else
 			b->err = "yaml: found unknown escape character";
 		return -1;
