@@ -553,20 +553,25 @@ static value indent(fnctx *c, int64_t spaces, value s, bool nl)
 	if ((uint64_t)spaces > ARGS_MAX_BYTES / lines)
 		arg_check_bytes(c, ARGS_MAX_BYTES + 1);
 	arg_check_bytes(c, s.len + lines * (uint64_t)spaces);
-	strbuf sb;
-	sb_init(&sb, c->a);
+	/* the exact size is known: one allocation, whole lines copied */
+	size_t n = (nl ? 1 : 0) + s.len + (size_t)lines * (size_t)spaces;
+	char *out = arena_alloc_raw(c->a, n + 1), *o = out;
 	if (nl)
-		sb_addc(&sb, '\n');
-	memset(sb_grow(&sb, (size_t)spaces), ' ', (size_t)spaces);
-	sb.len += (size_t)spaces;
-	for (size_t i = 0; i < s.len; i++) {
-		sb_addc(&sb, s.u.s[i]);
-		if (s.u.s[i] == '\n') {
-			memset(sb_grow(&sb, (size_t)spaces), ' ', (size_t)spaces);
-			sb.len += (size_t)spaces;
-		}
+		*o++ = '\n';
+	const char *p = s.u.s, *end = s.u.s + s.len;
+	for (;;) {
+		memset(o, ' ', (size_t)spaces);
+		o += spaces;
+		const char *q = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = q ? q + 1 : end;
+		memcpy(o, p, (size_t)(stop - p));
+		o += stop - p;
+		if (!q)
+			break;
+		p = stop;
 	}
-	return arg_sbval(&sb);
+	*o = 0;
+	return (value){.kind = V_STRING, .len = (uint32_t)n, .u.s = out};
 }
 
 static value f_indent(fnctx *c, value *argv, int argc)

@@ -596,8 +596,9 @@ static const fn_def values_methods[] = {
 
 static const fn_def *find_values_method(value v, const char *name)
 {
-	if (v.kind != V_MAP || strcmp(v.u.m->gotype, GT_VALUES) != 0)
-		return NULL;
+	if (v.kind != V_MAP || name[0] < 'A' || name[0] > 'Z' ||
+	    (v.u.m->gotype != GT_VALUES && strcmp(v.u.m->gotype, GT_VALUES) != 0))
+		return NULL; /* the methods are exported: a lower-case name is a key */
 	for (const fn_def *d = values_methods; d->name; d++)
 		if (strcmp(d->name, name) == 0)
 			return d;

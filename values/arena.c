@@ -122,6 +122,11 @@ static void *alloc_raw(arena *a, size_t n)
 	return p;
 }
 
+void *arena_alloc_raw(arena *a, size_t n)
+{
+	return alloc_raw(a, n);
+}
+
 void *arena_alloc(arena *a, size_t n)
 {
 	void *p = alloc_raw(a, n);

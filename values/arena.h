@@ -21,6 +21,8 @@ void arena_free(arena *a);
 
 /* Zeroed memory, aligned for any value. */
 void *arena_alloc(arena *a, size_t n);
+/* Like arena_alloc, without zeroing: for buffers filled at once. */
+void *arena_alloc_raw(arena *a, size_t n);
 /* Copies n bytes and appends a NUL, so the result is also a C string. */
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_strdup(arena *a, const char *s);
