@@ -24,7 +24,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # (net/http.c, chart/archive.c, functions/crypto.c): their headers come from
 # pkg-config, but they are not linked.
 LAZY_PKGS := libcurl libarchive libcrypto jansson libpcre2-8 zlib
-PKG_LIBS = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null) -lpthread -lm -ldl
+PKG_LIBS = $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null) -lpthread -ldl -Wl,--as-needed -lm
 
 # Every folder of C sources (a folder that does not exist yet adds nothing).
 DIRS := values renderer functions chart net release cli

@@ -211,7 +211,10 @@ static value f_chunk(fnctx *c, value *argv, int argc)
 	for (int64_t i = 0; i < cs; i++) {
 		int64_t clen = size;
 		if (i == cs - 1) {
-			clen = arg_f2i(floor(fmod((double)len, (double)size)));
+			/* math.Mod of two integers (len >= 0): the remainder, exactly */
+			clen = size == 0
+				   ? arg_f2i(floor((double)NAN))
+				   : len % (int64_t)(size < 0 ? -(uint64_t)size : (uint64_t)size);
 			if (clen == 0)
 				clen = size;
 		}

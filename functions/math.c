@@ -148,12 +148,56 @@ static value f_ceil(fnctx *c, value *argv, int argc)
 	return v_float(ceil(arg_float64(argv[0])));
 }
 
+/* Go's math.Pow(10, y) for an integer y, step for step (repeated squaring of
+ * frexp's mantissa, the exponent kept apart), so results past 1e22 round as
+ * Go's do; and libm is not needed. */
+static double go_pow10(int64_t y)
+{
+	if (y == 0)
+		return 1;
+	if (y == 1)
+		return 10;
+	if (y == INT64_MIN) /* |y| >= 1<<63: Go returns 0 for x > 1, y < 0 */
+		return 0;
+	uint64_t yi = y < 0 ? (uint64_t)-y : (uint64_t)y;
+	double a1 = 1;
+	long ae = 0;
+	int xe;
+	double x1 = frexp(10, &xe);
+	long xel = xe;
+	for (uint64_t i = yi; i != 0; i >>= 1) {
+		if (xel < -(1L << 12) || (1L << 12) < xel) {
+			ae += xel; /* catastrophic overflow: Ldexp gives 0 or +Inf */
+			break;
+		}
+		if (i & 1) {
+			a1 *= x1;
+			ae += xel;
+		}
+		x1 *= x1;
+		xel <<= 1;
+		if (x1 < .5) {
+			x1 += x1;
+			xel--;
+		}
+	}
+	if (y < 0) {
+		a1 = 1 / a1;
+		ae = -ae;
+	}
+	if (ae > 100000)
+		ae = 100000;
+	if (ae < -100000)
+		ae = -100000;
+	return ldexp(a1, (int)ae);
+}
+
 /* Sprig's round X PLACES [ROUNDON]: up when the fraction reaches ROUNDON (default .5). */
 static value f_round(fnctx *c, value *argv, int argc)
 {
 	(void)c;
 	double on = argc > 2 ? argv[2].u.f : .5;
-	double val = arg_float64(argv[0]), p = pow(10, (double)argv[1].u.i);
+	double val = arg_float64(argv[0]), p = go_pow10(argv[1].u.i);
 	double digit = p * val, ip;
 	double frac = modf(digit, &ip);
 	return v_float((frac >= on ? ceil(digit) : floor(digit)) / p);
