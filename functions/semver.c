@@ -26,9 +26,6 @@ typedef struct semver {
 	"(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?"
 #define OPS_RE "=||!=|>|<|>=|=>|<=|=<|~|~>|\\^"
 
-static const char version_re[] =
-    "^v?([0-9]+)(\\.[0-9]+)?(\\.[0-9]+)?(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?"
-    "(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?$";
 static const char constraint_re[] = "^\\s*(" OPS_RE ")\\s*(" CV_RE ")\\s*$";
 static const char range_re[] = "\\s*(" CV_RE ")\\s+-\\s+(" CV_RE ")\\s*";
 static const char find_re[] = "(" OPS_RE ")\\s*(" CV_RE ")";
@@ -69,12 +66,82 @@ static const char *check_prerelease(const char *pre)
 	return NULL;
 }
 
+static bool ident_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '-';
+}
+
+/* Dot-separated identifiers of ident_char from p; the end, or NULL when empty ones. */
+static const char *idents(const char *p, const char *e)
+{
+	for (;;) {
+		const char *q = p;
+		while (q < e && ident_char(*q))
+			q++;
+		if (q == p)
+			return NULL;
+		if (q == e || *q != '.')
+			return q;
+		p = q + 1;
+	}
+}
+
+/* The library's version regular expression,
+ *   ^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?
+ *   (\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$
+ * matched by hand (it needs no backtracking: each optional part
+ * starts with a character the one before cannot take), so that loading a
+ * chart does not load PCRE2. m holds the start and end of its 10 groups,
+ * SIZE_MAX when unset; returns false when there is no match. */
+static bool version_match(const char *s, size_t n, size_t m[20])
+{
+	const char *p = s, *e = s + n;
+	for (int i = 0; i < 20; i++)
+		m[i] = SIZE_MAX;
+	m[0] = 0, m[1] = n;
+	if (p < e && *p == 'v')
+		p++;
+	const char *d = p;
+	while (p < e && *p >= '0' && *p <= '9')
+		p++;
+	if (p == d)
+		return false;
+	m[2] = (size_t)(d - s), m[3] = (size_t)(p - s);
+	for (int g = 2; g <= 3; g++) {
+		if (p + 1 < e && *p == '.' && p[1] >= '0' && p[1] <= '9') {
+			const char *b = p++;
+			while (p < e && *p >= '0' && *p <= '9')
+				p++;
+			m[2 * g] = (size_t)(b - s), m[2 * g + 1] = (size_t)(p - s);
+		}
+	}
+	for (int g = 4; g <= 7; g += 3) { /* "-pre" (groups 4, 5, 6), "+meta" (7, 8, 9) */
+		char lead = g == 4 ? '-' : '+';
+		if (p < e && *p == lead) {
+			const char *b = p + 1, *q = idents(b, e);
+			if (!q)
+				return false;
+			m[2 * g] = (size_t)(p - s), m[2 * g + 1] = (size_t)(q - s);
+			m[2 * g + 2] = (size_t)(b - s), m[2 * g + 3] = (size_t)(q - s);
+			const char *last = q;
+			while (last > b && last[-1] != '.')
+				last--;
+			if (last > b) /* the last repetition of (\.ident)* */
+				m[2 * g + 4] = (size_t)(last - 1 - s),
+					  m[2 * g + 5] = (size_t)(q - s);
+			p = q;
+		}
+	}
+	return p == e;
+}
+
 /* NewVersion: returns NULL, or the library's error text. */
 static const char *sv_parse(arena *a, const char *s, size_t n, semver *v)
 {
-	size_t *m;
-	uint32_t nc;
-	if (regex_find_all(a, version_re, s, n, 1, &m, &nc) != 1)
+	size_t m[20];
+	uint32_t nc = 10;
+	if (!version_match(s, n, m))
 		return "Invalid Semantic Version";
 	const char *seg[3] = {group(a, s, m, nc, 0, 1), group(a, s, m, nc, 0, 2),
 			      group(a, s, m, nc, 0, 3)};
