@@ -120,3 +120,25 @@ storage *cli_storage(arena *a, const kube_opts *o, bool all_namespaces, kube_cli
 	}
 	return s;
 }
+
+const char *cli_dry_run_option(int argc, char **argv)
+{
+	const char *v = "";
+	for (int i = 0; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--dry-run"))
+			v = "client";
+		else if (!strncmp(argv[i], "--dry-run=", 10))
+			v = argv[i] + 10;
+	}
+	return v;
+}
+
+const char *cli_dry_run_invalid(const char *v)
+{
+	static const char *const ok[] = {"", "false", "true", "none", "client", "server"};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (!strcmp(v, ok[i]))
+			return NULL;
+	return "Invalid dry-run flag. Flag must one of the following: false, true, none, client, "
+	       "server";
+}

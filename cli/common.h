@@ -43,6 +43,14 @@ struct kube_opts;
 struct storage *cli_storage(arena *a, const struct kube_opts *o, bool all_namespaces,
 			    struct kube_client **k);
 
+/* Helm's --dry-run value as pflag leaves it (DryRunOption): the last one
+ * before "--" wins, a bare --dry-run is "client", "" when none is given. */
+const char *cli_dry_run_option(int argc, char **argv);
+
+/* Helm's validateDryRunOptionFlag: NULL when v (from cli_dry_run_option) is
+ * allowed, else the error to print. */
+const char *cli_dry_run_invalid(const char *v);
+
 /* Prints "Error: MSG" to stderr as Helm does and returns 1. */
 int cli_error(const char *msg);
 

@@ -1,7 +1,8 @@
 /* diff.c - `render diff upgrade NAME CHART`, beyond Helm: what `upgrade` would
  * change, object by object, as unified diffs (coloured on a terminal). The new
- * side is an upgrade run with --dry-run (the same values rules, capabilities
- * and rendering as the real one); the old side is the deployed release. */
+ * side is an upgrade run with --dry-run (the same values rules, capabilities,
+ * rendering and --post-renderer as the real one); the old side is the
+ * deployed release. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "../release/storage.h"
 #include "commands.h"
 #include "common.h"
+#include "postrender_flags.h"
 
 int cmd_diff(arena *a, int argc, char **argv)
 {
@@ -22,6 +24,7 @@ int cmd_diff(arena *a, int argc, char **argv)
 	action_opts ao = {.dry_run = true, .field_manager = "helm"};
 	const char *color = "auto";
 	bool detailed = false;
+	pr_flags pr = {0};
 	const flag_def defs[] = {
 	    VALUES_FLAGS(vo),
 	    KUBE_FLAGS(ko),
@@ -31,12 +34,16 @@ int cmd_diff(arena *a, int argc, char **argv)
 	    {"skip-schema-validation", 0, FLAG_BOOL, &ao.skip_schema},
 	    {"color", 0, FLAG_STRING, &color},
 	    {"detailed-exitcode", 0, FLAG_BOOL, &detailed},
+	    PR_FLAGS(pr),
 	    {0},
 	};
 	strlist pos = {0};
 	const char *err;
-	if (flags_parse(a, defs, argc - 1, argv + 1, &pos, &err) != 0)
+	if (pr_flags_parse(a, defs, &pr, argc - 1, argv + 1, &pos, &err) != 0)
 		return cli_error(err);
+	ao.post_renderer = pr.path; /* the new side as upgrade --post-renderer stores it */
+	ao.pr_args = pr.args.v;
+	ao.npr_args = pr.args.n;
 	if (pos.n != 2)
 		return cli_error("\"render diff upgrade\" requires 2 arguments\n\nUsage:  render "
 				 "diff upgrade RELEASE CHART [flags]");

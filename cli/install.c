@@ -20,8 +20,10 @@
 #include "install.h"
 #include "common.h"
 #include "dependency.h"
+#include "postrender_flags.h"
 
-/* Helm's --dry-run takes an optional value (client, server, true, false, none). */
+/* Helm's --dry-run takes an optional value (client, server, true, false, none);
+ * an empty one is no dry run for install and upgrade, as "none". */
 void install_fix_dry_run(arena *a, int argc, char **argv, bool *dry)
 {
 	for (int i = 0; i < argc; i++) {
@@ -30,7 +32,7 @@ void install_fix_dry_run(arena *a, int argc, char **argv, bool *dry)
 		if (strncmp(argv[i], "--dry-run=", 10))
 			continue;
 		const char *v = argv[i] + 10;
-		*dry = strcmp(v, "false") && strcmp(v, "none");
+		*dry = *v && strcmp(v, "false") && strcmp(v, "none");
 		argv[i] = arena_strdup(a, "--dry-run=false");
 	}
 }
@@ -144,7 +146,8 @@ struct install_opts {
 	kube_opts ko;
 	action_opts ao;
 	strlist labels;
-	const char *timeout, *name_template, *version, *repo, *output, *post_renderer;
+	const char *timeout, *name_template, *version, *repo, *output;
+	pr_flags pr; /* --post-renderer, --post-renderer-args */
 	bool generate_name, hide_notes, devel, dep_update, verify, render_sub_notes;
 	bool disable_openapi, enable_dns, skip_tests, dry_run_flag, insecure_tls;
 	bool plain_http, pass_credentials;
@@ -196,6 +199,9 @@ int install_run(arena *a, kube_client *k, const char *name, const char *dir, con
 		return cli_error(arena_sprintf(a, "%s%s", prefix, err));
 	if (!name)
 		name = c->name;
+	if (ao->dry_run_option && cli_dry_run_invalid(ao->dry_run_option))
+		return cli_error(
+		    arena_sprintf(a, "%s%s", prefix, cli_dry_run_invalid(ao->dry_run_option)));
 	action_catch_signals(name);
 	if (action_install(a, k, name, c, user, ao, &r, &err))
 		return cli_error(arena_sprintf(a, "%s%s", prefix, err));
@@ -238,16 +244,21 @@ int cmd_install(arena *a, int argc, char **argv)
 	    {"disable-openapi-validation", 0, FLAG_BOOL, &o.disable_openapi},
 	    {"enable-dns", 0, FLAG_BOOL, &o.enable_dns},
 	    {"take-ownership", 0, FLAG_BOOL, &o.ao.take_ownership},
-	    {"post-renderer", 0, FLAG_STRING, &o.post_renderer},
+	    PR_FLAGS(o.pr),
 	    {0},
 	};
 	strlist pos = {0};
 	const char *err, *name, *dir;
 	o.ao.server_side = true;
 	o.ao.field_manager = "helm";
+	o.ao.dry_run_option = cli_dry_run_option(argc, argv);
+	o.ao.dry_run_server = !strcmp(o.ao.dry_run_option, "server");
 	install_fix_dry_run(a, argc, argv, &o.ao.dry_run);
-	if (flags_parse(a, defs, argc, argv, &pos, &err) != 0)
+	if (pr_flags_parse(a, defs, &o.pr, argc, argv, &pos, &err) != 0)
 		return cli_error(err);
+	o.ao.post_renderer = o.pr.path;
+	o.ao.pr_args = o.pr.args.v;
+	o.ao.npr_args = o.pr.args.n;
 	o.ao.dry_run |= o.dry_run_flag;
 	if (o.ao.force) /* --force replaces, as in Helm 3: no server-side apply */
 		o.ao.server_side = false;
@@ -262,9 +273,8 @@ int cmd_install(arena *a, int argc, char **argv)
 	int fmt = release_output_format(a, o.output, &err);
 	if (fmt < 0)
 		return cli_error(err);
-	if (o.post_renderer || o.name_template)
-		return cli_error(
-		    "render install: --post-renderer and --name-template are not supported yet");
+	if (o.name_template)
+		return cli_error("render install: --name-template is not supported yet");
 	if (install_args(a, &o, &pos, &name, &dir, &err) ||
 	    install_locate(a, &dir, o.version, o.repo, o.devel, &err))
 		return cli_error(arena_sprintf(a, "INSTALLATION FAILED: %s", err));

@@ -1,7 +1,8 @@
 /* template.c - `render template [NAME] [CHART]`: render a chart locally and
  * print it as `helm template` does (CRDs with --include-crds, then manifests
  * in install order, then hooks), all of it or nothing; --post-renderer pipes
- * the CRDs and manifests (never the hooks) through an executable first. */
+ * the CRDs and manifests (never the hooks) through an executable first, and
+ * --dry-run=server (none, false) lets lookup ask the cluster, as Helm's does. */
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "../chart/pipeline.h"
 #include "../chart/postrender.h"
+#include "../release/lookup.h"
 #include "../functions/functions.h"
 #include "../renderer/template.h"
 #include "../net/oci.h"
@@ -19,17 +21,21 @@
 #include "commands.h"
 #include "common.h"
 #include "dependency.h"
+#include "install.h"
+#include "postrender_flags.h"
 
 struct template_opts {
 	values_opts vo;
 	const char *namespace, *kube_version, *output_dir, *name_template;
 	strlist api_versions, show_only;
-	strlist post_renderers, pr_args; /* every --post-renderer value, --post-renderer-args */
-	const char *pr_path;		 /* the executable the last non-empty one names */
+	pr_flags pr; /* --post-renderer, --post-renderer-args */
 	bool include_crds, skip_crds, no_hooks, skip_tests, is_upgrade, release_name_dir;
 	bool generate_name, validate, debug, dry_run_dummy, devel, skip_schema, dep_update;
-	const char *version, *description, *dry_run, *repo, *timeout;
-	oci_opts oci; /* oci:// charts */
+	const char *version, *description, *repo, *timeout;
+	oci_opts oci;	     /* oci:// charts */
+	kube_opts ko;	     /* the cluster --dry-run=server (or none, false) asks for lookups */
+	bool lookup;	     /* that --dry-run */
+	const char *dry_run; /* --dry-run's value, "" when none */
 };
 
 static bool valid_release_name(const char *s)
@@ -182,11 +188,29 @@ static int post_render(arena *a, struct template_opts *o, const pipeline_result 
 	if (!o->output_dir)
 		postrender_join(&in, pr, o->include_crds);
 	const char *e;
-	if (postrender_run(a, o->pr_path, o->pr_args.v, o->pr_args.n, in.buf ? in.buf : "", in.len,
+	if (postrender_run(a, o->pr.path, o->pr.args.v, o->pr.args.n, in.buf ? in.buf : "", in.len,
 			   text, len, &e) != 0) {
 		*err = arena_sprintf(a, "error while running post render on files: %s", e);
 		return -1;
 	}
+	return 0;
+}
+
+/* Helm's interactWithRemote (--dry-run=server, none or false): lookup asks the
+ * cluster, capabilities stay the defaults. The configuration is loaded first,
+ * as ToRESTConfig is, so that its error stops the render before any template. */
+static int template_kube(arena *a, struct template_opts *o, render_opts *ro, const char **err)
+{
+	kube_opts ko = o->ko;
+	kube_config cfg;
+	ko.namespace = o->namespace;
+	kubeconfig_env(&ko);
+	if (kubeconfig_load(a, &ko, &cfg, err) != 0) {
+		*err = arena_sprintf(a, "%s\n\nUse --debug flag to render out invalid YAML", *err);
+		return -1;
+	}
+	ro->lookup = release_lookup;
+	ro->lookup_ctx = kube_new(a, &ko);
 	return 0;
 }
 
@@ -247,6 +271,10 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		*err = "library charts are not installable";
 		return -1;
 	}
+	if (cli_dry_run_invalid(o->dry_run)) { /* runInstall checks it before the name */
+		*err = cli_dry_run_invalid(o->dry_run);
+		return -1;
+	}
 	if (!*name) {
 		*err = "release name \"\": no name provided";
 		return -1;
@@ -272,6 +300,8 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		return -1;
 	for (size_t i = 0; i < o->api_versions.n; i++)
 		capabilities_add_api(a, &ro.caps, o->api_versions.v[i]);
+	if (o->lookup && template_kube(a, o, &ro, err) != 0)
+		return -1;
 	pipeline_opts po = {.ro = ro, .skip_schema = o->skip_schema};
 	pipeline_result pr;
 	strbuf warn;
@@ -317,7 +347,7 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 	const char *text = rel.buf ? rel.buf : "";
 	size_t tlen = rel.len;
 	int ret = 0;
-	if (o->pr_path && post_render(a, o, &pr, &text, &tlen, err) != 0) {
+	if (o->pr.path && post_render(a, o, &pr, &text, &tlen, err) != 0) {
 		/* Helm returns the release without a manifest: --debug prints it */
 		if (!o->debug) {
 			*err = arena_sprintf(a, "%s\n\nUse --debug flag to render out invalid YAML",
@@ -354,50 +384,6 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 	if (!o->show_only.n)
 		sb_add(out, all.buf, all.len);
 	return ret;
-}
-
-/* pflag checks each --post-renderer value when it meets it (postRendererString.Set):
- * an empty one is ignored, the last one wins, the first naming no executable fails. */
-static int check_post_renderers(arena *a, struct template_opts *o, const char **err)
-{
-	for (size_t i = 0; i < o->post_renderers.n; i++) {
-		const char *v = o->post_renderers.v[i], *e;
-		if (!*v)
-			continue;
-		if (postrender_find(a, v, &o->pr_path, &e) != 0) {
-			strbuf sb;
-			sb_init(&sb, a);
-			sb_adds(&sb, "invalid argument ");
-			go_quote(&sb, v, strlen(v));
-			sb_addf(&sb, " for \"--post-renderer\" flag: %s", e);
-			*err = sb_str(&sb);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* flags_parse, then the --post-renderer checks. pflag reports whichever error it
- * meets first, left to right: when both kinds exist, the shortest prefix of argv
- * that parses cleanly but names a missing post-renderer says which. */
-static int parse_flags(arena *a, const flag_def *defs, struct template_opts *o, int argc,
-		       char **argv, strlist *pos, const char **err)
-{
-	if (flags_parse(a, defs, argc, argv, pos, err) == 0 && check_post_renderers(a, o, err) == 0)
-		return 0;
-	const char *first = *err;
-	bool any = false;
-	for (int i = 0; i < argc && !any; i++)
-		any = strstr(argv[i], "post-renderer") != NULL;
-	for (int k = 1; any && k < argc && k <= 4096; k++) {
-		strlist p = {0};
-		*o = (struct template_opts){0};
-		if (flags_parse(a, defs, k, argv, &p, err) == 0 &&
-		    check_post_renderers(a, o, err) != 0)
-			return -1;
-	}
-	*err = first;
-	return -1;
 }
 
 /* --name-template: action.TemplateName, a template run with no data. */
@@ -440,9 +426,21 @@ int cmd_template(arena *a, int argc, char **argv)
 	    {"skip-schema-validation", 0, FLAG_BOOL, &o.skip_schema},
 	    {"version", 0, FLAG_STRING, &o.version},
 	    {"description", 0, FLAG_STRING, &o.description},
-	    {"post-renderer", 0, FLAG_ARRAY, &o.post_renderers},
-	    {"post-renderer-args", 0, FLAG_ARRAY, &o.pr_args},
-	    {"dry-run", 0, FLAG_STRING, &o.dry_run},
+	    PR_FLAGS(o.pr),
+	    {"dry-run", 0, FLAG_BOOL, &o.dry_run_dummy},
+	    {"kubeconfig", 0, FLAG_STRING, &o.ko.kubeconfig},
+	    {"kube-context", 0, FLAG_STRING, &o.ko.context},
+	    {"kube-apiserver", 0, FLAG_STRING, &o.ko.apiserver},
+	    {"kube-token", 0, FLAG_STRING, &o.ko.token},
+	    {"kube-as-user", 0, FLAG_STRING, &o.ko.as_user},
+	    {"kube-as-group", 0, FLAG_STRING, &o.ko.as_group},
+	    {"kube-ca-file", 0, FLAG_STRING, &o.ko.ca_file},
+	    {"kube-tls-server-name", 0, FLAG_STRING, &o.ko.tls_server_name},
+	    {"kube-insecure-skip-tls-verify", 0, FLAG_BOOL, &o.ko.insecure},
+	    {"burst-limit", 0, FLAG_STRING, &o.ko.burst_limit},
+	    {"qps", 0, FLAG_STRING, &o.ko.qps},
+	    {"repository-config", 0, FLAG_STRING, &o.ko.repo_config},
+	    {"repository-cache", 0, FLAG_STRING, &o.ko.repo_cache},
 	    {"repo", 0, FLAG_STRING, &o.repo},
 	    OCI_FLAGS(o.oci),
 	    {"dependency-update", 0, FLAG_BOOL, &o.dep_update},
@@ -450,8 +448,12 @@ int cmd_template(arena *a, int argc, char **argv)
 	    {0},
 	};
 	strlist pos = {0};
-	const char *err;
-	if (parse_flags(a, defs, &o, argc, argv, &pos, &err) != 0)
+	const char *err, *dro = cli_dry_run_option(argc, argv);
+	/* template is a dry run, but not for these values: lookup asks the cluster */
+	o.lookup = !strcmp(dro, "server") || !strcmp(dro, "none") || !strcmp(dro, "false");
+	o.dry_run = dro;
+	install_fix_dry_run(a, argc, argv, &o.dry_run_dummy);
+	if (pr_flags_parse(a, defs, &o.pr, argc, argv, &pos, &err) != 0)
 		return cli_error(err);
 	const char *name = "release-name", *dir;
 	if (pos.n == 0) {

@@ -9,13 +9,15 @@
 #include "../release/storage.h"
 #include "commands.h"
 #include "install.h"
+#include "postrender_flags.h"
 
 struct upgrade_opts {
 	values_opts vo;
 	kube_opts ko;
 	action_opts ao;
 	strlist labels;
-	const char *timeout, *history_max, *version, *repo, *output, *post_renderer, *server_side;
+	const char *timeout, *history_max, *version, *repo, *output, *server_side;
+	pr_flags pr; /* --post-renderer, --post-renderer-args */
 	bool install, hide_notes, devel, dep_update, verify, render_sub_notes, disable_openapi;
 	bool enable_dns, skip_tests, dry_run_flag, recreate, skip_crds;
 };
@@ -80,14 +82,19 @@ int cmd_upgrade(arena *a, int argc, char **argv)
 	    {"disable-openapi-validation", 0, FLAG_BOOL, &o.disable_openapi},
 	    {"enable-dns", 0, FLAG_BOOL, &o.enable_dns},
 	    {"take-ownership", 0, FLAG_BOOL, &o.ao.take_ownership},
-	    {"post-renderer", 0, FLAG_STRING, &o.post_renderer},
+	    PR_FLAGS(o.pr),
 	    {0},
 	};
 	strlist pos = {0};
 	const char *err;
+	o.ao.dry_run_option = cli_dry_run_option(argc, argv);
+	o.ao.dry_run_server = !strcmp(o.ao.dry_run_option, "server");
 	install_fix_dry_run(a, argc, argv, &o.ao.dry_run);
-	if (flags_parse(a, defs, argc, argv, &pos, &err) != 0)
+	if (pr_flags_parse(a, defs, &o.pr, argc, argv, &pos, &err) != 0)
 		return cli_error(err);
+	o.ao.post_renderer = o.pr.path;
+	o.ao.pr_args = o.pr.args.v;
+	o.ao.npr_args = o.pr.args.n;
 	o.ao.dry_run |= o.dry_run_flag;
 	o.ao.skip_crds = o.skip_crds;
 	if (pos.n != 2)
@@ -101,8 +108,6 @@ int cmd_upgrade(arena *a, int argc, char **argv)
 	int fmt = release_output_format(a, o.output, &err);
 	if (fmt < 0)
 		return cli_error(err);
-	if (o.post_renderer)
-		return cli_error("render upgrade: --post-renderer is not supported yet");
 	if (server_side_mode(a, o.server_side, &o.ao, &err))
 		return cli_error(arena_sprintf(a, "UPGRADE FAILED: %s", err));
 	if (o.ao.force_conflicts && !o.ao.server_side)
@@ -126,6 +131,8 @@ int cmd_upgrade(arena *a, int argc, char **argv)
 			return install_run(a, k, name, dir, &o.vo, &io, o.hide_notes, fmt, "");
 		}
 	}
+	if (cli_dry_run_invalid(o.ao.dry_run_option))
+		return cli_error(cli_dry_run_invalid(o.ao.dry_run_option));
 	vmap *user;
 	chart *c;
 	release *r = NULL;

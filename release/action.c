@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../chart/pipeline.h"
+#include "../chart/postrender.h"
 #include "../values/coalesce.h"
 #include "../values/json.h"
 #include "../values/yaml.h"
@@ -257,12 +258,16 @@ static int render(act *c, const chart *ch, vmap *vals, const char *name, int64_t
 		fputs(sb_str(&warn), stderr);
 	if (rc)
 		return -1;
-	strbuf man;
-	sb_init(&man, c->a);
-	for (size_t i = 0; i < pr.ms.ngeneric; i++)
-		sb_addf(&man, "---\n# Source: %s\n%s\n", pr.ms.generic[i].path,
-			pr.ms.generic[i].content);
-	r->manifest = sb_str(&man);
+	if (c->o->post_renderer) { /* its output is the manifest; never CRDs in its input */
+		if (postrender_manifest(c->a, &pr, false, c->o->post_renderer, c->o->pr_args,
+					c->o->npr_args, &r->manifest, err))
+			return -1;
+	} else {
+		strbuf man;
+		sb_init(&man, c->a);
+		postrender_join(&man, &pr, false);
+		r->manifest = sb_str(&man);
+	}
 	hooks_make(c->a, &pr.ms, r);
 	if (pr.notes && *pr.notes)
 		r->info->notes = pr.notes;
@@ -981,14 +986,12 @@ int action_upgrade(arena *a, kube_client *k, const char *name, chart *ch, vmap *
 	r->labels = lb;
 	*out = r;
 	kobjs curo, tgt, created = {0}, adopt, made = {0};
+	/* prepareUpgrade's validateManifest: the new manifest first, its error bare */
+	if (ko_build(&c, r->manifest, name, &tgt, err))
+		return -1;
 	if (ko_build(&c, cur->manifest, NULL, &curo, &e)) {
 		*err = arena_sprintf(
 		    a, "unable to build kubernetes objects from current release manifest: %s", e);
-		return -1;
-	}
-	if (ko_build(&c, r->manifest, name, &tgt, &e)) {
-		*err = arena_sprintf(
-		    a, "unable to build kubernetes objects from new release manifest: %s", e);
 		return -1;
 	}
 	created.v = arena_alloc(a, (tgt.n + 1) * sizeof(kobj));

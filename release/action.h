@@ -16,15 +16,19 @@ typedef struct action_opts {
 	bool dry_run, wait, wait_for_jobs, atomic, no_hooks, skip_crds, create_namespace;
 	bool force, keep_history, reuse_values, reset_values, reset_then_reuse, skip_schema;
 	bool cleanup_on_fail, replace,
-	    take_ownership;	   /* replace: install over an uninstalled or failed release */
-	long timeout_ms;	   /* --timeout (5m0s by default) */
-	const char *description;   /* --description, NULL: Helm's text */
-	vmap *labels;		   /* --labels, NULL when none */
-	int history_max;	   /* --history-max, 0: unlimited */
-	const char *field_manager; /* --field-manager ("helm") */
-	bool server_side;	   /* --server-side: chart objects applied server-side */
-	bool force_conflicts;	   /* --force-conflicts: applies take conflicting fields */
-	bool dry_run_server;	   /* --dry-run=server: lookup still asks the cluster */
+	    take_ownership;	    /* replace: install over an uninstalled or failed release */
+	long timeout_ms;	    /* --timeout (5m0s by default) */
+	const char *description;    /* --description, NULL: Helm's text */
+	vmap *labels;		    /* --labels, NULL when none */
+	int history_max;	    /* --history-max, 0: unlimited */
+	const char *field_manager;  /* --field-manager ("helm") */
+	bool server_side;	    /* --server-side: chart objects applied server-side */
+	bool force_conflicts;	    /* --force-conflicts: applies take conflicting fields */
+	bool dry_run_server;	    /* --dry-run=server: lookup still asks the cluster */
+	const char *dry_run_option; /* --dry-run's value ("" when none), checked by the CLI */
+	const char *post_renderer;  /* --post-renderer (from postrender_find), NULL: none */
+	const char **pr_args;	    /* --post-renderer-args */
+	size_t npr_args;
 } action_opts;
 
 /* helm install NAME CHART with the user's values. *out is the release (also

@@ -3,8 +3,9 @@
 # Helm 3.17.3 on the same test API server (tests/kubeapi/server.py): install
 # and upgrade ask the cluster (objects, lists, cluster-scoped kinds, missing
 # objects, int64 numbers, Helm's error for an unknown group version), the
-# keep-the-password idiom survives upgrades by either tool, and --dry-run
-# (client), template and lint see an empty map.
+# keep-the-password idiom survives upgrades by either tool, --dry-run=server
+# (install, upgrade, template) asks too, and --dry-run (client), template and
+# lint see an empty map.
 cd "$(dirname "$0")/.." || exit 1
 source tests/lib.sh
 RENDER=${RENDER:-bin/render}
@@ -170,14 +171,30 @@ grep -q '^  one: "null"$' $tmp/ro && pass || fail "template looked up: $(grep on
 "$tmp/render" lint $C >$tmp/ro 2>&1; rrc=$?
 [ $hrc = $rrc ] && cmp -s $tmp/ho $tmp/ro && pass || fail "lint: $(diff $tmp/ho $tmp/ro | head -6)"
 
-# --dry-run=server asks the cluster (needs the CLI to set action_opts.dry_run_server)
-if grep -q dry_run_server cli/install.c; then
-	twin hd rd install NAME $C --dry-run=server
-	grep -qF 'one: "{\"a\":\"1\"}"' $tmp/ro && pass || fail "--dry-run=server did not look up: $(grep one: $tmp/ro)"
-	twin h1 r1 upgrade NAME $C --dry-run=server
-else
-	echo "t-lookup: skipped --dry-run=server (cli/install.c does not set dry_run_server yet)"
-fi
+# --dry-run=server asks the cluster; so does template with --dry-run=server, none
+# or false (Helm's interactWithRemote), its capabilities still the defaults
+twin hd rd install NAME $C --dry-run=server
+grep -qF 'one: "{\"a\":\"1\"}"' $tmp/ro && pass || fail "--dry-run=server did not look up: $(grep one: $tmp/ro)"
+twin h1 r1 upgrade NAME $C --dry-run=server
+grep -qF 'one: "{\"a\":\"1\"}"' $tmp/ro && pass || fail "upgrade --dry-run=server did not look up: $(grep one: $tmp/ro)"
+twin h1 r1 upgrade NAME $C --dry-run=server --dry-run
+grep -q '^  one: "null"$' $tmp/ro && pass || fail "the last --dry-run does not win: $(grep one: $tmp/ro)"
+for d in --dry-run=server --dry-run=none --dry-run=false; do
+	twin hd rd template NAME $C $d
+	grep -qF 'one: "{\"a\":\"1\"}"' $tmp/ro && pass || fail "template $d did not look up: $(grep one: $tmp/ro)"
+done
+twin hd rd template NAME $C --dry-run
+grep -q '^  one: "null"$' $tmp/ro && pass || fail "template --dry-run looked up: $(grep one: $tmp/ro)"
+twin hd rd template NAME $C --dry-run=client
+twin hd rd template NAME $C --dry-run=server --kube-context nope
+# the value is checked (Helm's validateDryRunOptionFlag); an empty one is no dry run
+twin hv rv template NAME $C --dry-run=bogus
+twin hv rv install NAME $C --dry-run=bogus
+twin h1 r1 upgrade NAME $C --dry-run=bogus
+twin hv rv upgrade --install NAME $C --dry-run=bogus
+twin hv rv install NAME $C --dry-run=
+twin hv rv status NAME
+grep -q '^STATUS: deployed$' $tmp/ro && pass || fail "--dry-run= was a dry run: $(cat $tmp/ro)"
 
 # ---- errors ----
 E=$tmp/err

@@ -3,15 +3,24 @@
 # (CRDs with --include-crds, manifests, never hooks or NOTES), how its output replaces
 # the manifest (# Source: lines kept or dropped, --show-only, --output-dir, --debug),
 # the path rules (relative, $PATH, "." in $PATH) and every error text, byte for byte,
-# with bin/render and bin/render-asan.
+# with bin/render and bin/render-asan. Then install and upgrade on the test API
+# server (tests/kubeapi/server.py): the stored manifest, hooks and notes, the errors
+# and the --dry-run output, each read back by the other tool too.
 set -u
 cd "$(dirname "$0")/.."
 source tests/lib.sh
+root=$PWD
 RENDER=${RENDER:-$PWD/bin/render}
 RENDER_ASAN=${RENDER_ASAN:-$PWD/bin/render-asan}
 HELM=${HELM:-/root/.cache/render-tests/helm-v3.17.3/helm}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+server_pid=
+cleanup() {
+	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 export HELM_CONFIG_HOME="$tmp/helm/config" HELM_CACHE_HOME="$tmp/helm/cache" HELM_DATA_HOME="$tmp/helm/data"
 # private copies: other builds may replace bin/render while this runs
 mkdir -p $tmp/bin
@@ -197,6 +206,166 @@ for b in $bins; do
 	(cd $tmp/od-r && "$b" template ../c --output-dir out --post-renderer ../s/fail.sh >stdout 2>stderr; echo $? >rc)
 	grep -q '^1$' $tmp/od-r/rc && grep -q "^Error: error while running post render on files: error while running command $tmp/s/fail.sh. error output:" $tmp/od-r/stderr &&
 		pass || fail "--output-dir with a failing post-renderer ($(basename $b))"
+done
+
+# ---- install and upgrade on the test API server ----
+KUBECTL=$(dirname "$HELM")/kubectl
+python3 $root/tests/kubeapi/server.py --kubeconfig $tmp/kubeconfig >$tmp/server.log 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do [ -s $tmp/kubeconfig ] && break; sleep 0.1; done
+[ -s $tmp/kubeconfig ] || { fail "tests/kubeapi/server.py did not start: $(tail -3 $tmp/server.log)"; finish; }
+export KUBECONFIG=$tmp/kubeconfig KUBECACHEDIR=$tmp/kube-cache HELM_DRIVER=secret
+unset HELM_NAMESPACE HELM_MAX_HISTORY HELM_KUBECONTEXT
+
+# a chart with a CRD, two objects, a hook and notes
+i=$tmp/i
+mkdir -p $i/templates $i/crds
+printf 'apiVersion: v2\nname: i\nversion: 0.1.0\n' >$i/Chart.yaml
+cat >$i/crds/w.yaml <<'EOF'
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.pr.example.com
+spec:
+  group: pr.example.com
+  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+EOF
+cat >$i/templates/cm.yaml <<'EOF'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-cm
+data:
+  rev: {{ .Release.Revision | quote }}
+  v: {{ .Values.v | default "a" | quote }}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ .Release.Name }}-sec
+stringData:
+  k: v
+EOF
+cat >$i/templates/hook.yaml <<'EOF'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-hook
+  annotations:
+    "helm.sh/hook": post-install,post-upgrade
+    "helm.sh/hook-delete-policy": before-hook-creation
+data:
+  rev: {{ .Release.Revision | quote }}
+EOF
+printf 'notes for {{ .Release.Name }}\n' >$i/templates/NOTES.txt
+script garbage.sh 'cat >/dev/null; printf "a: [b\n"'
+
+# rel H R CMD...: CMD with NAME=H under helm and NAME=R under $b: the same exit
+# status, stdout and stderr (R renamed to H, times cut)
+rel() {
+	local h=$1 r=$2 hrc rrc
+	shift 2
+	"$HELM" "${@//NAME/$h}" >$tmp/ho 2>$tmp/he
+	hrc=$?
+	"$b" "${@//NAME/$r}" >$tmp/ro 2>$tmp/re
+	rrc=$?
+	sed -i -E "s/\\b$r\\b/$h/g" $tmp/ro $tmp/re
+	sed -i -E 's/^LAST DEPLOYED: .*/LAST DEPLOYED: T/; s/[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}/TIME/g' $tmp/ho $tmp/ro
+	if [ $hrc = $rrc ] && cmp -s $tmp/ho $tmp/ro && cmp -s $tmp/he $tmp/re; then
+		pass
+	else
+		fail "$* ($(basename $b); helm rc $hrc, render rc $rrc): $(diff $tmp/ho $tmp/ro | head -8) $(diff $tmp/he $tmp/re | head -8)"
+	fi
+}
+
+# same H R: the stored manifest, hooks and notes are equal, each release read by both tools
+same() {
+	local what
+	for what in manifest hooks notes; do
+		"$HELM" get $what $1 >$tmp/g1 2>&1
+		"$b" get $what $2 2>&1 | sed -E "s/\\b$2\\b/$1/g" >$tmp/g2
+		"$b" get $what $1 >$tmp/g3 2>&1
+		"$HELM" get $what $2 2>&1 | sed -E "s/\\b$2\\b/$1/g" >$tmp/g4
+		if cmp -s $tmp/g1 $tmp/g2 && cmp -s $tmp/g1 $tmp/g3 && cmp -s $tmp/g1 $tmp/g4; then
+			pass
+		else
+			fail "get $what $1/$2 ($(basename $b)): $(diff $tmp/g1 $tmp/g2 | head -8) $(diff $tmp/g1 $tmp/g3 | head -4)"
+		fi
+		cp $tmp/g2 $tmp/get-$what
+	done
+}
+
+n=0
+for b in $bins; do
+	n=$((n + 1))
+	rel hi$n ri$n install NAME $i --post-renderer $s/label.sh
+	same hi$n ri$n
+	grep -q '^    post: rendered$' $tmp/get-manifest && pass ||
+		fail "the post-renderer's labels are not in the manifest ($(basename $b))"
+	grep -q 'post: rendered' $tmp/get-hooks && fail "a hook went through the post-renderer ($(basename $b))" || pass
+	"$KUBECTL" get configmap ri$n-cm -o jsonpath='{.metadata.labels.post}' | grep -qx rendered && pass ||
+		fail "the object on the server lacks the post-renderer's label ($(basename $b))"
+
+	# what the post-renderer reads: manifests only (no CRDs, hooks or notes)
+	"$HELM" install hc$n $i --post-renderer $s/copy.sh --post-renderer-args $tmp/in.h >/dev/null 2>&1
+	"$b" install rc$n $i --post-renderer $s/copy.sh --post-renderer-args $tmp/in.r >/dev/null 2>&1
+	sed -i -E "s/\\brc$n\\b/hc$n/g" $tmp/in.r
+	cmp -s $tmp/in.h $tmp/in.r && grep -q "^# Source: i/templates/cm.yaml" $tmp/in.r &&
+		! grep -qE "CustomResourceDefinition|hook|notes" $tmp/in.r && pass ||
+		fail "install stdin ($(basename $b)): $(diff $tmp/in.h $tmp/in.r | head -6)"
+	"$HELM" upgrade hc$n $i --post-renderer $s/copy.sh --post-renderer-args $tmp/in.h >/dev/null 2>&1
+	"$b" upgrade rc$n $i --post-renderer $s/copy.sh --post-renderer-args $tmp/in.r >/dev/null 2>&1
+	sed -i -E "s/\\brc$n\\b/hc$n/g" $tmp/in.r
+	cmp -s $tmp/in.h $tmp/in.r && grep -q 'rev: "2"' $tmp/in.r && pass ||
+		fail "upgrade stdin ($(basename $b)): $(diff $tmp/in.h $tmp/in.r | head -6)"
+
+	# upgrades: another post-renderer, arguments, none at all
+	rel hi$n ri$n upgrade NAME $i --set v=b --post-renderer $s/nosrc.sh
+	same hi$n ri$n
+	rel hi$n ri$n upgrade NAME $i --post-renderer $s/args.sh --post-renderer-args 'x y' --post-renderer-args ''
+	same hi$n ri$n
+	rel hi$n ri$n upgrade NAME $i
+	same hi$n ri$n
+	rel hu$n ru$n upgrade --install NAME $i --post-renderer $s/label.sh
+	same hu$n ru$n
+	rel he$n re$n install NAME $i --post-renderer $s/empty.sh
+	same he$n re$n
+
+	# --dry-run prints the post-renderer's output as MANIFEST
+	rel hd$n rd$n install NAME $i --post-renderer $s/spaces.sh --dry-run
+	rel hd$n rd$n install NAME $i --post-renderer $s/label.sh --dry-run=server
+	grep -q '^    post: rendered$' $tmp/ro && pass || fail "install --dry-run=server did not show the post-renderer's output"
+	rel hi$n ri$n upgrade NAME $i --post-renderer $s/label.sh --dry-run
+	grep -q '^    post: rendered$' $tmp/ro && pass || fail "upgrade --dry-run did not show the post-renderer's output"
+
+	# errors: the post-renderer fails, prints nothing parseable, is missing
+	rel hf$n rf$n install NAME $i --post-renderer $s/fail.sh
+	rel hf$n rf$n upgrade --install NAME $i --post-renderer $s/fail.sh
+	rel hi$n ri$n upgrade NAME $i --post-renderer $s/fail.sh
+	rel hi$n ri$n history NAME
+	rel hf$n rf$n install NAME $i --post-renderer $s/garbage.sh
+	rel hi$n ri$n upgrade NAME $i --post-renderer $s/garbage.sh
+	rel hf$n rf$n list -a -f NAME
+	rel hf$n rf$n install NAME $i --post-renderer ./s/missing.sh
+	rel hf$n rf$n install NAME $i --post-renderer no-such-post-renderer --bogus
+	rel hi$n ri$n upgrade NAME $i --post-renderer $s/noexec.sh
+	rel hi$n ri$n history NAME
+
+	# diff upgrade (beyond Helm) shows what the post-renderer would change
+	"$b" diff upgrade ri$n $i --post-renderer $s/label.sh --color never >$tmp/d1 2>&1
+	"$b" diff upgrade ri$n $i --color never >$tmp/d2 2>&1
+	grep -q '^+    post: rendered' $tmp/d1 && ! grep -q 'post: rendered' $tmp/d2 && pass ||
+		fail "diff upgrade --post-renderer ($(basename $b)): $(head -20 $tmp/d1)"
+	"$b" diff upgrade ri$n $i --post-renderer ./s/missing.sh >$tmp/d1 2>&1
+	"$HELM" template $i --post-renderer ./s/missing.sh 2>&1 | cmp -s - $tmp/d1 && pass ||
+		fail "diff upgrade with a missing post-renderer ($(basename $b)): $(cat $tmp/d1)"
 done
 
 finish
