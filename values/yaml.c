@@ -480,6 +480,8 @@ char yaml_plain_class(arena *a, const char *s, size_t n)
 	unsigned char h = n ? (unsigned char)s[0] : 0;
 	if (h && !strchr("yYnNtTfFoO~.+-0123456789", h))
 		return 's'; /* resolve_plain's own first test, without the call */
+	if (n > 5 && ((h | 0x20) >= 'a' && (h | 0x20) <= 'z'))
+		return 's'; /* no word of the table is longer, no number starts with a letter */
 	resolved r;
 	resolve_plain(a, s, n, &r);
 	if (r.tag == R_STR)

@@ -9,6 +9,7 @@
  * block scalars, non-ASCII, ...) is left to yaml_load: the subset is narrow on
  * purpose, so that whatever it accepts is valid YAML that converts to JSON.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ typedef struct hs {
 	int pending_indent;
 	char pending_role;
 	value head, meta, ann;
+	bool tabs; /* the document has a tab somewhere */
 } hs;
 
 static const char *skip_sp(const char *p, const char *e)
@@ -51,12 +53,31 @@ static bool rest_empty(const char *p, const char *e)
 
 /* Characters that may not start a plain scalar. '-' is allowed before a
  * non-space (a negative number, "-foo"). */
+/* Byte classes: BAD_BYTE outside the subset (controls but tab and newline,
+ * DEL, non-ASCII), START not a plain scalar's first character, STOP ':' and '#'. */
+enum { BAD_BYTE = 1, START = 2, STOP = 4 };
+static unsigned char byte_class(unsigned char c)
+{
+	if ((c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f)
+		return BAD_BYTE;
+	unsigned char k = strchr("?:,[]{}#&*!|>'\"%@`", c) && c ? START : 0;
+	return (unsigned char)(k | (c == ':' || c == '#' ? STOP : 0));
+}
+
+static unsigned char classes[256];
+static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+static void classes_init(void)
+{
+	for (int c = 0; c < 256; c++)
+		classes[c] = byte_class((unsigned char)c);
+}
+
 static bool bad_plain_start(const char *p, const char *e)
 {
 	char c = *p;
 	if (c == '-')
 		return p + 1 >= e || p[1] == ' ';
-	return strchr("?:,[]{}#&*!|>'\"%@`", c) != NULL;
+	return classes[(unsigned char)c] & START;
 }
 
 /* A double- or single-quoted scalar on one line from p (at the quote);
@@ -77,7 +98,7 @@ static const char *quoted(const char *p, const char *e, bool *plain_ok)
 		}
 		if (q == '"' && *p == '\\') {
 			*plain_ok = false;
-			if (p + 1 >= e || !strchr("0abtnvfre \"/\\N_LP", p[1]))
+			if (p + 1 >= e || !strchr("0abtnvfre \"\\N_LP", p[1]))
 				return NULL;
 			p += 2;
 			continue;
@@ -198,13 +219,16 @@ static const char *parse_key(hs *h, const char *p, const char *e, const char **k
 		return c + 1;
 	}
 	const char *s = p;
-	while (p < e && !(*p == ':' && (p + 1 >= e || p[1] == ' '))) {
+	for (;; p++) {
+		while (p < e && !(classes[(unsigned char)*p] & STOP))
+			p++;
+		if (p >= e)
+			return NULL;
 		if (*p == '#' && p > s && p[-1] == ' ')
 			return NULL; /* a comment starts before any colon */
-		p++;
+		if (*p == ':' && (p + 1 >= e || p[1] == ' '))
+			break;
 	}
-	if (p >= e)
-		return NULL;
 	if (bad_plain_start(s, e))
 		return *bail = true, NULL;
 	const char *t = p;
@@ -255,21 +279,29 @@ static char scalar(hs *h, const char *p, const char *e, bool want, value *sv)
 	if (bad_plain_start(p, e))
 		return 0;
 	const char *s = p;
-	while (p < e && !(*p == '#' && p[-1] == ' ')) {
+	for (; p < e; p++) {
+		if (!(classes[(unsigned char)*p] & STOP))
+			continue;
+		if (*p == '#' && p[-1] == ' ')
+			break;
 		if (*p == ':' && (p + 1 >= e || p[1] == ' '))
 			return 0; /* "mapping values are not allowed in this context" */
-		p++;
 	}
 	const char *t = p;
 	while (t > s && t[-1] == ' ')
 		t--;
-	char cl = yaml_plain_class(h->a, s, (size_t)(t - s));
+	size_t n = (size_t)(t - s);
+	if (!want) { /* only .inf, .nan (JSON refuses them) and << matter here */
+		bool word = (n == 4 && s[0] == '.') || (n == 5 && (s[0] == '+' || s[0] == '-')) ||
+			    (n == 2 && s[0] == '<');
+		return word && yaml_plain_class(h->a, s, n) != 's' ? 0 : 'q';
+	}
+	char cl = yaml_plain_class(h->a, s, n);
 	if (cl == 'f' || cl == 'm')
 		return 0;
 	if (cl != 's')
 		return 'o';
-	if (want)
-		*sv = str_value(h, s, (size_t)(t - s));
+	*sv = str_value(h, s, n);
 	return 'q';
 }
 
@@ -406,9 +438,8 @@ static bool open_pending(hs *h, int indent, char kind)
 static bool line(hs *h, int i, const char *c, const char *e, int *block_parent)
 {
 	*block_parent = -1;
-	for (const char *q = c; q < e; q++)
-		if (*q == '\t')
-			return false;
+	if (h->tabs && memchr(c, '\t', (size_t)(e - c)))
+		return false;
 	bool item = is_item(c, e);
 	if (h->pending) {
 		if (i > h->pending_indent) {
@@ -476,12 +507,11 @@ static bool line(hs *h, int i, const char *c, const char *e, int *block_parent)
 
 int yaml_head_fast(arena *a, const char *text, size_t len, value *head)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)text[i];
-		if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch >= 0x7f)
+	pthread_once(&classes_once, classes_init);
+	for (size_t i = 0; i < len; i++)
+		if (classes[(unsigned char)text[i]] & BAD_BYTE)
 			return 0;
-	}
-	hs h = {.a = a, .head = v_nil()};
+	hs h = {.a = a, .head = v_nil(), .tabs = memchr(text, '\t', len) != NULL};
 	const char *p = text, *end = text + len;
 	int block_parent = -1, block_indent = -1, lead_blank = 0;
 	while (p < end) {
