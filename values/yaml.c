@@ -1096,10 +1096,18 @@ static bool is_base60_float(const char *s, size_t n)
 /* Go's json.Marshal replaces invalid UTF-8 with U+FFFD; returns s itself when valid. */
 static const char *valid_utf8(arena *a, const char *s, size_t n, size_t *outn)
 {
+	size_t ascii = 0;
+	while (ascii < n && (unsigned char)s[ascii] < 0x80)
+		ascii++;
+	if (ascii == n) { /* the common case: nothing to check or copy */
+		*outn = n;
+		return s;
+	}
 	strbuf q;
 	sb_init(&q, a);
 	bool bad = false;
-	for (size_t i = 0; i < n;) {
+	sb_add(&q, s, ascii);
+	for (size_t i = ascii; i < n;) {
 		unsigned char c = (unsigned char)s[i];
 		size_t w = c < 0x80		? 1
 			   : (c & 0xE0) == 0xC0 ? 2
@@ -1147,7 +1155,10 @@ static int json_yaml_trip(yemit *y, const char *s, size_t n, bool key, const cha
 			  size_t *outn)
 {
 	bool nel = false;
-	for (size_t i = 0; i < n;) { /* s is valid UTF-8 here */
+	size_t i0 = 0;
+	while (i0 < n && (unsigned char)s[i0] < 0x7F)
+		i0++;		      /* plain ASCII below DEL is never refused */
+	for (size_t i = i0; i < n;) { /* s is valid UTF-8 here */
 		unsigned char c = (unsigned char)s[i];
 		size_t w = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
 		uint32_t r = w == 1 ? c : w == 2 ? c & 0x1Fu : w == 3 ? c & 0x0Fu : c & 0x07u;
