@@ -25,25 +25,6 @@ char *sb_grow(strbuf *sb, size_t n)
 	return sb->buf + sb->len;
 }
 
-void sb_add(strbuf *sb, const char *s, size_t n)
-{
-	if (!n)
-		return;
-	memcpy(sb_grow(sb, n), s, n);
-	sb->len += n;
-}
-
-void sb_adds(strbuf *sb, const char *s)
-{
-	sb_add(sb, s, strlen(s));
-}
-
-void sb_addc(strbuf *sb, char c)
-{
-	*sb_grow(sb, 1) = c;
-	sb->len++;
-}
-
 void sb_addf(strbuf *sb, const char *fmt, ...)
 {
 	va_list ap, ap2;
