@@ -90,11 +90,16 @@ static bool next_sep(const char *s, size_t n, size_t pos, size_t *start, size_t 
 		*start = 0;
 	} else {
 		const char *hit = NULL;
-		for (size_t i = pos; i + 4 <= n; i++)
-			if (s[i] == '\n' && !memcmp(s + i + 1, "---", 3)) {
-				hit = s + i;
+		for (size_t i = pos; i + 4 <= n;) { /* the next "\n---", line by line */
+			const char *nl = memchr(s + i, '\n', n - 3 - i);
+			if (!nl)
+				break;
+			if (!memcmp(nl + 1, "---", 3)) {
+				hit = nl;
 				break;
 			}
+			i = (size_t)(nl - s) + 1;
+		}
 		if (!hit)
 			return false;
 		size_t b = (size_t)(hit - s);
