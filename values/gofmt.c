@@ -7,6 +7,8 @@
 #include "gofmt.h"
 
 #include <math.h>
+#include <stdnoreturn.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,7 +543,31 @@ typedef struct pfmt {
 	bool plus, minus, sharp, space, zero, plus_v, sharp_v;
 	bool wid_present, prec_present;
 	int wid, prec;
+	const void *path[16]; /* the outermost maps and lists being printed */
+	int npath;
 } pfmt;
+
+/* Go's fmt has no cycle check: printing a map that holds itself overflows the
+ * goroutine stack and the runtime ends the process, as here. */
+static noreturn void stack_overflow(void)
+{
+	static const char msg[] = "runtime: goroutine stack exceeds 1000000000-byte limit\n"
+				  "fatal error: stack overflow\n";
+	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)w;
+	_exit(2);
+}
+
+/* Enters container p: a cycle is fatal, as in Go. */
+static void path_push(pfmt *f, const void *p)
+{
+	for (int i = 0; i < f->npath && i < 16; i++)
+		if (f->path[i] == p)
+			stack_overflow();
+	if (f->npath < 16)
+		f->path[f->npath] = p;
+	f->npath++;
+}
 
 static void write_padding(pfmt *f, int n)
 {
@@ -890,6 +916,7 @@ static void print_string(pfmt *f, value v, char verb)
 static void print_list(pfmt *f, value v, char verb, int depth)
 {
 	vlist *l = v.u.l;
+	path_push(f, l);
 	if (f->sharp_v) {
 		sb_adds(f->out, l->gotype);
 		sb_addc(f->out, '{');
@@ -899,6 +926,7 @@ static void print_list(pfmt *f, value v, char verb, int depth)
 			print_value(f, l->items[i], verb, depth + 1);
 		}
 		sb_addc(f->out, '}');
+		f->npath--;
 		return;
 	}
 	sb_addc(f->out, '[');
@@ -908,13 +936,15 @@ static void print_list(pfmt *f, value v, char verb, int depth)
 		print_value(f, l->items[i], verb, depth + 1);
 	}
 	sb_addc(f->out, ']');
+	f->npath--;
 }
 
 static void print_map(pfmt *f, value v, char verb, int depth)
 {
 	vmap *m = v.u.m;
+	path_push(f, m);
 	if (f->sharp_v) {
-		sb_adds(f->out, m->gotype);
+		sb_adds(f->out, value_gotype(v));
 		sb_addc(f->out, '{');
 	} else {
 		sb_adds(f->out, "map[");
@@ -927,6 +957,7 @@ static void print_map(pfmt *f, value v, char verb, int depth)
 		print_value(f, m->e[i].val, verb, depth + 1);
 	}
 	sb_addc(f->out, f->sharp_v ? '}' : ']');
+	f->npath--;
 }
 
 /* fmt's struct printing: "{a b c}", "&{...}" for a pointer printed at the top. */
@@ -970,10 +1001,8 @@ static void print_obj(pfmt *f, value v, char verb, int depth)
 
 static void print_value(pfmt *f, value v, char verb, int depth)
 {
-	if (depth > 1000) { /* a cycle: Go would overflow its stack */
-		sb_adds(f->out, "...");
-		return;
-	}
+	if (depth > 100000) /* a cycle longer than the path kept: Go overflows too */
+		stack_overflow();
 	switch ((enum vkind)v.kind) {
 	case V_NIL:
 		if (depth > 0)
