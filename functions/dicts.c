@@ -193,7 +193,7 @@ static noreturn void bad_conversion(fnctx *c, value v, const char *want)
 /* A value that must be exactly map[string]interface{} (Go's type assertion). */
 static vmap *assert_map(fnctx *c, value v)
 {
-	if (v.kind != V_MAP || strcmp(v.u.m->gotype, GT_MAP) != 0)
+	if (v.kind != V_MAP || strcmp(value_gotype(v), GT_MAP) != 0)
 		bad_conversion(c, v, GT_MAP);
 	return v.u.m;
 }

@@ -66,6 +66,8 @@ static value fn_tpl(fnctx *c, value *argv, int argc)
 	sb_init(&quoted, c->a);
 	go_quote(&quoted, argv[0].u.s, argv[0].len);
 	const char *text = arena_strndup(c->a, argv[0].u.s, argv[0].len);
+	/* an outer tpl's "gotpl" must not survive an empty text (Go runs the new tree) */
+	tset_forget(set, "gotpl");
 	if (tset_parse(set, "gotpl", text, argv[0].len, &te) != 0)
 		fn_fail(c, "cannot parse template %s: %s", sb_str(&quoted), te.msg);
 	strbuf sb;
@@ -296,7 +298,7 @@ const fn_def fn_family_helm[] = {
     {"toYaml", fn_to_yaml, "v"},
     {"mustToYaml", fn_must_to_yaml, "v"},
     {"toYamlPretty", fn_to_yaml_pretty, "v"},
-    {"tpl", fn_tpl, "sM"},
+    {"tpl", fn_tpl, "sv"},
     {0},
 };
 

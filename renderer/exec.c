@@ -267,6 +267,12 @@ static value validate_type(struct texec *x, xv v, char c)
 	if (!assignable(v.v, c))
 		xerrorf(x, "wrong type for value; expected %s; got %s", param_type(c),
 			value_gotype(v.v));
+	if (v.v.kind == V_MAP && (c == 'm' || c == 'M')) {
+		/* Go converts the argument to the parameter's type */
+		value r = v.v;
+		r.len = c == 'm' && strcmp(r.u.m->gotype, GT_VALUES) == 0 ? VMAP_PLAIN : 0;
+		return r;
+	}
 	return v.v;
 }
 
@@ -596,7 +602,7 @@ static const fn_def values_methods[] = {
 
 static const fn_def *find_values_method(value v, const char *name)
 {
-	if (v.kind != V_MAP || name[0] < 'A' || name[0] > 'Z' ||
+	if (v.kind != V_MAP || name[0] < 'A' || name[0] > 'Z' || v.len == VMAP_PLAIN ||
 	    (v.u.m->gotype != GT_VALUES && strcmp(v.u.m->gotype, GT_VALUES) != 0))
 		return NULL; /* the methods are exported: a lower-case name is a key */
 	for (const fn_def *d = values_methods; d->name; d++)

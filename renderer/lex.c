@@ -312,6 +312,10 @@ static enum lstate st_comment(lx *x)
 	bool trim;
 	if (!at_right_delim(l, &trim))
 		return lerrorf(x, "comment ends before closing delimiter");
+	/* Go's lexComment takes the comment as an item without counting its
+	 * newlines: lines after a multi-line comment are reported that much lower */
+	l->start = l->pos;
+	l->start_line = l->line;
 	l->pos += trim ? 4 : 2;
 	if (trim)
 		while (l->pos < l->len && is_space((unsigned char)l->input[l->pos]))

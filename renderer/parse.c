@@ -1092,6 +1092,16 @@ bool tset_has(const tset *t, const char *name)
 	return tset_lookup(t, name) != NULL;
 }
 
+void tset_forget(tset *t, const char *name)
+{
+	bool found;
+	uint32_t i = set_find(t, name, &found);
+	if (!found)
+		return;
+	memmove(t->e + i, t->e + i + 1, (t->n - i - 1) * sizeof *t->e);
+	t->n--;
+}
+
 /* Go's associate: a new empty tree does not replace an existing one. */
 static void set_add(tset *t, const char *name, ttree *tree)
 {

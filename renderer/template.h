@@ -50,6 +50,10 @@ void tset_set_output_limit(tset *t, size_t max);
 int tset_parse(tset *t, const char *name, const char *text, size_t len, terror *err);
 
 bool tset_has(const tset *t, const char *name);
+/* Drops NAME from t (a clone's own table; other sets keep it). Used by tpl:
+ * Go executes the tree it just parsed even when an empty tree did not
+ * replace an older one of the same name. */
+void tset_forget(tset *t, const char *name);
 
 /* Executes NAME with dot (and $) = data, appending the output to out.
  * Returns 0, or -1 with err filled ("template: no template %q associated with

@@ -154,6 +154,8 @@ static value deep_copy(arena *a, value v, int depth)
 	}
 	if (v.kind == V_MAP) {
 		vmap *m = map_copy(a, v.u.m);
+		if (v.len == VMAP_PLAIN)
+			m->gotype = GT_MAP;
 		for (uint32_t i = 0; i < m->len; i++)
 			m->e[i].val = deep_copy(a, m->e[i].val, depth + 1);
 		return (value){.kind = V_MAP, .u.m = m};
@@ -213,7 +215,7 @@ const char *value_gotype(value v)
 	case V_LIST:
 		return v.u.l->gotype;
 	case V_MAP:
-		return v.u.m->gotype;
+		return v.len == VMAP_PLAIN ? GT_MAP : v.u.m->gotype;
 	case V_OBJ:
 		return v.u.o->cls->gotype;
 	}

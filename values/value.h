@@ -130,6 +130,10 @@ static inline value v_int64(int64_t i)
 /* Go's other integer types, where a Helm object gives them (semver's Major is a
  * uint64, indexing a string gives a uint8): V_INT64 with the type in len. */
 enum { VINT_UINT64 = 1, VINT_UINT8 = 2 };
+/* A V_MAP whose len is VMAP_PLAIN is a chartutil.Values seen as the
+ * map[string]interface{} a function parameter converted it to (`set .Values
+ * ...` returns that type); the map itself is shared and keeps its type. */
+enum { VMAP_PLAIN = 1 };
 static inline value v_uint64(uint64_t i)
 {
 	return (value){.kind = V_INT64, .len = VINT_UINT64, .u.i = (int64_t)i};
