@@ -36,6 +36,10 @@ struct template_opts {
 	kube_opts ko;	     /* the cluster --dry-run=server (or none, false) asks for lookups */
 	bool lookup;	     /* that --dry-run */
 	const char *dry_run; /* --dry-run's value, "" when none */
+	/* install's flags, which Helm's template shares and ignores */
+	bool ignored, verify;
+	const char *keyring;
+	strlist labels;
 };
 
 static bool valid_release_name(const char *s)
@@ -261,6 +265,20 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 	if (dependency_locate(a, &dir, o->version, o->repo, o->devel, err) != 0 ||
 	    values_from_flags(a, &o->vo, dir, &user, err) != 0)
 		return -1;
+	if (o->verify) { /* LocateChart's verification: render cannot check signatures */
+		struct stat st;
+		const char *prov = arena_sprintf(a, "%s.prov", dir);
+		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			*err = "unpacked charts cannot be verified";
+		else if (stat(prov, &st) != 0)
+			*err = arena_sprintf(a,
+					     "could not load provenance file %s: stat %s: no such "
+					     "file or directory",
+					     prov, prov);
+		else
+			*err = "--verify is not supported by render";
+		return -1;
+	}
 	if (chart_load_dir(a, dir, &c, err) != 0 ||
 	    (o->dep_update && dependency_ensure(a, dir, &c, err) != 0))
 		return -1;
@@ -445,6 +463,21 @@ int cmd_template(arena *a, int argc, char **argv)
 	    OCI_FLAGS(o.oci),
 	    {"dependency-update", 0, FLAG_BOOL, &o.dep_update},
 	    {"timeout", 0, FLAG_STRING, &o.timeout},
+	    {"atomic", 0, FLAG_BOOL, &o.ignored},
+	    {"create-namespace", 0, FLAG_BOOL, &o.ignored},
+	    {"disable-openapi-validation", 0, FLAG_BOOL, &o.ignored},
+	    {"enable-dns", 0, FLAG_BOOL, &o.ignored},
+	    {"force", 0, FLAG_BOOL, &o.ignored},
+	    {"hide-notes", 0, FLAG_BOOL, &o.ignored},
+	    {"pass-credentials", 0, FLAG_BOOL, &o.ignored},
+	    {"render-subchart-notes", 0, FLAG_BOOL, &o.ignored},
+	    {"replace", 0, FLAG_BOOL, &o.ignored},
+	    {"take-ownership", 0, FLAG_BOOL, &o.ignored},
+	    {"wait", 0, FLAG_BOOL, &o.ignored},
+	    {"wait-for-jobs", 0, FLAG_BOOL, &o.ignored},
+	    {"verify", 0, FLAG_BOOL, &o.verify},
+	    {"keyring", 0, FLAG_STRING, &o.keyring},
+	    {"labels", 'l', FLAG_SLICE, &o.labels},
 	    {0},
 	};
 	strlist pos = {0};
@@ -454,6 +487,11 @@ int cmd_template(arena *a, int argc, char **argv)
 	o.dry_run = dro;
 	install_fix_dry_run(a, argc, argv, &o.dry_run_dummy);
 	if (pr_flags_parse(a, defs, &o.pr, argc, argv, &pos, &err) != 0)
+		return cli_error(err);
+	vmap *labels;
+	long timeout_ms;
+	if (install_labels(a, &o.labels, &labels, &err) != 0 ||
+	    install_timeout(a, o.timeout, &timeout_ms, &err) != 0)
 		return cli_error(err);
 	const char *name = "release-name", *dir;
 	if (pos.n == 0) {
