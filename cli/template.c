@@ -297,6 +297,13 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		*err = "release name \"\": no name provided";
 		return -1;
 	}
+	if (o->validate) { /* not client-only: Install.RunWithContext's IsReachable first */
+		kube_opts ko = o->ko;
+		ko.namespace = o->namespace;
+		kubeconfig_env(&ko);
+		if (kube_reachable(kube_new(a, &ko), err) != 0)
+			return -1;
+	}
 	if (!valid_release_name(name)) {
 		*err = arena_sprintf(a,
 				     "release name \"%s\": invalid release name, must match regex "

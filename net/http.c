@@ -285,6 +285,8 @@ static const char *curl_reason(arena *a, CURL *c, CURLcode rc, const xfer *x, co
 			tried = arena_sprintf(a, strchr(h, ':') ? "[%s]:%ld" : "%s:%ld", h, p);
 			if (strcmp(tried, target))
 				via = "proxyconnect tcp: ";
+			if (!strcmp(h, "localhost")) /* Go names the address it dialled last */
+				tried = arena_sprintf(a, "127.0.0.1:%ld", p);
 		}
 		if (oserr)
 			return arena_sprintf(a, "%sdial tcp %s: connect: %s", via, tried,
