@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -362,6 +363,7 @@ static void act_init(act *c, arena *a, kube_client *k, const action_opts *o)
 	c->a = a;
 	c->k = k;
 	c->o = o;
+	c->propagation = NULL;
 	c->ns = kube_namespace(k);
 	c->s = storage_new(a, k, c->ns);
 }
@@ -409,8 +411,203 @@ static int purge(act *c, release **rels, size_t n, const char **err)
 	return 0;
 }
 
+/* releaseutil.UninstallOrder; unknown kinds go last, alphabetically */
+static const char *const uninstall_order[] = {
+    "APIService",
+    "Ingress",
+    "IngressClass",
+    "Service",
+    "CronJob",
+    "Job",
+    "StatefulSet",
+    "HorizontalPodAutoscaler",
+    "Deployment",
+    "ReplicaSet",
+    "ReplicationController",
+    "Pod",
+    "DaemonSet",
+    "RoleBindingList",
+    "RoleBinding",
+    "RoleList",
+    "Role",
+    "ClusterRoleBindingList",
+    "ClusterRoleBinding",
+    "ClusterRoleList",
+    "ClusterRole",
+    "CustomResourceDefinition",
+    "PersistentVolumeClaim",
+    "PersistentVolume",
+    "StorageClass",
+    "ConfigMap",
+    "SecretList",
+    "Secret",
+    "ServiceAccount",
+    "PodDisruptionBudget",
+    "PodSecurityPolicy",
+    "LimitRange",
+    "ResourceQuota",
+    "NetworkPolicy",
+    "Namespace",
+};
+
+/* one document of the release manifest as deleteRelease sorts it */
+typedef struct udoc {
+	const char *key; /* SplitManifests' "manifest-N", sorted as strings */
+	const char *content, *kind, *name, *policy;
+	int rank; /* -1: unknown kind */
+	bool hook;
+} udoc;
+
+static int udoc_rank(const char *kind)
+{
+	for (size_t i = 0; i < sizeof uninstall_order / sizeof uninstall_order[0]; i++)
+		if (!strcmp(uninstall_order[i], kind))
+			return (int)i;
+	return -1;
+}
+
+static bool udoc_less(const udoc *x, const udoc *y)
+{
+	if (x->rank < 0 && y->rank < 0)
+		return strcmp(x->kind, y->kind) < 0;
+	if (x->rank < 0 || y->rank < 0)
+		return y->rank < 0 && x->rank >= 0;
+	return x->rank < y->rank;
+}
+
+/* SplitManifests then SortManifests(UninstallOrder): documents in the order
+ * of their keys as strings, hooks left out, then a stable sort by kind. */
+static int uninstall_docs(arena *a, const char *text, udoc **out, size_t *nout, const char **err)
+{
+	const char **docs;
+	size_t nd = manifest_split(a, text ? text : "", &docs), n = 0;
+	udoc *d = arena_alloc(a, (nd + 1) * sizeof *d);
+	for (size_t i = 0; i < nd; i++) {
+		value v, e;
+		const char *ye;
+		if (!*docs[i])
+			continue;
+		if (yaml_load(a, docs[i], strlen(docs[i]), &v, &ye)) {
+			*err = ye;
+			return -1;
+		}
+		e = ko_mget(ko_mget(v, "metadata"), "annotations");
+		udoc x = {.key = arena_sprintf(a, "manifest-%zu", i), .content = docs[i]};
+		x.kind = ko_sget(v, "kind") ? ko_sget(v, "kind") : "";
+		x.name = ko_sget(ko_mget(v, "metadata"), "name");
+		x.name = x.name ? x.name : "";
+		x.policy = e.kind == V_MAP && map_getc(e.u.m, "helm.sh/resource-policy")
+			       ? ko_sget(e, "helm.sh/resource-policy")
+			       : NULL;
+		if (e.kind == V_MAP && map_getc(e.u.m, "helm.sh/resource-policy") && !x.policy)
+			x.policy = "";
+		x.hook = e.kind == V_MAP && map_getc(e.u.m, "helm.sh/hook");
+		x.rank = udoc_rank(x.kind);
+		size_t j = n++;
+		for (; j > 0 && strcmp(d[j - 1].key, x.key) > 0; j--)
+			d[j] = d[j - 1];
+		d[j] = x;
+	}
+	/* insertion sort by kind: stable */
+	for (size_t i = 1; i < n; i++) {
+		udoc x = d[i];
+		size_t j = i;
+		for (; j > 0 && udoc_less(&x, &d[j - 1]); j--)
+			d[j] = d[j - 1];
+		d[j] = x;
+	}
+	*out = d;
+	*nout = n;
+	return 0;
+}
+
+/* filterManifestsToKeep's test: the policy, trimmed and lowercased, is "keep" */
+static bool policy_keep(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' || *p == '\f')
+		p++;
+	size_t n = strlen(p);
+	while (n && strchr(" \t\n\r\v\f", p[n - 1]))
+		n--;
+	return n == 4 && !strncasecmp(p, "keep", 4);
+}
+
+/* deleteRelease: the objects deleted in uninstall order with the chosen
+ * propagation; *kept lists those a resource policy keeps. */
+static int delete_release(act *c, const release *rel, kobjs *deleted, const char **kept)
+{
+	udoc *d;
+	size_t n;
+	const char *e;
+	strbuf keep, del;
+	sb_init(&keep, c->a);
+	sb_init(&del, c->a);
+	deleted->n = 0;
+	*kept = "";
+	if (uninstall_docs(c->a, rel->manifest, &d, &n, &e))
+		return -1; /* "corrupted release record" */
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].hook)
+			continue;
+		if (!d[i].policy)
+			sb_addf(&del, "\n---\n%s", d[i].content);
+		else if (policy_keep(d[i].policy))
+			sb_addf(&keep, "[%s] %s\n", d[i].kind, d[i].name);
+		/* any other policy: neither kept nor deleted, as Helm does */
+	}
+	*kept = sb_str(&keep);
+	if (ko_build(c, sb_str(&del), NULL, deleted, &e))
+		return -1;
+	int rc = deleted->n ? ko_delete_all(c, deleted, &e) : 0;
+	c->propagation = NULL;
+	return rc;
+}
+
+/* waitForDeletedResources: every object gone before the timeout */
+static int wait_deleted(act *c, const kobjs *l, const char **err)
+{
+	long deadline = ko_now_ms() + c->o->timeout_ms;
+	for (;;) {
+		size_t i = 0;
+		for (; i < l->n; i++) {
+			value cur;
+			long st = 0;
+			const char *e;
+			if (ko_get(c, &l->v[i], &cur, &st, &e) == 0)
+				break;
+			if (st != 404) {
+				*err = e;
+				return -1;
+			}
+		}
+		if (i == l->n)
+			return 0;
+		if (ko_now_ms() >= deadline) {
+			*err = "context deadline exceeded";
+			return -1;
+		}
+		ko_nap();
+	}
+}
+
+static const char *join_errors(arena *a, const char **errs, size_t n)
+{
+	strbuf sb;
+	sb_init(&sb, a);
+	for (size_t i = 0; i < n; i++)
+		sb_addf(&sb, "%s%s", i ? "; " : "", errs[i]);
+	return arena_sprintf(a, "uninstallation completed with %zu error(s): %s", n, sb_str(&sb));
+}
+
 int action_uninstall(arena *a, kube_client *k, const char *name, const action_opts *o,
 		     const char **info, const char **err)
+{
+	uninstall_opts u = {.propagation = "Background"};
+	return action_uninstall_with(a, k, name, o, &u, info, err);
+}
+
+int action_uninstall_with(arena *a, kube_client *k, const char *name, const action_opts *o,
+			  const uninstall_opts *u, const char **info, const char **err)
 {
 	act c;
 	act_init(&c, a, k, o);
@@ -429,6 +626,8 @@ int action_uninstall(arena *a, kube_client *k, const char *name, const action_op
 	size_t n;
 	const char *e;
 	if (storage_history(c.s, name, &rels, &n, &e)) {
+		if (u->ignore_not_found)
+			return 0;
 		*err = arena_sprintf(a, "uninstall: Release not loaded: %s: %s", name, e);
 		return -1;
 	}
@@ -455,35 +654,20 @@ int action_uninstall(arena *a, kube_client *k, const char *name, const action_op
 	if (!o->no_hooks && hooks_exec(&c, rel, "pre-delete", err))
 		return -1;
 	act_record(&c, rel);
-	/* deleteRelease: the manifest's objects in uninstall order, kept ones skipped */
-	kobjs l, del;
-	if (ko_build(&c, rel->manifest, NULL, &l, &e)) {
+	kobjs del;
+	const char *kept;
+	c.propagation = u->propagation;
+	if (delete_release(&c, rel, &del, &kept)) {
 		*err = arena_sprintf(a, "failed to delete release: %s", name);
 		return -1;
 	}
-	del.v = arena_alloc(a, (l.n + 1) * sizeof(kobj));
-	del.n = 0;
-	strbuf kept;
-	sb_init(&kept, a);
-	for (size_t i = l.n; i-- > 0;) {
-		const char *pol = ko_sget(ko_mget(ko_mget(l.v[i].obj, "metadata"), "annotations"),
-					  "helm.sh/resource-policy");
-		if (pol && !strcmp(pol, "keep"))
-			sb_addf(&kept, "[%s] %s\n", l.v[i].kind, l.v[i].name);
-		else
-			del.v[del.n++] = l.v[i];
-	}
-	if (ko_delete_all(&c, &del, &e)) {
-		*err = arena_sprintf(a, "failed to delete release: %s", name);
-		return -1;
-	}
-	if (kept.len)
+	if (*kept)
 		*info = arena_sprintf(
-		    a, "These resources were kept due to the resource policy:\n%s", sb_str(&kept));
-	if (o->wait)
-		ko_wait_deleted(&c, &del);
-	const char *errs[2];
+		    a, "These resources were kept due to the resource policy:\n%s", kept);
+	const char *errs[3];
 	size_t ne = 0;
+	if (o->wait && wait_deleted(&c, &del, &e))
+		errs[ne++] = e;
 	if (!o->no_hooks && hooks_exec(&c, rel, "post-delete", &e))
 		errs[ne++] = e;
 	rel->info->status = "uninstalled";
@@ -493,12 +677,11 @@ int action_uninstall(arena *a, kube_client *k, const char *name, const action_op
 		if (purge(&c, rels, n, &e))
 			errs[ne++] =
 			    arena_sprintf(a, "uninstall: Failed to purge the release: %s", e);
-	} else if (store_update(a, k, c.ns, rel, &e)) {
-		errs[ne++] = arena_sprintf(a, "uninstall: Failed to update release: %s", e);
+	} else {
+		act_record(&c, rel);
 	}
 	if (ne) {
-		*err = arena_sprintf(a, "uninstallation completed with %zu error(s): %s%s%s", ne,
-				     errs[0], ne > 1 ? "; " : "", ne > 1 ? errs[1] : "");
+		*err = join_errors(a, errs, ne);
 		return -1;
 	}
 	return 0;

@@ -49,6 +49,18 @@ int action_rollback(arena *a, kube_client *k, const char *name, int64_t version,
 int action_uninstall(arena *a, kube_client *k, const char *name, const action_opts *o,
 		     const char **info, const char **err);
 
+/* helm uninstall's options that action_opts lacks: --cascade (as the API
+ * spells it: "Background", "Orphan", "Foreground") and --ignore-not-found
+ * (a release whose history cannot be read counts as uninstalled). */
+typedef struct uninstall_opts {
+	const char *propagation;
+	bool ignore_not_found;
+} uninstall_opts;
+
+/* action_uninstall with those options . */
+int action_uninstall_with(arena *a, kube_client *k, const char *name, const action_opts *o,
+			  const uninstall_opts *u, const char **info, const char **err);
+
 /* Whether release name has records (Helm's History != ErrReleaseNotFound):
  * 1, or 2 when the newest is uninstalled; 0 when none; -1 with *err. */
 int action_release_exists(arena *a, kube_client *k, const char *name, const char **err);

@@ -2,7 +2,8 @@
  * on them: with server-side apply (Helm 4's default, render's too) each
  * object is sent whole as an apply patch under the field manager; without
  * it, as Helm 3.17 does, objects are created with POST and changed with a
- * three-way JSON merge patch. Deletion uses Background propagation.
+ * three-way JSON merge patch. Deletion uses Background propagation unless
+ * the action asks for another (helm uninstall --cascade).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -212,6 +213,170 @@ void ko_set_owner_meta(act *c, value obj, const char *rel_name)
 	map_setc(c->a, an, "meta.helm.sh/release-namespace", v_cstr(c->a, c->ns));
 }
 
+/* The JSON type name encoding/json puts in its UnmarshalTypeError. */
+static const char *json_type(value v)
+{
+	switch (v.kind) {
+	case V_STRING:
+		return "string";
+	case V_BOOL:
+		return "bool";
+	case V_LIST:
+		return "array";
+	case V_MAP:
+		return "object";
+	default:
+		return "number";
+	}
+}
+
+/* Whether v decodes into an int64; else *what is the error's value text
+ * ("number 1.5" for numbers that are not int64s). */
+static bool fits_int64(arena *a, value v, const char **what)
+{
+	if (v.kind == V_NIL || v.kind == V_INT || v.kind == V_INT64)
+		return true;
+	if (v.kind == V_FLOAT && v.u.f == (double)(int64_t)v.u.f &&
+	    v.u.f >= -9.2233720368547758e18 && v.u.f < 9.2233720368547758e18)
+		return true;
+	*what = json_type(v);
+	if (v.kind == V_FLOAT) {
+		size_t len;
+		*what = arena_sprintf(a, "number %s", ko_json(a, v, &len));
+	}
+	return false;
+}
+
+/* the keys of map m in bytewise order, as the YAML-to-JSON step leaves them */
+static uint32_t *sorted_keys(arena *a, const vmap *m)
+{
+	uint32_t *ix = arena_alloc(a, (m->len + 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < m->len; i++) {
+		uint32_t j = i;
+		for (; j > 0 && strcmp(m->e[ix[j - 1]].key, m->e[i].key) > 0; j--)
+			ix[j] = ix[j - 1];
+		ix[j] = i;
+	}
+	return ix;
+}
+
+/* ObjectMeta's JSON fields and their Go types (the rest are not checked) */
+static const struct meta_field {
+	const char *name, *gotype;
+	char shape; /* s string, i int64, m map[string]string, l []string, o list of objects */
+} meta_fields[] = {
+    {"annotations", "map[string]string", 'm'},
+    {"creationTimestamp", "string", 's'},
+    {"deletionGracePeriodSeconds", "int64", 'i'},
+    {"deletionTimestamp", "string", 's'},
+    {"finalizers", "[]string", 'l'},
+    {"generateName", "string", 's'},
+    {"generation", "int64", 'i'},
+    {"labels", "map[string]string", 'm'},
+    {"managedFields", "[]v1.ManagedFieldsEntry", 'o'},
+    {"name", "string", 's'},
+    {"namespace", "string", 's'},
+    {"ownerReferences", "[]v1.OwnerReference", 'o'},
+    {"resourceVersion", "string", 's'},
+    {"selfLink", "string", 's'},
+    {"uid", "types.UID", 's'},
+};
+
+/* The first type error of one ObjectMeta field, or NULL. */
+static const char *meta_field_error(arena *a, const struct meta_field *f, value v)
+{
+	const char *what = NULL, *type = f->gotype;
+	if (v.kind == V_NIL)
+		return NULL;
+	switch (f->shape) {
+	case 's':
+		if (v.kind != V_STRING)
+			what = json_type(v);
+		break;
+	case 'i':
+		fits_int64(a, v, &what);
+		break;
+	case 'm':
+		if (v.kind != V_MAP) {
+			what = json_type(v);
+			break;
+		}
+		type = "string";
+		for (uint32_t i = 0, *ix = sorted_keys(a, v.u.m); !what && i < v.u.m->len; i++) {
+			value x = v.u.m->e[ix[i]].val;
+			if (x.kind != V_NIL && x.kind != V_STRING)
+				what = json_type(x);
+		}
+		break;
+	default:
+		if (v.kind != V_LIST) {
+			what = json_type(v);
+			break;
+		}
+		type = f->shape == 'l' ? "string" : f->gotype + 2;
+		for (uint32_t i = 0; !what && i < v.u.l->len; i++) {
+			value x = v.u.l->items[i];
+			if (x.kind != V_NIL && x.kind != (f->shape == 'l' ? V_STRING : V_MAP))
+				what = json_type(x);
+		}
+	}
+	if (!what)
+		return NULL;
+	return arena_sprintf(
+	    a,
+	    "json: cannot unmarshal %s into Go struct field ObjectMeta.metadata.%s "
+	    "of type %s",
+	    what, f->name, type);
+}
+
+/* Decoding the metadata into ObjectMeta (case-sensitive, keys in order):
+ * encoding/json's first type error, or NULL. */
+static const char *meta_error(arena *a, value meta)
+{
+	if (meta.kind == V_NIL)
+		return NULL;
+	if (meta.kind != V_MAP)
+		return arena_sprintf(a,
+				     "json: cannot unmarshal %s into Go struct field "
+				     "metadataOnlyObject.metadata of type v1.ObjectMeta",
+				     json_type(meta));
+	uint32_t *ix = sorted_keys(a, meta.u.m);
+	for (uint32_t i = 0; i < meta.u.m->len; i++) {
+		const ventry *e = &meta.u.m->e[ix[i]];
+		for (size_t j = 0; j < sizeof meta_fields / sizeof meta_fields[0]; j++) {
+			if (strcmp(meta_fields[j].name, e->key))
+				continue;
+			const char *err = meta_field_error(a, &meta_fields[j], e->val);
+			if (err)
+				return err;
+		}
+	}
+	return NULL;
+}
+
+/* The schema validator's getObjectKind: its errors as an aggregate, or NULL. */
+static const char *kind_error(arena *a, value v)
+{
+	if (v.kind != V_MAP)
+		return "invalid object to validate";
+	const char *errs[2];
+	size_t n = 0;
+	value *av = map_getc(v.u.m, "apiVersion"), *kind = map_getc(v.u.m, "kind");
+	if (!av || av->kind == V_NIL)
+		errs[n++] = "apiVersion not set";
+	else if (av->kind != V_STRING)
+		errs[n++] = "apiVersion isn't string type";
+	else if (strchr(av->u.s, '/') && strchr(strchr(av->u.s, '/') + 1, '/'))
+		errs[n++] = arena_sprintf(a, "unexpected GroupVersion string: %s", av->u.s);
+	if (!kind || kind->kind == V_NIL)
+		errs[n++] = "kind not set";
+	else if (kind->kind != V_STRING)
+		errs[n++] = "kind isn't string type";
+	if (n == 0)
+		return NULL;
+	return n == 1 ? errs[0] : arena_sprintf(a, "[%s, %s]", errs[0], errs[1]);
+}
+
 /* The objects of text in order. rel_name != NULL adds Helm's ownership metadata. */
 int ko_build(act *c, const char *text, const char *rel_name, kobjs *out, const char **err)
 {
@@ -228,13 +393,17 @@ int ko_build(act *c, const char *text, const char *rel_name, kobjs *out, const c
 		}
 		if (v.kind == V_NIL)
 			continue;
-		const char *av = ko_sget(v, "apiVersion"), *kind = ko_sget(v, "kind");
-		value meta = ko_mget(v, "metadata");
-		if (v.kind != V_MAP || !av || !kind) {
-			*err = arena_sprintf(c->a, "error validating data: %s",
-					     !av ? "apiVersion not set" : "kind not set");
+		if ((e = kind_error(c->a, v))) {
+			*err = arena_sprintf(c->a,
+					     "error validating \"\": error validating data: %s", e);
 			return -1;
 		}
+		value meta = ko_mget(v, "metadata");
+		if ((e = meta_error(c->a, meta))) {
+			*err = arena_sprintf(c->a, "unable to decode \"\": %s", e);
+			return -1;
+		}
+		const char *av = ko_sget(v, "apiVersion"), *kind = ko_sget(v, "kind");
 		kobj *o = &out->v[out->n];
 		o->obj = v;
 		o->kind = kind;
@@ -283,8 +452,22 @@ const char *ko_json(arena *a, value v, size_t *len)
 	return sb_str(&sb);
 }
 
+/* client-go refuses a named operation without a name; the object path would
+ * otherwise name the whole collection (a DELETE there empties it). */
+static int unnamed(const kobj *o, long *st, const char **err)
+{
+	if (*o->name)
+		return 0;
+	if (st)
+		*st = 0;
+	*err = "resource name may not be empty";
+	return -1;
+}
+
 int ko_get(act *c, const kobj *o, value *out, long *st, const char **err)
 {
+	if (unnamed(o, st, err))
+		return -1;
 	return kube_get(c->k, &o->res, o->ns, o->name, out, st, err);
 }
 
@@ -301,7 +484,10 @@ int ko_create(act *c, const kobj *o, const char **err)
 
 int ko_delete(act *c, const kobj *o, long *st, const char **err)
 {
-	return kube_delete(c->k, &o->res, o->ns, o->name, "Background", st, err);
+	if (unnamed(o, st, err))
+		return -1;
+	return kube_delete(c->k, &o->res, o->ns, o->name,
+			   c->propagation ? c->propagation : "Background", st, err);
 }
 
 /* group/version, Kind=KIND as Go prints a GroupVersionKind */
@@ -317,6 +503,8 @@ int ko_apply(act *c, const kobj *o, bool force, const char **err)
 	size_t len;
 	long st = 0;
 	const char *e;
+	if (unnamed(o, &st, err))
+		return -1;
 	const char *body = ko_json(c->a, o->obj, &len);
 	const char *path = arena_sprintf(
 	    c->a, "%s?fieldManager=%s&force=%s", kube_path(c->a, &o->res, o->ns, o->name),
@@ -463,6 +651,8 @@ int ko_update(act *c, const kobj *o, const kobj *orig, value cur, const char **e
 	long st;
 	const char *e;
 	size_t len;
+	if (unnamed(o, &st, err))
+		return -1;
 	if (c->o->force) {
 		value obj = value_deep_copy(c->a, o->obj);
 		vmap *meta = ko_mmake(c->a, obj.u.m, "metadata");

@@ -19,6 +19,7 @@ typedef struct act {
 	storage *s;
 	const char *ns;
 	const action_opts *o;
+	const char *propagation; /* DELETE's propagationPolicy, NULL: Background */
 } act;
 
 /* One object of a manifest, with its API resource. */
@@ -54,7 +55,10 @@ long ko_now_ms(void);
 void ko_nap(void); /* 200 ms between polls */
 
 /* The objects of text in order (KubeClient.Build). rel_name != NULL adds
- * Helm's ownership metadata. */
+ * Helm's ownership metadata. Each document is checked as Helm's builder
+ * does: "error validating \"\": error validating data: ..." for a missing or
+ * mistyped apiVersion/kind, "unable to decode \"\": json: ..." for metadata
+ * fields of the wrong JSON type. */
 int ko_build(act *c, const char *text, const char *rel_name, kobjs *out, const char **err);
 /* Helm's ownership label and annotations on obj. */
 void ko_set_owner_meta(act *c, value obj, const char *rel_name);
