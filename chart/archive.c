@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "../values/lazylib.h"
 
 /* libarchive, and the compression libraries it needs, are opened on first
  * use, so that rendering a chart folder does not pay for loading them. Every
@@ -54,33 +55,7 @@
 	X(archive_write_set_filter_option)                                                         \
 	X(archive_write_set_format_pax_restricted)
 
-static struct archive_api {
-#define X(name) __typeof__(name) *name;
-	ARCHIVE_FUNCS(X)
-#undef X
-} archive_fns;
-static pthread_once_t archive_once = PTHREAD_ONCE_INIT;
-
-static void archive_load(void)
-{
-	void *h = dlopen(ARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
-	const char *missing = h ? NULL : dlerror();
-#define X(name)                                                                                    \
-	if (h && !missing && !(*(void **)&archive_fns.name = dlsym(h, #name)))                     \
-		missing = #name;
-	ARCHIVE_FUNCS(X)
-#undef X
-	if (missing) {
-		fprintf(stderr, "Error: cannot load %s: %s\n", ARCHIVE_SONAME, missing);
-		exit(1);
-	}
-}
-
-static const struct archive_api *archive_api(void)
-{
-	pthread_once(&archive_once, archive_load);
-	return &archive_fns;
-}
+LAZY_LIBRARY(archive, ARCHIVE_SONAME, ARCHIVE_FUNCS)
 
 /* from here on, each archive_* name calls through the table */
 #define archive_entry_clear		      archive_api()->archive_entry_clear

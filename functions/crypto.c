@@ -17,6 +17,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include "../values/lazylib.h"
 
 /* libcrypto is opened on first use: most renders call no crypto function and
  * should not pay for loading it. Every OpenSSL function below (including the
@@ -97,33 +98,7 @@
 	X(X509_time_adj_ex)                                                                        \
 	X(a2i_IPADDRESS)
 
-static struct crypto_api {
-#define X(name) __typeof__(name) *name;
-	CRYPTO_FUNCS(X)
-#undef X
-} crypto_fns;
-static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
-
-static void crypto_load(void)
-{
-	void *h = dlopen(CRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
-	const char *missing = h ? NULL : dlerror();
-#define X(name)                                                                                    \
-	if (h && !missing && !(*(void **)&crypto_fns.name = dlsym(h, #name)))                      \
-		missing = #name;
-	CRYPTO_FUNCS(X)
-#undef X
-	if (missing) {
-		fprintf(stderr, "Error: cannot load %s: %s\n", CRYPTO_SONAME, missing);
-		exit(1);
-	}
-}
-
-static const struct crypto_api *crypto_api(void)
-{
-	pthread_once(&crypto_once, crypto_load);
-	return &crypto_fns;
-}
+LAZY_LIBRARY(crypto, CRYPTO_SONAME, CRYPTO_FUNCS)
 
 /* from here on, each OpenSSL name calls through the table */
 #define ASN1_IA5STRING_new		     crypto_api()->ASN1_IA5STRING_new
@@ -213,33 +188,7 @@ static const struct crypto_api *crypto_api(void)
 	X(crypt_gensalt_rn)                                                                        \
 	X(crypt_r)
 
-static struct libcrypt_api {
-#define X(name) __typeof__(name) *name;
-	LIBCRYPT_FUNCS(X)
-#undef X
-} libcrypt_fns;
-static pthread_once_t libcrypt_once = PTHREAD_ONCE_INIT;
-
-static void libcrypt_load(void)
-{
-	void *h = dlopen(LIBCRYPT_SONAME, RTLD_NOW | RTLD_LOCAL);
-	const char *missing = h ? NULL : dlerror();
-#define X(name)                                                                                    \
-	if (h && !missing && !(*(void **)&libcrypt_fns.name = dlsym(h, #name)))                    \
-		missing = #name;
-	LIBCRYPT_FUNCS(X)
-#undef X
-	if (missing) {
-		fprintf(stderr, "Error: cannot load %s: %s\n", LIBCRYPT_SONAME, missing);
-		exit(1);
-	}
-}
-
-static const struct libcrypt_api *libcrypt_api(void)
-{
-	pthread_once(&libcrypt_once, libcrypt_load);
-	return &libcrypt_fns;
-}
+LAZY_LIBRARY(libcrypt, LIBCRYPT_SONAME, LIBCRYPT_FUNCS)
 
 /* from here on, each libcrypt name calls through the table */
 #define crypt_gensalt_rn libcrypt_api()->crypt_gensalt_rn

@@ -17,6 +17,7 @@
 #include "../chart/chart.h"
 #include "../values/json.h"
 #include "record.h"
+#include "../values/lazylib.h"
 
 /* zlib, loaded on first use: only release records are gzipped */
 
@@ -32,33 +33,7 @@
 	X(inflateInit2_)                                                                           \
 	X(inflateReset)
 
-static struct zlib_api {
-#define X(name) __typeof__(name) *name;
-	ZLIB_FUNCS(X)
-#undef X
-} zlib_fns;
-static pthread_once_t zlib_once = PTHREAD_ONCE_INIT;
-
-static void zlib_load(void)
-{
-	void *h = dlopen(ZLIB_SONAME, RTLD_NOW | RTLD_LOCAL);
-	const char *missing = h ? NULL : dlerror();
-#define X(name)                                                                                    \
-	if (h && !missing && !(*(void **)&zlib_fns.name = dlsym(h, #name)))                        \
-		missing = #name;
-	ZLIB_FUNCS(X)
-#undef X
-	if (missing) {
-		fprintf(stderr, "Error: cannot load %s: %s\n", ZLIB_SONAME, missing);
-		exit(1);
-	}
-}
-
-static const struct zlib_api *zlib_api(void)
-{
-	pthread_once(&zlib_once, zlib_load);
-	return &zlib_fns;
-}
+LAZY_LIBRARY(zlib, ZLIB_SONAME, ZLIB_FUNCS)
 
 /* from here on, each zlib name calls through the table */
 #define deflate		 zlib_api()->deflate

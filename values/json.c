@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "gofmt.h"
+#include "lazylib.h"
 
 /* ---- Go's syntax error texts ---- */
 
@@ -277,33 +278,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	X(json_string_length)                                                                      \
 	X(json_string_value)
 
-static struct jansson_api {
-#define X(name) __typeof__(name) *name;
-	JANSSON_FUNCS(X)
-#undef X
-} jansson_fns;
-static pthread_once_t jansson_once = PTHREAD_ONCE_INIT;
-
-static void jansson_load(void)
-{
-	void *h = dlopen(JANSSON_SONAME, RTLD_NOW | RTLD_LOCAL);
-	const char *missing = h ? NULL : dlerror();
-#define X(name)                                                                                    \
-	if (h && !missing && !(*(void **)&jansson_fns.name = dlsym(h, #name)))                     \
-		missing = #name;
-	JANSSON_FUNCS(X)
-#undef X
-	if (missing) {
-		fprintf(stderr, "Error: cannot load %s: %s\n", JANSSON_SONAME, missing);
-		exit(1);
-	}
-}
-
-static const struct jansson_api *jansson_api(void)
-{
-	pthread_once(&jansson_once, jansson_load);
-	return &jansson_fns;
-}
+LAZY_LIBRARY(jansson, JANSSON_SONAME, JANSSON_FUNCS)
 
 /* from here on, each jansson name calls through the table */
 #define json_array_get		 jansson_api()->json_array_get

@@ -5,10 +5,7 @@
 #ifndef RENDER_PCRE2_LAZY_H
 #define RENDER_PCRE2_LAZY_H
 
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include "lazylib.h"
 
 #define PCRE2_SONAME "libpcre2-8.so.0"
 #define PCRE2_FUNCS(X)                                                                             \
@@ -28,33 +25,7 @@
 	X(pcre2_set_match_limit_8)                                                                 \
 	X(pcre2_substring_number_from_name_8)
 
-static struct pcre2_api {
-#define X(name) __typeof__(name) *name;
-	PCRE2_FUNCS(X)
-#undef X
-} pcre2_fns;
-static pthread_once_t pcre2_once = PTHREAD_ONCE_INIT;
-
-static void pcre2_load(void)
-{
-	void *h = dlopen(PCRE2_SONAME, RTLD_NOW | RTLD_LOCAL);
-	const char *missing = h ? NULL : dlerror();
-#define X(name)                                                                                    \
-	if (h && !missing && !(*(void **)&pcre2_fns.name = dlsym(h, #name)))                       \
-		missing = #name;
-	PCRE2_FUNCS(X)
-#undef X
-	if (missing) {
-		fprintf(stderr, "Error: cannot load %s: %s\n", PCRE2_SONAME, missing);
-		exit(1);
-	}
-}
-
-static inline const struct pcre2_api *pcre2_api(void)
-{
-	pthread_once(&pcre2_once, pcre2_load);
-	return &pcre2_fns;
-}
+LAZY_LIBRARY(pcre2, PCRE2_SONAME, PCRE2_FUNCS)
 
 /* from here on, each pcre2_*_8 name (what pcre2.h's short names expand to)
  * calls through the table */
