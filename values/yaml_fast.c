@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "yaml_tree.h"
+#include "yaml_scan.h"
 
 #define MAX_DEPTH 64
 #define MAX_KEY	  1000 /* libyaml's simple keys stop at 1024 characters */
@@ -32,28 +33,6 @@ typedef struct fs {
 	int pending_indent;
 	ynode *pending_parent;
 } fs;
-
-static const char *skip_sp(const char *p, const char *e)
-{
-	while (p < e && *p == ' ')
-		p++;
-	return p;
-}
-
-/* Nothing but spaces and an optional comment (after a space) up to e. */
-static bool rest_empty(const char *p, const char *e)
-{
-	const char *q = skip_sp(p, e);
-	return q == e || (*q == '#' && q > p);
-}
-
-static bool bad_plain_start(const char *p, const char *e)
-{
-	char c = *p;
-	if (c == '-')
-		return p + 1 >= e || p[1] == ' ';
-	return strchr("?:,[]{}#&*!|>'\"%@`", c) != NULL;
-}
 
 static ynode *scalar_node(fs *f, const char *s, size_t n, bool plain)
 {
@@ -131,7 +110,7 @@ static const char *quoted(fs *f, const char *p, const char *e, ynode **out)
 static const char *flow_plain(fs *f, const char *p, const char *e, bool key, ynode **out)
 {
 	const char *s = p;
-	if (bad_plain_start(p, e))
+	if (ys_bad_plain_start(p, e))
 		return NULL;
 	while (p < e && !strchr(",[]{}:#", *p))
 		p++;
@@ -157,7 +136,7 @@ static const char *flow(fs *f, const char *p, const char *e, int depth, ynode **
 	bool map = *p == '{';
 	ynode *c = coll_node(f, map ? Y_MAP : Y_SEQ);
 	*out = c;
-	p = skip_sp(p + 1, e);
+	p = ys_skip_sp(p + 1, e);
 	if (p < e && *p == close)
 		return p + 1;
 	for (;;) {
@@ -169,22 +148,22 @@ static const char *flow(fs *f, const char *p, const char *e, int depth, ynode **
 								: flow_plain(f, p, e, true, &k);
 			if (!q)
 				return NULL;
-			p = skip_sp(q, e);
+			p = ys_skip_sp(q, e);
 			if (p + 1 >= e || *p != ':' || p[1] != ' ')
 				return NULL;
-			p = skip_sp(p + 1, e);
+			p = ys_skip_sp(p + 1, e);
 			yaml_kid_push(f->a, c, k);
 		}
 		p = flow_node(f, p, e, depth, &v);
 		if (!p)
 			return NULL;
 		yaml_kid_push(f->a, c, v);
-		p = skip_sp(p, e);
+		p = ys_skip_sp(p, e);
 		if (p < e && *p == close)
 			return p + 1;
 		if (p >= e || *p != ',')
 			return NULL;
-		p = skip_sp(p + 1, e);
+		p = ys_skip_sp(p + 1, e);
 		if (p < e && *p == close)
 			return NULL; /* a trailing comma */
 	}
@@ -210,7 +189,7 @@ static const char *parse_key(fs *f, const char *p, const char *e, ynode **key, b
 		const char *q = quoted(f, p, e, key);
 		if (!q)
 			return *bail = true, NULL;
-		const char *c = skip_sp(q, e);
+		const char *c = ys_skip_sp(q, e);
 		if (c >= e || *c != ':' || (c + 1 < e && c[1] != ' '))
 			return NULL; /* a quoted scalar value */
 		if (q - p > MAX_KEY)
@@ -225,7 +204,7 @@ static const char *parse_key(fs *f, const char *p, const char *e, ynode **key, b
 	}
 	if (p >= e)
 		return NULL;
-	if (bad_plain_start(s, e))
+	if (ys_bad_plain_start(s, e))
 		return *bail = true, NULL;
 	const char *t = p;
 	while (t > s && t[-1] == ' ')
@@ -249,17 +228,17 @@ static char value_at(fs *f, const char *p, const char *e, ynode **out, bool *str
 			p++;
 		if (p < e && *p != ' ')
 			return 0; /* "|+", an indentation indicator, or junk */
-		return rest_empty(p, e) ? 'b' : 0;
+		return ys_rest_empty(p, e) ? 'b' : 0;
 	}
 	if (*p == '[' || *p == '{') {
 		const char *q = flow(f, p, e, 0, out);
-		return q && rest_empty(q, e) ? 's' : 0;
+		return q && ys_rest_empty(q, e) ? 's' : 0;
 	}
 	if (*p == '"' || *p == '\'') {
 		const char *q = quoted(f, p, e, out);
-		return q && rest_empty(q, e) ? 's' : 0;
+		return q && ys_rest_empty(q, e) ? 's' : 0;
 	}
-	if (bad_plain_start(p, e))
+	if (ys_bad_plain_start(p, e))
 		return 0;
 	const char *s = p;
 	while (p < e && !(*p == '#' && p[-1] == ' ')) {
@@ -280,11 +259,6 @@ static bool push(fs *f, int indent, ynode *node)
 		return false;
 	f->st[f->n++] = (frame){.indent = indent, .node = node};
 	return true;
-}
-
-static bool is_item(const char *c, const char *e)
-{
-	return *c == '-' && (c + 1 == e || c[1] == ' ');
 }
 
 /* A pending value: a block collection opening on this line, or an empty scalar. */
@@ -320,7 +294,7 @@ static bool line(fs *f, int i, const char *c, const char *e, bstart *bs)
 	for (const char *q = c; q < e; q++)
 		if (*q == '\t')
 			return false;
-	bool item = is_item(c, e);
+	bool item = ys_is_item(c, e);
 	if (!settle_pending(f, i, item))
 		return false;
 	while (f->n > 0 && (f->st[f->n - 1].indent > i ||
@@ -343,7 +317,7 @@ static bool line(fs *f, int i, const char *c, const char *e, bstart *bs)
 	if (fr->node->kind == Y_SEQ) {
 		if (!item)
 			return false;
-		rest = skip_sp(c + 1, e);
+		rest = ys_skip_sp(c + 1, e);
 		if (rest >= e || *rest == '#') {
 			f->pending = true;
 			f->pending_key = false;
@@ -351,7 +325,7 @@ static bool line(fs *f, int i, const char *c, const char *e, bstart *bs)
 			f->pending_parent = into;
 			return true;
 		}
-		if (is_item(rest, e))
+		if (ys_is_item(rest, e))
 			return false;
 		col = i + (int)(rest - c);
 		const char *after = parse_key(f, rest, e, &key, &bail);
@@ -380,7 +354,7 @@ static bool line(fs *f, int i, const char *c, const char *e, bstart *bs)
 		rest = after;
 	}
 	yaml_kid_push(f->a, into, key);
-	rest = skip_sp(rest, e);
+	rest = ys_skip_sp(rest, e);
 	char k = value_at(f, rest, e, &v, &strip);
 	switch (k) {
 	case 'n':
@@ -409,7 +383,7 @@ static ynode *block_value(fs *f, const char *s, const char *e, int parent, bool 
 		const char *le = memchr(p, '\n', (size_t)(e - p));
 		if (!le)
 			le = e;
-		const char *c = skip_sp(p, le);
+		const char *c = ys_skip_sp(p, le);
 		if (c == le) {
 			if ((int)(le - p) > lead)
 				lead = (int)(le - p);
@@ -433,10 +407,10 @@ static ynode *block_value(fs *f, const char *s, const char *e, int parent, bool 
 		bool broken = le != NULL;
 		if (!le)
 			le = e;
-		if (le - p <= indent && skip_sp(p, le) == le) {
+		if (le - p <= indent && ys_skip_sp(p, le) == le) {
 			breaks++; /* an empty line */
 		} else {
-			if (le - p < indent || skip_sp(p, p + indent) != p + indent)
+			if (le - p < indent || ys_skip_sp(p, p + indent) != p + indent)
 				return NULL; /* less indented, or a tab in the indentation */
 			for (size_t b = 0; b < breaks; b++)
 				*o++ = '\n';
@@ -509,7 +483,7 @@ int yaml_fast_tree(arena *a, const char *text, size_t len, ynode **root)
 		const char *e = memchr(p, '\n', (size_t)(end - p));
 		if (!e)
 			e = end;
-		const char *c = skip_sp(p, e);
+		const char *c = ys_skip_sp(p, e);
 		int i = (int)(c - p);
 		const char *next = e < end ? e + 1 : end;
 		if (bs.parent) { /* inside a literal block scalar: does this line end it? */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "yaml.h"
+#include "yaml_scan.h"
 
 #define MAX_DEPTH 64
 #define MAX_KEY	  1000 /* libyaml's simple keys stop at 1024 characters */
@@ -37,22 +38,6 @@ typedef struct hs {
 	bool tabs; /* the document has a tab somewhere */
 } hs;
 
-static const char *skip_sp(const char *p, const char *e)
-{
-	while (p < e && *p == ' ')
-		p++;
-	return p;
-}
-
-/* Nothing but spaces and an optional comment up to e. */
-static bool rest_empty(const char *p, const char *e)
-{
-	const char *q = skip_sp(p, e);
-	return q == e || (*q == '#' && q > p);
-}
-
-/* Characters that may not start a plain scalar. '-' is allowed before a
- * non-space (a negative number, "-foo"). */
 /* Byte classes: BAD_BYTE outside the subset (controls but tab and newline,
  * DEL, non-ASCII), START not a plain scalar's first character, STOP ':' and '#'. */
 enum { BAD_BYTE = 1, START = 2, STOP = 4 };
@@ -60,7 +45,7 @@ static unsigned char byte_class(unsigned char c)
 {
 	if ((c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f)
 		return BAD_BYTE;
-	unsigned char k = strchr("?:,[]{}#&*!|>'\"%@`", c) && c ? START : 0;
+	unsigned char k = ys_indicator((char)c) ? START : 0;
 	return (unsigned char)(k | (c == ':' || c == '#' ? STOP : 0));
 }
 
@@ -152,7 +137,7 @@ static const char *flow(hs *h, const char *p, const char *e, int depth)
 		return NULL;
 	char close = *p == '[' ? ']' : '}';
 	bool map = *p == '{';
-	p = skip_sp(p + 1, e);
+	p = ys_skip_sp(p + 1, e);
 	if (p < e && *p == close)
 		return p + 1;
 	for (;;) {
@@ -164,20 +149,20 @@ static const char *flow(hs *h, const char *p, const char *e, int depth)
 			    *p == '"' || *p == '\'' ? quoted(p, e, &ok) : flow_plain(h, p, e, true);
 			if (!k)
 				return NULL;
-			p = skip_sp(k, e);
+			p = ys_skip_sp(k, e);
 			if (p + 1 >= e || *p != ':' || p[1] != ' ')
 				return NULL;
-			p = skip_sp(p + 1, e);
+			p = ys_skip_sp(p + 1, e);
 		}
 		p = flow_node(h, p, e, depth);
 		if (!p)
 			return NULL;
-		p = skip_sp(p, e);
+		p = ys_skip_sp(p, e);
 		if (p < e && *p == close)
 			return p + 1;
 		if (p >= e || *p != ',')
 			return NULL;
-		p = skip_sp(p + 1, e);
+		p = ys_skip_sp(p + 1, e);
 		if (p < e && *p == close)
 			return NULL; /* a trailing comma */
 	}
@@ -209,7 +194,7 @@ static const char *parse_key(hs *h, const char *p, const char *e, const char **k
 		const char *k = quoted(p, e, &ok);
 		if (!k)
 			return *bail = true, NULL;
-		const char *c = skip_sp(k, e);
+		const char *c = ys_skip_sp(k, e);
 		if (c >= e || *c != ':' || (c + 1 < e && c[1] != ' '))
 			return NULL; /* a quoted scalar value */
 		if (!ok)
@@ -258,19 +243,19 @@ static char scalar(hs *h, const char *p, const char *e, bool want, value *sv)
 			p++;
 		if (p < e && *p != ' ')
 			return 0; /* an indentation indicator, or junk */
-		return rest_empty(p, e) ? 'b' : 0;
+		return ys_rest_empty(p, e) ? 'b' : 0;
 	}
 	if (*p == '[' || *p == '{') {
 		bool empty_map = p + 1 < e && p[0] == '{' && p[1] == '}';
 		const char *q = flow(h, p, e, 0);
-		if (!q || !rest_empty(q, e))
+		if (!q || !ys_rest_empty(q, e))
 			return 0;
 		return empty_map && q == p + 2 ? 'E' : 'o';
 	}
 	if (*p == '"' || *p == '\'') {
 		bool ok;
 		const char *q = quoted(p, e, &ok);
-		if (!q || !rest_empty(q, e))
+		if (!q || !ys_rest_empty(q, e))
 			return 0;
 		if (ok && want)
 			*sv = quoted_value(h, p, q);
@@ -364,7 +349,7 @@ static bool key_entry(hs *h, frame *f, const char *p, const char *e, bool *block
 			return false;
 		map_set(h->a, f->keys, k.u.s, k.len, v_nil());
 	}
-	v = skip_sp(v, e);
+	v = ys_skip_sp(v, e);
 	char c = scalar(h, v, e, role != 0, &sv);
 	if (!c)
 		return false;
@@ -409,11 +394,6 @@ static bool key_entry(hs *h, frame *f, const char *p, const char *e, bool *block
 	}
 }
 
-static bool is_item(const char *c, const char *e)
-{
-	return *c == '-' && (c + 1 == e || c[1] == ' ');
-}
-
 /* A nested block opening under a pending key or dash. */
 static bool open_pending(hs *h, int indent, char kind)
 {
@@ -440,7 +420,7 @@ static bool line(hs *h, int i, const char *c, const char *e, int *block_parent)
 	*block_parent = -1;
 	if (h->tabs && memchr(c, '\t', (size_t)(e - c)))
 		return false;
-	bool item = is_item(c, e);
+	bool item = ys_is_item(c, e);
 	if (h->pending) {
 		if (i > h->pending_indent) {
 			if (!open_pending(h, i, item ? 'S' : 'M'))
@@ -475,7 +455,7 @@ static bool line(hs *h, int i, const char *c, const char *e, int *block_parent)
 	}
 	if (!item)
 		return false;
-	const char *r = skip_sp(c + 1, e);
+	const char *r = ys_skip_sp(c + 1, e);
 	if (r >= e || *r == '#') {
 		h->pending = true;
 		h->pending_key = false;
@@ -483,7 +463,7 @@ static bool line(hs *h, int i, const char *c, const char *e, int *block_parent)
 		h->pending_role = 0;
 		return true;
 	}
-	if (is_item(r, e))
+	if (ys_is_item(r, e))
 		return false;
 	const char *ks;
 	size_t kn;
