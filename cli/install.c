@@ -62,6 +62,26 @@ int install_labels(arena *a, const strlist *in, vmap **out, const char **err)
 	return 0;
 }
 
+/* Helm 4's --server-side: "true", "false" or "auto" (the previous release's
+ * method; render's records do not carry Helm 4's apply_method, so auto is
+ * render's default, on). --force replaces as in Helm 3, so it turns it off. */
+int install_server_side(arena *a, const char *s, action_opts *ao, const char **err)
+{
+	if (!s || !strcmp(s, "auto") || !strcmp(s, "true"))
+		ao->server_side = true;
+	else if (!strcmp(s, "false"))
+		ao->server_side = false;
+	else {
+		*err = arena_sprintf(a, "invalid/unknown release server-side apply method: %s", s);
+		return -1;
+	}
+	if (ao->force)
+		ao->server_side = false;
+	if (!ao->field_manager || !*ao->field_manager)
+		ao->field_manager = "helm";
+	return 0;
+}
+
 int install_timeout(arena *a, const char *s, long *ms, const char **err)
 {
 	const char *e;

@@ -11,6 +11,8 @@
 void install_fix_dry_run(arena *a, int argc, char **argv, bool *dry);
 /* --labels k=v,... into a map (NULL when none). */
 int install_labels(arena *a, const strlist *in, vmap **out, const char **err);
+/* upgrade's and rollback's --server-side true|false|auto into ao (with --force, off). */
+int install_server_side(arena *a, const char *s, action_opts *ao, const char **err);
 /* --timeout (Go duration; 5m0s when s is NULL) in milliseconds. */
 int install_timeout(arena *a, const char *s, long *ms, const char **err);
 /* Loads a chart that can be installed ("library charts are not installable"). */

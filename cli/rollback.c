@@ -8,26 +8,6 @@
 #include "commands.h"
 #include "install.h"
 
-/* Helm 4's --server-side: "true", "false" or "auto" (the previous release's
- * method; render's records do not carry Helm 4's apply_method, so auto is
- * render's default, on). --force replaces as in Helm 3, so it turns it off. */
-static int server_side_mode(arena *a, const char *s, action_opts *ao, const char **err)
-{
-	if (!s || !strcmp(s, "auto") || !strcmp(s, "true"))
-		ao->server_side = true;
-	else if (!strcmp(s, "false"))
-		ao->server_side = false;
-	else {
-		*err = arena_sprintf(a, "invalid/unknown release server-side apply method: %s", s);
-		return -1;
-	}
-	if (ao->force)
-		ao->server_side = false;
-	if (!ao->field_manager || !*ao->field_manager)
-		ao->field_manager = "helm";
-	return 0;
-}
-
 int cmd_rollback(arena *a, int argc, char **argv)
 {
 	kube_opts ko = {0};
@@ -64,7 +44,7 @@ int cmd_rollback(arena *a, int argc, char **argv)
 		return cli_error(err);
 	const char *hm = history_max ? history_max : getenv("HELM_MAX_HISTORY");
 	ao.history_max = hm && *hm ? atoi(hm) : 10;
-	if (server_side_mode(a, server_side, &ao, &err))
+	if (install_server_side(a, server_side, &ao, &err))
 		return cli_error(err);
 	if (ao.force_conflicts && !ao.server_side)
 		return cli_error("invalid client update option(s): forceConflicts enabled when "

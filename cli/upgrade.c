@@ -22,26 +22,6 @@ struct upgrade_opts {
 	bool enable_dns, skip_tests, dry_run_flag, recreate, skip_crds;
 };
 
-/* Helm 4's --server-side: "true", "false" or "auto" (the previous release's
- * method; render's records do not carry Helm 4's apply_method, so auto is
- * render's default, on). --force replaces as in Helm 3, so it turns it off. */
-static int server_side_mode(arena *a, const char *s, action_opts *ao, const char **err)
-{
-	if (!s || !strcmp(s, "auto") || !strcmp(s, "true"))
-		ao->server_side = true;
-	else if (!strcmp(s, "false"))
-		ao->server_side = false;
-	else {
-		*err = arena_sprintf(a, "invalid/unknown release server-side apply method: %s", s);
-		return -1;
-	}
-	if (ao->force)
-		ao->server_side = false;
-	if (!ao->field_manager || !*ao->field_manager)
-		ao->field_manager = "helm";
-	return 0;
-}
-
 int cmd_upgrade(arena *a, int argc, char **argv)
 {
 	struct upgrade_opts o = {0};
@@ -108,7 +88,7 @@ int cmd_upgrade(arena *a, int argc, char **argv)
 	int fmt = release_output_format(a, o.output, &err);
 	if (fmt < 0)
 		return cli_error(err);
-	if (server_side_mode(a, o.server_side, &o.ao, &err))
+	if (install_server_side(a, o.server_side, &o.ao, &err))
 		return cli_error(arena_sprintf(a, "UPGRADE FAILED: %s", err));
 	if (o.ao.force_conflicts && !o.ao.server_side)
 		return cli_error("UPGRADE FAILED: invalid client update option(s): forceConflicts "
