@@ -218,15 +218,7 @@ offline_suite "$RENDER" render
 [ -n "$RENDER_ASAN" ] && offline_suite "$RENDER_ASAN" asan
 
 # ---- HTTP repositories on loopback ----
-free_port() {
-	python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_port() {
-	for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done
-	echo "port $1 never opened"; return 1
-}
-P1=$(free_port)
+P1=$(free_ports 1)
 URL=http://127.0.0.1:$P1
 mkdir -p "$T/www/main" "$T/www/rel" "$T/nginx/tmp"
 mkchart "$T/demo" demo 0.1.0

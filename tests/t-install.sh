@@ -7,39 +7,12 @@
 # listed, upgraded, rolled back and uninstalled by the other.
 cd "$(dirname "$0")/.." || exit 1
 source tests/lib.sh
-RENDER=${RENDER:-bin/render}
-HELM=${HELM:-/root/.cache/render-tests/helm-v3.17.3/helm}
-KUBECTL=$(dirname "$HELM")/kubectl
-[ -x "$HELM" ] && [ -x "$KUBECTL" ] || { echo "t-install: no helm/kubectl at $HELM"; exit 1; }
-
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-# private copies: other builds may replace bin/render while this runs
-cp "$RENDER" $tmp/render || exit 1
-R=$tmp/render
-RA=
-if [ -n "$RENDER_ASAN" ] && [ -x "$RENDER_ASAN" ]; then
-	cp "$RENDER_ASAN" $tmp/render-asan && RA=$tmp/render-asan
-fi
-
-python3 tests/kubeapi/server.py --kubeconfig $tmp/kubeconfig >$tmp/server.log 2>&1 &
-server_pid=$!
-(while kill -0 $$ 2>/dev/null; do sleep 1; done; kill $server_pid 2>/dev/null; rm -rf "$tmp") >/dev/null 2>&1 &
-for _ in $(seq 100); do [ -s $tmp/kubeconfig ] && break; sleep 0.1; done
-[ -s $tmp/kubeconfig ] || { echo "t-install: tests/kubeapi/server.py did not start: $(tail -3 $tmp/server.log)"; exit 1; }
-export KUBECONFIG=$tmp/kubeconfig KUBECACHEDIR=$tmp/kube-cache HELM_DRIVER=secret
-export HELM_CACHE_HOME=$tmp/cache HELM_CONFIG_HOME=$tmp/config HELM_DATA_HOME=$tmp/data
-unset HELM_NAMESPACE HELM_MAX_HISTORY
+source tests/lib-kube.sh
+# private copies of the binaries (other builds may replace bin/render meanwhile)
+kube_setup t-install
+R=$RENDER_COPY RA=$RENDER_ASAN_COPY
 
 # ---- charts ----
-mk() { mkdir -p "$(dirname "$1")"; cat >"$1"; }
 mk $tmp/web/Chart.yaml <<'EOF'
 apiVersion: v2
 name: web

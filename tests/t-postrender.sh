@@ -9,18 +9,12 @@
 set -u
 cd "$(dirname "$0")/.."
 source tests/lib.sh
+source tests/lib-kube.sh
 root=$PWD
 RENDER=${RENDER:-$PWD/bin/render}
 RENDER_ASAN=${RENDER_ASAN:-$PWD/bin/render-asan}
 HELM=${HELM:-/root/.cache/render-tests/helm-v3.17.3/helm}
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+kube_tmp
 export HELM_CONFIG_HOME="$tmp/helm/config" HELM_CACHE_HOME="$tmp/helm/cache" HELM_DATA_HOME="$tmp/helm/data"
 # private copies: other builds may replace bin/render while this runs
 mkdir -p $tmp/bin
@@ -210,10 +204,7 @@ done
 
 # ---- install and upgrade on the test API server ----
 KUBECTL=$(dirname "$HELM")/kubectl
-python3 $root/tests/kubeapi/server.py --kubeconfig $tmp/kubeconfig >$tmp/server.log 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do [ -s $tmp/kubeconfig ] && break; sleep 0.1; done
-[ -s $tmp/kubeconfig ] || { fail "tests/kubeapi/server.py did not start: $(tail -3 $tmp/server.log)"; finish; }
+kube_server t-postrender
 export KUBECONFIG=$tmp/kubeconfig KUBECACHEDIR=$tmp/kube-cache HELM_DRIVER=secret
 unset HELM_NAMESPACE HELM_MAX_HISTORY HELM_KUBECONTEXT
 

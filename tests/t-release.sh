@@ -5,30 +5,13 @@
 # by helm list/history/get/status/rollback, all through tests/kubeapi/server.py.
 cd "$(dirname "$0")/.." || exit 1
 source tests/lib.sh
-RENDER=${RENDER:-bin/render}
-HELM=${HELM:-/root/.cache/render-tests/helm-v3.17.3/helm}
-KUBECTL=$(dirname "$HELM")/kubectl
-[ -x "$HELM" ] && [ -x "$KUBECTL" ] || { echo "t-release: no helm/kubectl at $HELM"; exit 1; }
+source tests/lib-kube.sh
+kube_tools t-release
 
-tmp=$(mktemp -d)
-export KUBECACHEDIR="$tmp/kube-cache" # client discovery caches stay in the run's folder
-server_pid=
-cleanup() {
-	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-# The in-memory Kubernetes API server of tests/kubeapi (loopback only).
-python3 tests/kubeapi/server.py --kubeconfig $tmp/kubeconfig >$tmp/server.log 2>&1 &
-server_pid=$!
-# and should this script be killed outright, the server goes too
-(while kill -0 $$ 2>/dev/null; do sleep 1; done; kill $server_pid 2>/dev/null; rm -rf "$tmp") >/dev/null 2>&1 &
-for _ in $(seq 100); do [ -s $tmp/kubeconfig ] && break; sleep 0.1; done
-[ -s $tmp/kubeconfig ] || { echo "t-release: tests/kubeapi/server.py did not start: $(tail -3 $tmp/server.log)"; exit 1; }
-export KUBECONFIG=$tmp/kubeconfig HELM_DRIVER=secret
-export HELM_CACHE_HOME=$tmp/cache HELM_CONFIG_HOME=$tmp/config HELM_DATA_HOME=$tmp/data
+kube_tmp
+# the in-memory Kubernetes API server of tests/kubeapi (loopback only); client
+# discovery caches stay in the run's folder
+kube_start t-release
 
 # --- charts: a small one, and one using every field a record can hold ---
 mk_charts() {

@@ -23,20 +23,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-# five distinct free loopback ports (P4 stays closed)
-free_ports() {
-	python3 -c 'import socket
-ss = [socket.socket() for _ in range(5)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))'
-}
-wait_port() {
-	for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done
-	echo "port $1 never opened"; return 1
-}
 
 PW='s3cr3t-Pa55'
-read -r P1 P2 P3 P4 P5 < <(free_ports)
+# five distinct free loopback ports (P4 stays closed)
+read -r P1 P2 P3 P4 P5 < <(free_ports 5)
 PLAIN=http://127.0.0.1:$P1 SECURE=https://127.0.0.1:$P2 SLOW=http://127.0.0.1:$P3 MTLS=https://127.0.0.1:$P5
 
 # ---- a chart in three versions, packaged and indexed by helm ----

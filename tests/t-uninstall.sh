@@ -8,36 +8,16 @@
 # of KubeClient.Build on manifests fed through a post-renderer.
 cd "$(dirname "$0")/.." || exit 1
 source tests/lib.sh
-RENDER=${RENDER:-bin/render}
-HELM=${HELM:-/root/.cache/render-tests/helm-v3.17.3/helm}
-[ -x "$HELM" ] || { echo "t-uninstall: no helm at $HELM"; exit 1; }
+source tests/lib-kube.sh
+kube_tools t-uninstall
+kube_tmp
+# private copies of the binaries (other builds may replace bin/render meanwhile)
+private_bins
+BINS="$RENDER_COPY${RENDER_ASAN_COPY:+ $RENDER_ASAN_COPY}"
+# the server logs each request to $tmp/req.log
+kube_start t-uninstall --log $tmp/req.log
+unset KUBECACHEDIR # this script always ran with the default discovery cache
 
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-# private copies: other builds may replace bin/render while this runs
-cp "$RENDER" $tmp/render || exit 1
-BINS=$tmp/render
-if [ -n "$RENDER_ASAN" ] && [ -x "$RENDER_ASAN" ]; then
-	cp "$RENDER_ASAN" $tmp/render-asan && BINS="$BINS $tmp/render-asan"
-fi
-
-python3 tests/kubeapi/server.py --kubeconfig $tmp/kubeconfig --log $tmp/req.log \
-	>$tmp/server.log 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do [ -s $tmp/kubeconfig ] && break; sleep 0.1; done
-[ -s $tmp/kubeconfig ] || { echo "t-uninstall: server did not start: $(tail -3 $tmp/server.log)"; exit 1; }
-export KUBECONFIG=$tmp/kubeconfig HELM_DRIVER=secret
-export HELM_CACHE_HOME=$tmp/cache HELM_CONFIG_HOME=$tmp/config HELM_DATA_HOME=$tmp/data
-unset HELM_NAMESPACE HELM_MAX_HISTORY
-
-mk() { mkdir -p "$(dirname "$1")"; cat >"$1"; }
 mk $tmp/c/Chart.yaml <<'EOF'
 apiVersion: v2
 name: c

@@ -8,36 +8,11 @@
 # object redrawn in place on a terminal.
 cd "$(dirname "$0")/.." || exit 1
 source tests/lib.sh
-RENDER=${RENDER:-bin/render}
-HELM=${HELM:-/root/.cache/render-tests/helm-v3.17.3/helm}
-KUBECTL=$(dirname "$HELM")/kubectl
-[ -x "$HELM" ] && [ -x "$KUBECTL" ] || { echo "t-wait: no helm/kubectl at $HELM"; exit 1; }
+source tests/lib-kube.sh
+# private copies of the binaries (other builds may replace bin/render meanwhile)
+kube_setup t-wait
+BINS="$RENDER_COPY${RENDER_ASAN_COPY:+ $RENDER_ASAN_COPY}"
 
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-cp "$RENDER" $tmp/render || exit 1
-BINS=$tmp/render
-if [ -n "$RENDER_ASAN" ] && [ -x "$RENDER_ASAN" ]; then
-	cp "$RENDER_ASAN" $tmp/render-asan && BINS="$BINS $tmp/render-asan"
-fi
-
-python3 tests/kubeapi/server.py --kubeconfig $tmp/kubeconfig >$tmp/server.log 2>&1 &
-server_pid=$!
-(while kill -0 $$ 2>/dev/null; do sleep 1; done; kill $server_pid 2>/dev/null; rm -rf "$tmp") >/dev/null 2>&1 &
-for _ in $(seq 100); do [ -s $tmp/kubeconfig ] && break; sleep 0.1; done
-[ -s $tmp/kubeconfig ] || { echo "t-wait: tests/kubeapi/server.py did not start: $(tail -3 $tmp/server.log)"; exit 1; }
-export KUBECONFIG=$tmp/kubeconfig KUBECACHEDIR=$tmp/kube-cache HELM_DRIVER=secret
-export HELM_CACHE_HOME=$tmp/cache HELM_CONFIG_HOME=$tmp/config HELM_DATA_HOME=$tmp/data
-unset HELM_NAMESPACE HELM_MAX_HISTORY
-
-mk() { mkdir -p "$(dirname "$1")"; cat >"$1"; }
 C=$tmp/wt
 mk $C/Chart.yaml <<'EOF'
 apiVersion: v2
