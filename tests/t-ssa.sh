@@ -10,8 +10,8 @@ source tests/lib.sh
 source tests/lib-kube.sh
 # private copies of the binaries (other builds may replace bin/render meanwhile)
 kube_setup t-ssa
-HELM4=${HELM4:-$(tests/setup-helm4.sh 2>/dev/null)}
-[ -x "$HELM4" ] || echo "t-ssa: no Helm 4 (tests/setup-helm4.sh failed): its checks are skipped"
+HELM4=${HELM4:-$(tests/setup-helm.sh 4 2>/dev/null)}
+[ -x "$HELM4" ] || echo "t-ssa: no Helm 4 (tests/setup-helm.sh 4 failed): its checks are skipped"
 R=${RENDER_ASAN_COPY:-$RENDER_COPY}
 
 mk $tmp/app/Chart.yaml <<'EOF'

@@ -330,6 +330,18 @@ static vmap *slot_map(hs *h, char r)
 	return r == 'r' ? h->head.u.m : r == 'm' ? h->meta.u.m : h->ann.u.m;
 }
 
+/* metadata (role 'm') or its annotations ('a') as a new map in the head. */
+static void head_map(hs *h, char role)
+{
+	if (role == 'm') {
+		h->meta = v_map_new(h->a);
+		map_setc(h->a, h->head.u.m, "metadata", h->meta);
+	} else {
+		h->ann = v_map_new(h->a);
+		map_setc(h->a, h->meta.u.m, "annotations", h->ann);
+	}
+}
+
 /* "key: value" in frame f whose key starts at p. Returns false to bail; *block is
  * set when a block scalar follows. */
 static bool key_entry(hs *h, frame *f, const char *p, const char *e, bool *block)
@@ -370,16 +382,9 @@ static bool key_entry(hs *h, frame *f, const char *p, const char *e, bool *block
 		*block = true;
 		return true;
 	case 'E':
-		if (role == 'm') {
-			h->meta = v_map_new(h->a);
-			map_setc(h->a, h->head.u.m, "metadata", h->meta);
-		} else if (role == 'a') {
-			h->ann = v_map_new(h->a);
-			map_setc(h->a, h->meta.u.m, "annotations", h->ann);
-		} else if (role) {
-			return false;
-		}
-		return true;
+		if (role == 'm' || role == 'a')
+			head_map(h, role);
+		return role == 0 || role == 'm' || role == 'a';
 	case 'o':
 		return !role;
 	default: /* 'q' */
@@ -403,13 +408,8 @@ static bool open_pending(hs *h, int indent, char kind)
 		return false;
 	if (!push(h, indent, kind, role))
 		return false;
-	if (role == 'm') {
-		h->meta = v_map_new(h->a);
-		map_setc(h->a, h->head.u.m, "metadata", h->meta);
-	} else if (role == 'a') {
-		h->ann = v_map_new(h->a);
-		map_setc(h->a, h->meta.u.m, "annotations", h->ann);
-	}
+	if (role == 'm' || role == 'a')
+		head_map(h, role);
 	return true;
 }
 
