@@ -99,22 +99,6 @@ static const char *str_field(arena *a, value m, const char *key)
 	return scalar_text(a, map_val(m, key));
 }
 
-static const char *json_kind(value v)
-{
-	switch (v.kind) {
-	case V_LIST:
-		return "array";
-	case V_MAP:
-		return "object";
-	case V_STRING:
-		return "string";
-	case V_BOOL:
-		return "bool";
-	default:
-		return "number";
-	}
-}
-
 /* Go's %T of a value decoded from JSON. */
 static const char *go_type(value v)
 {
@@ -509,7 +493,7 @@ static const char *mtype_error(arena *a, value v, const char *field, const char 
 	return arena_sprintf(a,
 			     "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
 			     "%s into Go struct field %s of type %s",
-			     json_kind(v), field, type);
+			     json_type_name(v), field, type);
 }
 
 static const char *struct_type_error(arena *a, value m, const struct mfield *fields,
@@ -661,7 +645,7 @@ static void lint_values(struct linter *l)
 		err = arena_sprintf(l->a,
 				    "error unmarshaling JSON: while decoding JSON: json: cannot "
 				    "unmarshal %s into Go value of type chartutil.Values",
-				    json_kind(v));
+				    json_type_name(v));
 	if (err) {
 		rule(l, LINT_ERROR, name, arena_sprintf(l->a, "unable to parse YAML: %s", err));
 		return;
@@ -1109,7 +1093,7 @@ static const char *struct_str(arena *a, const struct decoding *d, value m, const
 		if (!*err)
 			*err = arena_sprintf(
 			    a, "%sjson: cannot unmarshal %s into Go struct field %s of type string",
-			    d->prefix, json_kind(v), where);
+			    d->prefix, json_type_name(v), where);
 		return "";
 	}
 	return scalar_text(a, v);
@@ -1160,7 +1144,7 @@ static int decode_head(arena *a, const char *doc, size_t len, size_t base, bool 
 	if (v.kind != V_MAP) {
 		*err = arena_sprintf(
 		    a, "%sjson: cannot unmarshal %s into Go value of type rules.K8sYamlStruct",
-		    d.prefix, json_kind(v));
+		    d.prefix, json_type_name(v));
 		return -1;
 	}
 	h->api = struct_str(a, &d, v, "apiVersion", "K8sYamlStruct.apiVersion", err);
@@ -1171,7 +1155,7 @@ static int decode_head(arena *a, const char *doc, size_t len, size_t base, bool 
 		*err = arena_sprintf(a,
 				     "%sjson: cannot unmarshal %s into Go struct field "
 				     "K8sYamlStruct.Metadata of type rules.k8sYamlMetadata",
-				     d.prefix, json_kind(md));
+				     d.prefix, json_type_name(md));
 	if (md.kind == V_MAP) {
 		struct_str(a, &d, md, "Namespace", "k8sYamlMetadata.Metadata.Namespace", err);
 		h->name = struct_str(a, &d, md, "Name", "k8sYamlMetadata.Metadata.Name", err);

@@ -18,6 +18,7 @@
 
 #include "../functions/semver.h"
 #include "../values/file.h"
+#include "../values/json.h"
 #include "../values/strbuf.h"
 #include "../values/yaml.h"
 #include "repo.h"
@@ -419,20 +420,6 @@ void repo_index_sort(arena *a, value index)
 	}
 }
 
-static const char *go_json_type(value v)
-{
-	switch (v.kind) {
-	case V_STRING:
-		return "string";
-	case V_LIST:
-		return "array";
-	case V_BOOL:
-		return "bool";
-	default:
-		return "number";
-	}
-}
-
 /* Keeps the versions Helm's loadIndex keeps: maps with a name and a valid version. */
 static void index_clean(arena *a, vmap *entries)
 {
@@ -471,7 +458,7 @@ int repo_index_parse(arena *a, const char *data, size_t len, value *index, const
 				     "error unmarshaling JSON: while decoding JSON: json: cannot "
 				     "unmarshal %s into Go "
 				     "value of type repo.IndexFile",
-				     go_json_type(*index));
+				     json_type_name(*index));
 		return -1;
 	}
 	value *entries = map_getc(index->u.m, "entries");

@@ -213,23 +213,6 @@ void ko_set_owner_meta(act *c, value obj, const char *rel_name)
 	map_setc(c->a, an, "meta.helm.sh/release-namespace", v_cstr(c->a, c->ns));
 }
 
-/* The JSON type name encoding/json puts in its UnmarshalTypeError. */
-static const char *json_type(value v)
-{
-	switch (v.kind) {
-	case V_STRING:
-		return "string";
-	case V_BOOL:
-		return "bool";
-	case V_LIST:
-		return "array";
-	case V_MAP:
-		return "object";
-	default:
-		return "number";
-	}
-}
-
 /* Whether v decodes into an int64; else *what is the error's value text
  * ("number 1.5" for numbers that are not int64s). */
 static bool fits_int64(arena *a, value v, const char **what)
@@ -239,7 +222,7 @@ static bool fits_int64(arena *a, value v, const char **what)
 	if (v.kind == V_FLOAT && v.u.f == (double)(int64_t)v.u.f &&
 	    v.u.f >= -9.2233720368547758e18 && v.u.f < 9.2233720368547758e18)
 		return true;
-	*what = json_type(v);
+	*what = json_type_name(v);
 	if (v.kind == V_FLOAT) {
 		size_t len;
 		*what = arena_sprintf(a, "number %s", ko_json(a, v, &len));
@@ -291,33 +274,33 @@ static const char *meta_field_error(arena *a, const struct meta_field *f, value 
 	switch (f->shape) {
 	case 's':
 		if (v.kind != V_STRING)
-			what = json_type(v);
+			what = json_type_name(v);
 		break;
 	case 'i':
 		fits_int64(a, v, &what);
 		break;
 	case 'm':
 		if (v.kind != V_MAP) {
-			what = json_type(v);
+			what = json_type_name(v);
 			break;
 		}
 		type = "string";
 		for (uint32_t i = 0, *ix = sorted_keys(a, v.u.m); !what && i < v.u.m->len; i++) {
 			value x = v.u.m->e[ix[i]].val;
 			if (x.kind != V_NIL && x.kind != V_STRING)
-				what = json_type(x);
+				what = json_type_name(x);
 		}
 		break;
 	default:
 		if (v.kind != V_LIST) {
-			what = json_type(v);
+			what = json_type_name(v);
 			break;
 		}
 		type = f->shape == 'l' ? "string" : f->gotype + 2;
 		for (uint32_t i = 0; !what && i < v.u.l->len; i++) {
 			value x = v.u.l->items[i];
 			if (x.kind != V_NIL && x.kind != (f->shape == 'l' ? V_STRING : V_MAP))
-				what = json_type(x);
+				what = json_type_name(x);
 		}
 	}
 	if (!what)
@@ -339,7 +322,7 @@ static const char *meta_error(arena *a, value meta)
 		return arena_sprintf(a,
 				     "json: cannot unmarshal %s into Go struct field "
 				     "metadataOnlyObject.metadata of type v1.ObjectMeta",
-				     json_type(meta));
+				     json_type_name(meta));
 	uint32_t *ix = sorted_keys(a, meta.u.m);
 	for (uint32_t i = 0; i < meta.u.m->len; i++) {
 		const ventry *e = &meta.u.m->e[ix[i]];
