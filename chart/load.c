@@ -12,8 +12,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,43 +47,73 @@ struct walk {
 	const char *err;
 };
 
+static int too_large(arena *a, const char *path, size_t max, const char **err)
+{
+	const char *base = strrchr(path, '/');
+	if (max == MAX_FILE_SIZE) /* Helm's loader names the file by its base name */
+		*err =
+		    arena_sprintf(a, "chart file \"%s\" is larger than the maximum file size %zu",
+				  base ? base + 1 : path, max);
+	else
+		*err = arena_sprintf(a, "file '%s' is too large (over %zu bytes)", path, max);
+	return -1;
+}
+
+/* The whole file in one arena block: its size from fstat, one read that comes
+ * back short at the end (more if the file grew, or reports no size). */
 static int read_file(arena *a, const char *path, size_t max, const char **data, size_t *len,
 		     const char **err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		*err = arena_sprintf(a, "open %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	strbuf sb;
-	sb_init(&sb, a);
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (sb.len + n > max) {
-			fclose(f);
-			const char *base = strrchr(path, '/');
-			if (max ==
-			    MAX_FILE_SIZE) /* Helm's loader names the file by its base name */
-				*err = arena_sprintf(
-				    a, "chart file \"%s\" is larger than the maximum file size %zu",
-				    base ? base + 1 : path, max);
-			else
-				*err = arena_sprintf(a, "file '%s' is too large (over %zu bytes)",
-						     path, max);
+	if (st.st_size < 0 || (uint64_t)st.st_size > max) {
+		close(fd);
+		return too_large(a, path, max, err);
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	char *buf = arena_alloc_raw(a, cap + 1);
+	for (;;) {
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			*err = arena_sprintf(a, "read %s: %s", path, strerror(errno));
+			close(fd);
 			return -1;
 		}
-		sb_add(&sb, buf, n);
+		n += (size_t)r;
+		if (n < cap)
+			break; /* a short read of a regular file: its end */
+		if (n > max) {
+			close(fd);
+			return too_large(a, path, max, err);
+		}
+		size_t nc = cap * 2 > max + 1 ? max + 1 : cap * 2;
+		buf = arena_realloc(a, buf, cap + 1, nc + 1);
+		cap = nc;
 	}
-	fclose(f);
-	*data = sb_str(&sb);
-	*len = sb.len;
+	close(fd);
+	buf[n] = 0;
+	*data = buf;
+	*len = n;
 	return 0;
 }
 
+/* A folder entry, with its d_type: DT_UNKNOWN when the file system does not say. */
+struct entry {
+	const char *name;
+	unsigned char type;
+};
+
 static int name_cmp(const void *x, const void *y)
 {
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
+	return strcmp(((const struct entry *)x)->name, ((const struct entry *)y)->name);
 }
 
 /* filepath.Abs: path made absolute against the working folder, cleaned of "./". */
@@ -150,7 +182,7 @@ static int walk_dir(struct walk *w, const char *rel)
 		w->err = arena_sprintf(w->a, "open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	const char **names = NULL;
+	struct entry *names = NULL;
 	size_t nn = 0, cap = 0;
 	for (struct dirent *e; (e = readdir(d));) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
@@ -161,20 +193,30 @@ static int walk_dir(struct walk *w, const char *rel)
 			    arena_realloc(w->a, names, cap * sizeof(*names), nc * sizeof(*names));
 			cap = nc;
 		}
-		names[nn++] = arena_strdup(w->a, e->d_name);
+		names[nn].name = arena_strdup(w->a, e->d_name);
+		names[nn++].type = e->d_type;
 	}
 	closedir(d);
 	if (nn)
 		qsort(names, nn, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < nn; i++) {
-		const char *r = rel[0] ? arena_sprintf(w->a, "%s/%s", rel, names[i]) : names[i];
+		const char *r =
+		    rel[0] ? arena_sprintf(w->a, "%s/%s", rel, names[i].name) : names[i].name;
 		const char *full = arena_sprintf(w->a, "%s/%s", w->root, r);
+		/* the directory entry's type spares a stat for plain files and folders */
+		unsigned char type = names[i].type;
 		struct stat st;
-		if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode) && note_symlink(w, full) != 0)
-			return -1;
-		if (stat(full, &st) != 0)
-			continue;
-		bool isdir = S_ISDIR(st.st_mode);
+		if (type == DT_LNK || type == DT_UNKNOWN) {
+			if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode) &&
+			    note_symlink(w, full) != 0)
+				return -1;
+			if (stat(full, &st) != 0)
+				continue;
+			type = S_ISDIR(st.st_mode)   ? DT_DIR
+			       : S_ISREG(st.st_mode) ? DT_REG
+						     : DT_UNKNOWN;
+		}
+		bool isdir = type == DT_DIR;
 		if (ignore_match(w->ignore, r, isdir))
 			continue;
 		if (isdir) {
@@ -182,7 +224,7 @@ static int walk_dir(struct walk *w, const char *rel)
 				return -1;
 			continue;
 		}
-		if (!S_ISREG(st.st_mode)) {
+		if (type != DT_REG) {
 			w->err = arena_sprintf(
 			    w->a, "cannot load irregular file %s as it has file mode type bits set",
 			    clean(w->a, abs_path(w->a, full)));

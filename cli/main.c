@@ -1,12 +1,17 @@
 /* main.c - render's entry point: the table of subcommands. */
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "common.h"
+#include "../renderer/stack.h"
 
 static const struct command {
 	const char *name;
@@ -61,8 +66,11 @@ static int usage(FILE *f)
 	return f == stdout ? 0 : 1;
 }
 
-/* A command runs on a thread with a large stack (reserved, not used, until a
- * deep template needs it), under a memory cap: RENDER_MEMORY_LIMIT_MB, 4096 by default. */
+/* A command runs on a large stack (reserved, not used, until a deep template
+ * needs it), under a memory cap: RENDER_MEMORY_LIMIT_MB, 4096 by default. The
+ * main thread switches to that stack (swapcontext): a second thread would cost
+ * a cross-CPU wake-up, a malloc arena of its own and a join, about a tenth of a
+ * small render. Sanitizer builds keep a thread, which their runtimes expect. */
 #ifdef __SANITIZE_ADDRESS__
 /* AddressSanitizer warns when a longjmp unwinds more than 64 MiB of stack; a
  * deep template then stops a little earlier, with the same error. */
@@ -97,7 +105,7 @@ static void *run_job(void *p)
 		arena_set_limit(a, (size_t)mb << 20, over_limit, NULL);
 	j->rc = j->cmd->run(a, j->argc, j->argv);
 	/* The process ends here, and the system takes the arena back at once:
-	 * freeing it chunk by chunk, or tearing the thread down, costs more
+	 * freeing it chunk by chunk, or tearing the stack down, costs more
 	 * (sanitizer builds free it, for the leak checker). */
 #ifdef __SANITIZE_ADDRESS__
 	arena_free(a);
@@ -107,9 +115,43 @@ static void *run_job(void *p)
 	exit(j->rc);
 }
 
+#ifndef __SANITIZE_ADDRESS__
+/* makecontext passes int arguments only: the job's address goes in two halves. */
+static void job_entry(unsigned int hi, unsigned int lo)
+{
+	run_job((void *)(((uintptr_t)hi << 32) | lo));
+}
+
+static bool run_on_big_stack(struct job *j)
+{
+	size_t guard = (size_t)sysconf(_SC_PAGESIZE);
+	char *base = mmap(NULL, COMMAND_STACK + guard, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	if (base == MAP_FAILED)
+		return false;
+	ucontext_t here, job;
+	if (mprotect(base, guard, PROT_NONE) != 0 || getcontext(&job) != 0) {
+		munmap(base, COMMAND_STACK + guard);
+		return false;
+	}
+	job.uc_stack.ss_sp = base + guard;
+	job.uc_stack.ss_size = COMMAND_STACK;
+	job.uc_link = &here;
+	tset_set_stack(base + guard, COMMAND_STACK);
+	uintptr_t p = (uintptr_t)j;
+	makecontext(&job, (void (*)(void))job_entry, 2, (unsigned int)(p >> 32),
+		    (unsigned int)(p & 0xFFFFFFFFu));
+	return swapcontext(&here, &job) == 0; /* run_job exits: no return but on failure */
+}
+#endif
+
 static int run_command(const struct command *cmd, int argc, char **argv)
 {
 	struct job j = {.cmd = cmd, .argc = argc, .argv = argv};
+#ifndef __SANITIZE_ADDRESS__
+	if (run_on_big_stack(&j))
+		return j.rc;
+#endif
 	pthread_attr_t at;
 	pthread_t th;
 	if (pthread_attr_init(&at) == 0 && pthread_attr_setstacksize(&at, COMMAND_STACK) == 0 &&

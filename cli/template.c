@@ -155,8 +155,8 @@ static bool go_space(int32_t r)
 }
 
 /* strings.TrimSpace of the n bytes at s (a post-renderer's output may hold any
- * bytes), added to sb. */
-static void add_trimmed(strbuf *sb, const char *s, size_t n)
+ * bytes): the span that stays. */
+static void trim_span(const char *s, size_t n, size_t *from, size_t *to)
 {
 	/* Go's strings.TrimSpace: Unicode spaces off both ends, the middle untouched */
 	size_t start = 0, end = n;
@@ -177,8 +177,15 @@ static void add_trimmed(strbuf *sb, const char *s, size_t n)
 			break; /* an invalid last byte is U+FFFD, not a space */
 		end = b;
 	}
-	if (start < end)
-		sb_add(sb, s + start, end - start);
+	*from = start;
+	*to = end;
+}
+
+static void add_trimmed(strbuf *sb, const char *s, size_t n)
+{
+	size_t from, to;
+	trim_span(s, n, &from, &to);
+	sb_add(sb, s + from, to - from);
 }
 
 /* Pipes the manifest through --post-renderer as renderResources does: under
@@ -361,8 +368,8 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		need += strlen(ms.generic[i].path) + strlen(ms.generic[i].content) + 17;
 	for (size_t i = 0; i < ms.nhooks; i++)
 		hook_need += strlen(ms.hooks[i].path) + strlen(ms.hooks[i].content) + 17;
-	if (!outdir)
-		sb_grow(&rel, need); /* one buffer of the right size, not a doubling chain */
+	if (!outdir) /* one buffer of the right size, not a doubling chain */
+		sb_grow(&rel, need + (o->pr.path ? 0 : hook_need));
 	for (size_t i = 0; i < ms.ngeneric; i++) {
 		const char *p = ms.generic[i].path;
 		if (sink_doc(a, &sk, p, ms.generic[i].content, map_getc(sk.written, p) != NULL,
@@ -382,9 +389,17 @@ static int render_chart(arena *a, struct template_opts *o, const char *name, con
 		text = "", tlen = 0, ret = -2;
 	}
 	strbuf all;
-	sb_init(&all, a);
-	sb_grow(&all, tlen + 1 + (outdir ? 0 : hook_need));
-	add_trimmed(&all, text, tlen);
+	if (text == rel.buf) { /* trimmed in place, the hooks follow in the same buffer */
+		size_t from, to;
+		trim_span(text, tlen, &from, &to);
+		memmove(rel.buf, rel.buf + from, to - from);
+		rel.len = to - from;
+		all = rel;
+	} else {
+		sb_init(&all, a);
+		sb_grow(&all, tlen + 1 + (outdir ? 0 : hook_need));
+		add_trimmed(&all, text, tlen);
+	}
 	sb_addc(&all, '\n');
 	for (size_t i = 0; !o->no_hooks && i < ms.nhooks; i++) {
 		if (o->skip_tests && ms.hooks[i].test_hook)

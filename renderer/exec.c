@@ -19,6 +19,7 @@
 #include "../values/gofmt.h"
 #include "../values/yaml.h"
 #include "internal.h"
+#include "stack.h"
 
 #define MAX_EXEC_DEPTH 100000
 
@@ -52,29 +53,6 @@ struct texec {
 /* Template calls stop with 256 KB of stack left; expressions, deeper, at 128 KB. */
 #define STACK_RESERVE_TEMPLATE (256 * 1024)
 #define STACK_RESERVE_EXPR     (128 * 1024)
-
-/* The lowest safe stack address of this thread, so that deep template
- * recursion becomes Go's depth error instead of a crash on small stacks. */
-static uintptr_t stack_floor(void)
-{
-	char here;
-	if (gettid() == getpid()) {
-		/* The main thread: glibc would read /proc/self/maps; the rlimit is
-		 * enough, counting from here (the little above is in the reserve). */
-		struct rlimit rl;
-		if (getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
-			return 0;
-		return (uintptr_t)&here > rl.rlim_cur ? (uintptr_t)&here - rl.rlim_cur : 0;
-	}
-	pthread_attr_t at;
-	void *addr;
-	size_t size;
-	if (pthread_getattr_np(pthread_self(), &at) != 0)
-		return 0;
-	int rc = pthread_attr_getstack(&at, &addr, &size);
-	pthread_attr_destroy(&at);
-	return rc == 0 ? (uintptr_t)addr : 0;
-}
 
 static bool stack_low(const struct texec *x, uintptr_t reserve)
 {
@@ -461,34 +439,21 @@ static xv eval_call(struct texec *x, xv dot, const fn_def *fn, bool builtin, con
 	return plain(r);
 }
 
-static const fn_def *find_function(struct texec *x, const char *name, bool *builtin)
-{
-	const fn_def *d = x->set->funcs ? fn_table_find(x->set->funcs, name) : NULL;
-	*builtin = false;
-	if (d)
-		return d;
-	*builtin = true;
-	return fn_table_find(&builtin_table, name);
-}
-
 static xv eval_function(struct texec *x, xv dot, const node *id, const node *cmd,
 			const node *const *args, uint32_t nargs, const xv *final)
 {
 	x->at = id;
-	bool builtin;
-	const fn_def *fn;
-	if (id->fn && id->fn_table == x->set->funcs) { /* found at an earlier call */
-		fn = id->fn;
-		uintptr_t f = (uintptr_t)fn, b = (uintptr_t)builtin_table.defs;
-		builtin = f >= b && f < b + builtin_table.n * sizeof *builtin_table.defs;
-	} else {
-		fn = find_function(x, id->text, &builtin);
+	const fn_def *fn = id->fn;
+	if (!fn || id->fn_table != x->set->funcs) { /* the parser found it in another table */
+		fn = tset_find_func(x->set, id->text);
 		node *w = (node *)id; /* the cache is the only thing written in a tree */
 		w->fn = fn;
 		w->fn_table = x->set->funcs;
 	}
 	if (!fn)
 		xerrorf(x, "%s is not a defined function", quoted(x->a, id->text));
+	uintptr_t f = (uintptr_t)fn, b = (uintptr_t)builtin_table.defs;
+	bool builtin = f >= b && f < b + builtin_table.n * sizeof *builtin_table.defs;
 	return eval_call(x, dot, fn, builtin, cmd, id->text, args, nargs, final, NULL);
 }
 
@@ -986,7 +951,7 @@ int tset_exec(tset *t, const char *name, value data, strbuf *out, terror *err)
 	static _Thread_local uintptr_t floor;
 	static _Thread_local bool known;
 	if (!known) {
-		floor = stack_floor();
+		floor = tset_stack_floor();
 		known = true;
 	}
 	return run(t, floor, name, data, out, err);

@@ -134,7 +134,10 @@ void *arena_alloc(arena *a, size_t n)
 	return p;
 }
 
-void *arena_realloc(arena *a, void *old, size_t oldn, size_t newn)
+/* Grows old to newn bytes: in place when it is the current chunk's last block,
+ * else by copying into a new block (the old one is abandoned). The bytes past
+ * oldn are left as they are. */
+void *arena_realloc_raw(arena *a, void *old, size_t oldn, size_t newn)
 {
 	if (newn <= oldn)
 		return old;
@@ -143,14 +146,20 @@ void *arena_realloc(arena *a, void *old, size_t oldn, size_t newn)
 	size_t na = (newn + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	if (old && c && (unsigned char *)old + oa == c->data + c->used &&
 	    (unsigned char *)old >= c->data && c->used - oa + na <= c->size) {
-		/* the last allocation of the current chunk grows in place */
 		c->used = c->used - oa + na;
-		memset((char *)old + oldn, 0, newn - oldn);
 		return old;
 	}
 	char *p = alloc_raw(a, newn);
 	if (old && oldn)
 		memcpy(p, old, oldn);
+	return p;
+}
+
+void *arena_realloc(arena *a, void *old, size_t oldn, size_t newn)
+{
+	if (newn <= oldn)
+		return old;
+	char *p = arena_realloc_raw(a, old, oldn, newn);
 	memset(p + oldn, 0, newn - oldn);
 	return p;
 }

@@ -19,7 +19,7 @@ char *sb_grow(strbuf *sb, size_t n)
 		size_t cap = sb->cap ? sb->cap * 2 : 64;
 		while (cap < sb->len + n + 1)
 			cap *= 2;
-		sb->buf = arena_realloc(sb->a, sb->buf, sb->len, cap);
+		sb->buf = arena_realloc_raw(sb->a, sb->buf, sb->len, cap);
 		sb->cap = cap;
 	}
 	return sb->buf + sb->len;
