@@ -518,7 +518,12 @@ static void quote_rune(strbuf *out, int32_t r, char q, bool ascii)
 static void quote_with(strbuf *out, const char *s, size_t n, bool ascii)
 {
 	sb_addc(out, '"');
-	for (size_t i = 0; i < n;) {
+	size_t plain = 0; /* printable ASCII but the quote and the backslash is copied as is */
+	while (plain < n && s[plain] >= 0x20 && s[plain] < 0x7F && s[plain] != '"' &&
+	       s[plain] != '\\')
+		plain++;
+	sb_add(out, s, plain);
+	for (size_t i = plain; i < n;) {
 		int32_t r;
 		int w = utf8_decode((const unsigned char *)s + i, n - i, &r);
 		if (r < 0)
@@ -1065,6 +1070,10 @@ void go_print_template(strbuf *out, value v)
 {
 	if (v.kind == V_NIL) {
 		sb_adds(out, "<no value>");
+		return;
+	}
+	if (v.kind == V_STRING) { /* the common case: %v of a string is its bytes */
+		sb_add(out, v.u.s, v.len);
 		return;
 	}
 	/* printableValue: pointers are dereferenced, and a field's pointer methods apply */

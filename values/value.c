@@ -59,8 +59,10 @@ void list_push(arena *a, vlist *l, value v)
 	l->items[l->len++] = v;
 }
 
-static int keycmp(const char *a, size_t an, const char *b, size_t bn)
+static inline int keycmp(const char *a, size_t an, const char *b, size_t bn)
 {
+	if (an && bn && a[0] != b[0]) /* most probes differ at once: spare the call */
+		return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
 	int c = memcmp(a, b, an < bn ? an : bn);
 	if (c)
 		return c;
