@@ -119,21 +119,38 @@ static value release_map(arena *a, const render_opts *o)
 	return r;
 }
 
+static const char NO_VALUE[] = "<no value>";
+
+/* The first "<no value>" in s[0..n), or NULL: '<' is rare in manifests, so
+ * memchr finds the candidates faster than memmem's general search. */
+static const char *find_no_value(const char *s, size_t n)
+{
+	const size_t k = sizeof(NO_VALUE) - 1;
+	for (const char *end = s + n; (size_t)(end - s) >= k;) {
+		const char *lt = memchr(s, '<', (size_t)(end - s) - k + 1);
+		if (!lt)
+			return NULL;
+		if (!memcmp(lt, NO_VALUE, k))
+			return lt;
+		s = lt + 1;
+	}
+	return NULL;
+}
+
 static const char *strip_no_value(arena *a, const char *s, size_t n)
 {
-	static const char nv[] = "<no value>";
-	if (!memmem(s, n, nv, sizeof(nv) - 1))
+	if (!find_no_value(s, n))
 		return s;
 	strbuf sb;
 	sb_init(&sb, a);
 	for (const char *end = s + n;;) {
-		const char *hit = memmem(s, (size_t)(end - s), nv, sizeof(nv) - 1);
+		const char *hit = find_no_value(s, (size_t)(end - s));
 		if (!hit) {
 			sb_add(&sb, s, (size_t)(end - s));
 			break;
 		}
 		sb_add(&sb, s, (size_t)(hit - s));
-		s = hit + sizeof(nv) - 1;
+		s = hit + sizeof(NO_VALUE) - 1;
 	}
 	return sb_str(&sb);
 }

@@ -224,7 +224,7 @@ static bool chart_field(arena *a, const vobj *o, const char *name, value *out)
 	if (!strcmp(name, "Maintainers") && maintainers(a, co->c, out))
 		return true;
 	for (size_t i = 0; i < sizeof(chart_fields) / sizeof(chart_fields[0]); i++) {
-		if (strcmp(chart_fields[i].go, name))
+		if (chart_fields[i].go[0] != name[0] || strcmp(chart_fields[i].go, name))
 			continue;
 		value *v = co->c->meta.kind == V_MAP
 			       ? map_getc(co->c->meta.u.m, chart_fields[i].json)

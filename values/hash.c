@@ -113,9 +113,12 @@ const char *sha_hex(arena *a, sha_ctx *s)
 	sha_update(s, pad, padn + 8);
 	int words = s->sha1 ? 5 : 8;
 	char *out = arena_alloc(a, (size_t)words * 8 + 1);
-	for (int i = 0; i < words * 4; i++)
-		snprintf(out + 2 * i, 3, "%02x",
-			 (unsigned)(s->h[i / 4] >> (24 - 8 * (i % 4))) & 0xff);
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < words * 4; i++) {
+		unsigned b = (unsigned)(s->h[i / 4] >> (24 - 8 * (i % 4))) & 0xff;
+		out[2 * i] = hex[b >> 4];
+		out[2 * i + 1] = hex[b & 15];
+	}
 	return out;
 }
 
