@@ -2,14 +2,19 @@
  *
  * Small requests are carved from the current chunk; a request larger than a
  * quarter chunk gets a chunk of its own so that big strings waste nothing.
+ * An arena that outgrows its first chunk is a big one (a whole render): its
+ * later chunks are larger and mapped with their pages already in place, one
+ * system call instead of a page fault per 4 KiB, which costs twice as much.
  */
 #include "arena.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define CHUNK_SIZE (64 * 1024)
 #define ALIGN	   16
@@ -17,8 +22,11 @@
 struct chunk {
 	struct chunk *next;
 	size_t size, used;
+	bool mapped; /* from mmap, not malloc */
 	_Alignas(ALIGN) unsigned char data[];
 };
+
+#define BIG_CHUNK_SIZE (256 * 1024 - sizeof(struct chunk)) /* 256 KiB with the header */
 
 struct arena {
 	struct chunk *head;
@@ -74,7 +82,10 @@ void arena_free(arena *a)
 		return;
 	for (struct chunk *c = a->head, *next; c; c = next) {
 		next = c->next;
-		free(c);
+		if (c->mapped)
+			munmap(c, sizeof(struct chunk) + c->size);
+		else
+			free(c);
 	}
 	free(a);
 }
@@ -86,7 +97,19 @@ static struct chunk *chunk_new(arena *a, size_t size)
 		a->on_limit = NULL; /* the handler may allocate its message */
 		fn(a->ud);
 	}
-	struct chunk *c = xmalloc(sizeof(struct chunk) + size);
+	struct chunk *c = NULL;
+	if (size == BIG_CHUNK_SIZE) {
+		c = mmap(NULL, sizeof(struct chunk) + size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (c == MAP_FAILED)
+			c = NULL;
+		else
+			c->mapped = true;
+	}
+	if (!c) {
+		c = xmalloc(sizeof(struct chunk) + size);
+		c->mapped = false;
+	}
 	c->size = size;
 	c->used = 0;
 	a->total += size;
@@ -113,7 +136,7 @@ static void *alloc_raw(arena *a, size_t n)
 			}
 			return big->data;
 		}
-		c = chunk_new(a, CHUNK_SIZE);
+		c = chunk_new(a, a->head ? BIG_CHUNK_SIZE : CHUNK_SIZE);
 		c->next = a->head;
 		a->head = c;
 	}
