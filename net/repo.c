@@ -653,7 +653,7 @@ const char *repo_now(arena *a)
 	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
 	if (ts.tv_nsec) {
 		snprintf(frac, sizeof frac, ".%09ld", ts.tv_nsec);
-		for (size_t n = strlen(frac); frac[n - 1] == '0'; n--)
+		for (size_t n = strlen(frac); n > 1 && frac[n - 1] == '0'; n--)
 			frac[n - 1] = 0;
 	}
 	if (tm.tm_gmtoff) {

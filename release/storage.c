@@ -274,7 +274,7 @@ const char *rel_time_string(arena *a, rel_time t)
 		char frac[16];
 		snprintf(frac, sizeof frac, ".%09d", (int)t.nsec);
 		size_t n = strlen(frac);
-		while (frac[n - 1] == '0')
+		while (n > 1 && frac[n - 1] == '0')
 			frac[--n] = 0;
 		sb_adds(&sb, frac);
 	}
