@@ -439,21 +439,34 @@ static xv eval_call(struct texec *x, xv dot, const fn_def *fn, bool builtin, con
 	return plain(r);
 }
 
+static const fn_def *find_function(struct texec *x, const char *name, bool *builtin)
+{
+	const fn_def *d = x->set->funcs ? fn_table_find(x->set->funcs, name) : NULL;
+	*builtin = false;
+	if (d)
+		return d;
+	*builtin = true;
+	return fn_table_find(&builtin_table, name);
+}
+
 static xv eval_function(struct texec *x, xv dot, const node *id, const node *cmd,
 			const node *const *args, uint32_t nargs, const xv *final)
 {
 	x->at = id;
-	const fn_def *fn = id->fn;
-	if (!fn || id->fn_table != x->set->funcs) { /* the parser found it in another table */
-		fn = tset_find_func(x->set, id->text);
+	bool builtin;
+	const fn_def *fn;
+	if (id->fn && id->fn_table == x->set->funcs) { /* found at an earlier call */
+		fn = id->fn;
+		uintptr_t f = (uintptr_t)fn, b = (uintptr_t)builtin_table.defs;
+		builtin = f >= b && f < b + builtin_table.n * sizeof *builtin_table.defs;
+	} else {
+		fn = find_function(x, id->text, &builtin);
 		node *w = (node *)id; /* the cache is the only thing written in a tree */
 		w->fn = fn;
 		w->fn_table = x->set->funcs;
 	}
 	if (!fn)
 		xerrorf(x, "%s is not a defined function", quoted(x->a, id->text));
-	uintptr_t f = (uintptr_t)fn, b = (uintptr_t)builtin_table.defs;
-	bool builtin = f >= b && f < b + builtin_table.n * sizeof *builtin_table.defs;
 	return eval_call(x, dot, fn, builtin, cmd, id->text, args, nargs, final, NULL);
 }
 
