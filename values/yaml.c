@@ -7,6 +7,7 @@
  * would see it, and libyaml's emitter (which yaml.v2's is a port of) writes it.
  */
 #include "yaml.h"
+#include "yaml_emit.h"
 #include "yaml_tree.h"
 
 #include <math.h>
@@ -1225,11 +1226,12 @@ static size_t ubreak_len(const char *s, size_t n, size_t end)
 /* libyaml indents before the closing quote of a single-quoted scalar that ends with a
  * line break; yaml.v2 and yaml.v3 do not: drops the spaces between such a break and a
  * quote that ends its line. */
-static void drop_break_indent(strbuf *b)
+static void drop_break_indent(strbuf *b, size_t start)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < b->len; i++) {
-		if (b->buf[i] == ' ' && o > 0 && ubreak_len(b->buf, o, o)) {
+	size_t o = start;
+	for (size_t i = start; i < b->len; i++) {
+		size_t k = o - start;
+		if (b->buf[i] == ' ' && k > 0 && ubreak_len(b->buf + start, k, k)) {
 			size_t j = i;
 			while (j < b->len && b->buf[j] == ' ')
 				j++;
@@ -1244,20 +1246,63 @@ static void drop_break_indent(strbuf *b)
 	b->len = o;
 }
 
+bool yaml_plain_string(arena *a, const char *s, size_t n)
+{
+	resolved r;
+	resolve_plain(a, s, n, &r);
+	return r.tag == R_STR && !is_base60_float(s, n);
+}
+
 static int emit_string(yemit *y, const char *s, size_t n, bool key)
 {
 	s = valid_utf8(y->a, s, n, &n);
 	if (y->via_json && json_yaml_trip(y, s, n, key, &s, &n))
 		return -1;
-	resolved r;
-	resolve_plain(y->a, s, n, &r);
-	bool plain = r.tag == R_STR && !is_base60_float(s, n);
+	bool plain = yaml_plain_string(y->a, s, n);
 	yaml_scalar_style_t style = memchr(s, '\n', n) ? YAML_LITERAL_SCALAR_STYLE
 				    : plain	       ? YAML_PLAIN_SCALAR_STYLE
 						       : YAML_DOUBLE_QUOTED_SCALAR_STYLE;
 	if (style == YAML_PLAIN_SCALAR_STYLE && ubreak_len(s, n, n))
 		y->ubreak = true;
 	return emit_scalar(y, s, n, style);
+}
+
+/* Appends the decimal digits of i (snprintf's "%lld" without its cost). */
+static void add_int(strbuf *b, int64_t i)
+{
+	char d[24], *p = d + sizeof d;
+	uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (i < 0)
+		*--p = '-';
+	sb_add(b, p, (size_t)(d + sizeof d - p));
+}
+
+void yaml_float_text(arena *a, strbuf *b, double f)
+{
+	double abs = fabs(f);
+	if (abs < 9007199254740992.0 && f == floor(f)) {
+		add_int(b, (int64_t)f); /* below 2^53 the 'f' form below is this integer */
+		return;
+	}
+	if (abs < 1e21 && f == floor(f)) {
+		size_t at = b->len;
+		go_format_float(b, f, 'f', -1);
+		resolved r;
+		resolve_plain(a, b->buf + at, b->len - at, &r);
+		if (r.tag == R_INT || r.tag == R_UINT) {
+			b->len = at;
+			if (r.tag == R_INT)
+				add_int(b, r.i);
+			else
+				sb_addf(b, "%llu", (unsigned long long)r.u);
+			return;
+		}
+		b->len = at;
+	}
+	go_format_float(b, f, 'g', -1);
 }
 
 /* A float64 as JSON writes it and yaml.v2 reads that back and prints it. */
@@ -1271,22 +1316,7 @@ static int emit_float(yemit *y, double f)
 	}
 	strbuf b;
 	sb_init(&b, y->a);
-	double abs = fabs(f);
-	if (abs < 1e21 && f == floor(f)) {
-		go_format_float(&b, f, 'f', -1);
-		resolved r;
-		resolve_plain(y->a, b.buf, b.len, &r);
-		if (r.tag == R_INT || r.tag == R_UINT) {
-			b.len = 0;
-			if (r.tag == R_INT)
-				sb_addf(&b, "%lld", (long long)r.i);
-			else
-				sb_addf(&b, "%llu", (unsigned long long)r.u);
-			return emit_scalar(y, b.buf, b.len, YAML_PLAIN_SCALAR_STYLE);
-		}
-		b.len = 0;
-	}
-	go_format_float(&b, f, 'g', -1);
+	yaml_float_text(y->a, &b, f);
 	return emit_scalar(y, b.buf, b.len, YAML_PLAIN_SCALAR_STYLE);
 }
 
@@ -1318,57 +1348,76 @@ static size_t to_runes(arena *a, const char *s, size_t n, int32_t **out)
 	return k;
 }
 
-/* yaml.v2's keyList.Less for two string keys: letters, then digit runs compared as numbers. */
-static bool key_less(const int32_t *ar, size_t an, const int32_t *br, size_t bn)
+/* A key as keyList.Less reads it: its runes, or for an ASCII key (the usual
+ * case) its bytes, which are its runes, so no rune array is made. */
+typedef struct kview {
+	const ventry *e;
+	int32_t *r; /* NULL: read the key's bytes */
+	size_t n;   /* runes */
+} kview;
+
+static inline int32_t kat(const kview *k, size_t i)
 {
+	return k->r ? k->r[i] : (unsigned char)k->e->key[i];
+}
+
+/* yaml.v2's keyList.Less for two string keys: letters, then digit runs compared as numbers. */
+static bool key_less(const kview *a, const kview *b)
+{
+	size_t an = a->n, bn = b->n;
 	for (size_t i = 0; i < an && i < bn; i++) {
-		if (ar[i] == br[i])
+		int32_t ac = kat(a, i), bc = kat(b, i);
+		if (ac == bc)
 			continue;
-		bool al = is_letter(ar[i]), bl = is_letter(br[i]);
+		bool al = is_letter(ac), bl = is_letter(bc);
 		if (al && bl)
-			return ar[i] < br[i];
+			return ac < bc;
 		if (al || bl)
 			return bl;
 		uint64_t av = 0, bv = 0; /* Go's int64 arithmetic wraps */
-		if (ar[i] == '0' || br[i] == '0') {
-			for (size_t j = i; j-- > 0 && ar[j] >= '0' && ar[j] <= '9';) {
-				if (ar[j] != '0') {
+		if (ac == '0' || bc == '0') {
+			for (size_t j = i; j-- > 0 && kat(a, j) >= '0' && kat(a, j) <= '9';) {
+				if (kat(a, j) != '0') {
 					av = bv = 1;
 					break;
 				}
 			}
 		}
 		size_t ai = i, bi = i;
-		for (; ai < an && ar[ai] >= '0' && ar[ai] <= '9'; ai++)
-			av = av * 10 + (uint64_t)(ar[ai] - '0');
-		for (; bi < bn && br[bi] >= '0' && br[bi] <= '9'; bi++)
-			bv = bv * 10 + (uint64_t)(br[bi] - '0');
+		for (; ai < an && kat(a, ai) >= '0' && kat(a, ai) <= '9'; ai++)
+			av = av * 10 + (uint64_t)(kat(a, ai) - '0');
+		for (; bi < bn && kat(b, bi) >= '0' && kat(b, bi) <= '9'; bi++)
+			bv = bv * 10 + (uint64_t)(kat(b, bi) - '0');
 		if (av != bv)
 			return (int64_t)av < (int64_t)bv;
 		if (ai != bi)
 			return ai < bi;
-		return ar[i] < br[i];
+		return ac < bc;
 	}
 	return an < bn;
 }
 
-typedef struct skey {
-	const ventry *e;
-	int32_t *r;
-	size_t n;
-} skey;
-
-/* Stable insertion-merge sort of the keys in yaml.v2's order. */
-static void sort_keys(skey *k, size_t n, skey *tmp)
+/* Sorts the keys: insertion for small maps (no buffer, few compares on the
+ * mostly sorted keys maps hold), a stable merge above. keyList.Less is not a
+ * consistent order for some key sets (a1b < a9 < a10 < a100 < a1b); Helm's result
+ * for those depends on Go's random map order, so no order matches it always. */
+static void sort_keys(kview *k, size_t n, kview *tmp)
 {
-	if (n < 2)
+	if (n <= 12) {
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0 && key_less(&k[j], &k[j - 1]); j--) {
+				kview t = k[j];
+				k[j] = k[j - 1];
+				k[j - 1] = t;
+			}
 		return;
+	}
 	size_t h = n / 2;
 	sort_keys(k, h, tmp);
 	sort_keys(k + h, n - h, tmp);
 	size_t i = 0, j = h, o = 0;
 	while (i < h && j < n)
-		tmp[o++] = key_less(k[j].r, k[j].n, k[i].r, k[i].n) ? k[j++] : k[i++];
+		tmp[o++] = key_less(&k[j], &k[i]) ? k[j++] : k[i++];
 	while (i < h)
 		tmp[o++] = k[i++];
 	while (j < n)
@@ -1376,24 +1425,41 @@ static void sort_keys(skey *k, size_t n, skey *tmp)
 	memcpy(k, tmp, n * sizeof(*k));
 }
 
+void yaml_key_order(arena *a, const vmap *m, const ventry **order)
+{
+	kview kbuf[16], tbuf[16]; /* small maps sort on the stack */
+	size_t n = m->len;
+	kview *k = n <= 16 ? kbuf : arena_alloc_raw(a, n * sizeof(*k));
+	kview *tmp = n <= 16 ? tbuf : arena_alloc_raw(a, n * sizeof(*k));
+	for (size_t i = 0; i < n; i++) {
+		const ventry *e = &m->e[i];
+		size_t b = 0;
+		while (b < e->klen && (unsigned char)e->key[b] < 0x80)
+			b++;
+		k[i].e = e;
+		k[i].r = NULL;
+		k[i].n = e->klen;
+		if (b < e->klen)
+			k[i].n = to_runes(a, e->key, e->klen, &k[i].r);
+	}
+	sort_keys(k, n, tmp);
+	for (size_t i = 0; i < n; i++)
+		order[i] = k[i].e;
+}
+
 static int emit_node(yemit *y, value v, int depth);
 
 static int emit_map(yemit *y, const vmap *m, int depth)
 {
 	yaml_event_t e;
-	skey *k = arena_alloc(y->a, (m->len + 1) * sizeof(skey));
-	skey *tmp = arena_alloc(y->a, (m->len + 1) * sizeof(skey));
-	for (uint32_t i = 0; i < m->len; i++) {
-		k[i].e = &m->e[i];
-		k[i].n = to_runes(y->a, m->e[i].key, m->e[i].klen, &k[i].r);
-	}
-	sort_keys(k, m->len, tmp);
+	const ventry **order = arena_alloc_raw(y->a, (m->len + 1) * sizeof(*order));
+	yaml_key_order(y->a, m, order);
 	yaml_mapping_start_event_initialize(&e, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
 	if (emit_event(y, &e))
 		return -1;
 	for (uint32_t i = 0; i < m->len; i++)
-		if (emit_string(y, k[i].e->key, k[i].e->klen, true) ||
-		    emit_node(y, k[i].e->val, depth + 1))
+		if (emit_string(y, order[i]->key, order[i]->klen, true) ||
+		    emit_node(y, order[i]->val, depth + 1))
 			return -1;
 	yaml_mapping_end_event_initialize(&e);
 	return emit_event(y, &e);
@@ -1462,26 +1528,34 @@ static int emit_doc(yemit *y, value v)
 	return emit_event(y, &e);
 }
 
-int yaml_emit(strbuf *out, value v, const char **err)
+/* libyaml writes straight into out; the fixes below then work on what it wrote. */
+int yaml_emit_libyaml(strbuf *out, value v, const char **err)
 {
-	strbuf tmp;
-	sb_init(&tmp, out->a);
+	size_t start = out->len;
 	yemit y = {.a = out->a, .err = err, .via_json = true};
 	yaml_emitter_initialize(&y.em);
-	yaml_emitter_set_output(&y.em, write_out, &tmp);
+	yaml_emitter_set_output(&y.em, write_out, out);
 	yaml_emitter_set_unicode(&y.em, 1);
 	yaml_emitter_set_width(&y.em, 80);
 	int rc = emit_doc(&y, v);
 	yaml_emitter_delete(&y.em);
-	if (rc)
+	if (rc) {
+		out->len = start;
 		return -1;
+	}
 	if (y.ubreak)
-		drop_break_indent(&tmp);
-	if (tmp.len >= 5 && !memcmp(tmp.buf + tmp.len - 5, "\n...\n", 5))
-		tmp.len -=
-		    4; /* libyaml's end marker after an open-ended scalar; yaml.v2 writes none */
-	sb_add(out, tmp.buf, tmp.len);
+		drop_break_indent(out, start);
+	/* libyaml's end marker after an open-ended scalar; yaml.v2 writes none */
+	if (out->len - start >= 5 && !memcmp(out->buf + out->len - 5, "\n...\n", 5))
+		out->len -= 4;
 	return 0;
+}
+
+int yaml_emit(strbuf *out, value v, const char **err)
+{
+	if (yaml_emit_fast(out, v))
+		return 0;
+	return yaml_emit_libyaml(out, v, err);
 }
 
 /* ---- toYamlPretty: yaml.v3's encoder, indent 2, sequences indented, no folding ----
@@ -1528,7 +1602,7 @@ static int render_scalar(yemit *y, value v, enum sctx ctx, strbuf *out)
 	if (rc)
 		return -1;
 	if (s.ubreak)
-		drop_break_indent(&tmp);
+		drop_break_indent(&tmp, 0);
 	size_t skip = ctx == S_KEY ? 0 : 2, end = tmp.len;
 	if (end >= 5 && !memcmp(tmp.buf + end - 5, "\n...\n", 5))
 		end -= 4;
@@ -1667,17 +1741,12 @@ static int v3_scalar(yemit *y, strbuf *out, value v, int ind, enum sctx ctx)
 
 static int v3_map(yemit *y, strbuf *out, const vmap *m, int ind, int depth)
 {
-	skey *k = arena_alloc(y->a, (m->len + 1) * sizeof(skey));
-	skey *tmp = arena_alloc(y->a, (m->len + 1) * sizeof(skey));
-	for (uint32_t i = 0; i < m->len; i++) {
-		k[i].e = &m->e[i];
-		k[i].n = to_runes(y->a, m->e[i].key, m->e[i].klen, &k[i].r);
-	}
-	sort_keys(k, m->len, tmp);
+	const ventry **order = arena_alloc_raw(y->a, (m->len + 1) * sizeof(*order));
+	yaml_key_order(y->a, m, order);
 	for (uint32_t i = 0; i < m->len; i++) {
 		if (i)
 			add_indent(out, ind);
-		value key = v_str_static(k[i].e->key, k[i].e->klen), val = k[i].e->val;
+		value key = v_str_static(order[i]->key, order[i]->klen), val = order[i]->val;
 		if (v3_scalar(y, out, key, ind, S_KEY))
 			return -1;
 		if (out->len && out->buf[out->len - 1] == '\n')
