@@ -134,11 +134,14 @@ static value fn_lookup(fnctx *c, value *argv, int argc)
 	return out.kind == V_MAP ? out : v_map_new(c->a);
 }
 
+/* The buffer without its last newline, as the string value itself (no copy). */
 static value trimmed(fnctx *c, strbuf *sb)
 {
+	(void)c;
 	if (sb->len && sb->buf[sb->len - 1] == '\n')
 		sb->len--;
-	return v_str(c->a, sb->buf ? sb->buf : "", sb->len);
+	const char *s = sb_str(sb);
+	return (value){.kind = V_STRING, .len = (uint32_t)sb->len, .u.s = s};
 }
 
 static value fn_to_yaml(fnctx *c, value *argv, int argc)
