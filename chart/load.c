@@ -60,34 +60,33 @@ static int too_large(arena *a, const char *path, size_t max, const char **err)
 	return -1;
 }
 
-/* The whole file in one arena block: its size from fstat, one read that comes
- * back short at the end (more if the file grew, or reports no size). */
+/* The whole file in one arena block. Chart files are small: one read into a
+ * guessed buffer usually meets the end (a short read of a regular file), and
+ * the unused tail goes back to the arena; fstat only for bigger files. */
+#define READ_GUESS 8192
+
+static int read_fail(arena *a, int fd, const char *what, const char *path, const char **err)
+{
+	*err = arena_sprintf(a, "%s %s: %s", what, path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 static int read_file(arena *a, const char *path, size_t max, const char **data, size_t *len,
 		     const char **err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		*err = arena_sprintf(a, "open %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	if (st.st_size < 0 || (uint64_t)st.st_size > max) {
-		close(fd);
-		return too_large(a, path, max, err);
-	}
-	size_t cap = (size_t)st.st_size + 1, n = 0;
+	if (fd < 0)
+		return read_fail(a, fd, "open", path, err);
+	size_t cap = READ_GUESS < max + 1 ? READ_GUESS : max + 1, n = 0;
 	char *buf = arena_alloc_raw(a, cap + 1);
-	for (;;) {
+	for (bool sized = false;;) {
 		ssize_t r = read(fd, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			*err = arena_sprintf(a, "read %s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
+		if (r < 0)
+			return read_fail(a, fd, "read", path, err);
 		n += (size_t)r;
 		if (n < cap)
 			break; /* a short read of a regular file: its end */
@@ -95,12 +94,25 @@ static int read_file(arena *a, const char *path, size_t max, const char **data, 
 			close(fd);
 			return too_large(a, path, max, err);
 		}
-		size_t nc = cap * 2 > max + 1 ? max + 1 : cap * 2;
-		buf = arena_realloc(a, buf, cap + 1, nc + 1);
+		size_t nc = cap * 2;
+		struct stat st;
+		if (!sized && fstat(fd, &st) == 0 && st.st_size >= 0) {
+			sized = true;
+			if ((uint64_t)st.st_size > max) {
+				close(fd);
+				return too_large(a, path, max, err);
+			}
+			if ((size_t)st.st_size + 1 > nc)
+				nc = (size_t)st.st_size + 1;
+		}
+		if (nc > max + 1)
+			nc = max + 1;
+		buf = arena_realloc_raw(a, buf, cap + 1, nc + 1);
 		cap = nc;
 	}
 	close(fd);
 	buf[n] = 0;
+	arena_shrink(a, buf, cap + 1, n + 1);
 	*data = buf;
 	*len = n;
 	return 0;

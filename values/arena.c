@@ -187,6 +187,16 @@ void *arena_realloc_raw(arena *a, void *old, size_t oldn, size_t newn)
 	return p;
 }
 
+void arena_shrink(arena *a, void *p, size_t oldn, size_t newn)
+{
+	struct chunk *c = a->head;
+	size_t oa = (oldn + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	size_t na = (newn + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (newn < oldn && c && (unsigned char *)p >= c->data &&
+	    (unsigned char *)p + oa == c->data + c->used)
+		c->used -= oa - na;
+}
+
 void *arena_realloc(arena *a, void *old, size_t oldn, size_t newn)
 {
 	if (newn <= oldn)

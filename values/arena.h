@@ -28,6 +28,8 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_strdup(arena *a, const char *s);
 /* Grows an earlier allocation from this arena (the old block is abandoned). */
 void *arena_realloc(arena *a, void *old, size_t oldn, size_t newn);
+/* Gives back the tail of p (oldn bytes, the arena's last allocation) past newn. */
+void arena_shrink(arena *a, void *p, size_t oldn, size_t newn);
 /* Like arena_realloc, without zeroing the new bytes. */
 void *arena_realloc_raw(arena *a, void *old, size_t oldn, size_t newn);
 char *arena_sprintf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
