@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,16 +39,17 @@ struct texec {
 	arena *a;
 	strbuf *out;
 	size_t out_start;
-	jmp_buf jb;
 	const char *err;
 	const ttree *tmpl;
 	const node *at;
 	xvar *vars; /* inl until more are needed */
 	uint32_t nvars, capvars, base;
-	xvar inl[8];
 	int depth;
 	const node *call_node;
 	uintptr_t stack_floor; /* the lowest address of this thread's C stack */
+	/* last, so that run() need not zero them: */
+	jmp_buf jb;
+	xvar inl[8];
 };
 
 /* Template calls stop with 256 KB of stack left; expressions, deeper, at 128 KB. */
@@ -75,7 +77,7 @@ static noreturn void xfail_msg(struct texec *x, const char *msg)
 		x->err = arena_sprintf(x->a, "template: %s: %s", x->tmpl->name, msg);
 	} else {
 		const char *loc, *ctx;
-		node_context(x->a, x->at, &loc, &ctx);
+		node_context(x->a, x->tmpl, x->at, &loc, &ctx);
 		x->err = arena_sprintf(x->a, "template: %s: executing \"%s\" at <%s>: %s", loc,
 				       x->tmpl->name, ctx, msg);
 	}
@@ -119,6 +121,12 @@ static const char *value_text(arena *a, value v)
 	sb_init(&sb, a);
 	go_print_value(&sb, v);
 	return sb_str(&sb);
+}
+
+/* Go type names are shared pointers nearly always: compare those first. */
+static bool gotype_is(const char *t, const char *gt)
+{
+	return t == gt || strcmp(t, gt) == 0;
 }
 
 static const char *type_name(xv v)
@@ -216,13 +224,13 @@ static bool assignable(value v, char c)
 	case 'b':
 		return v.kind == V_BOOL;
 	case 'l':
-		return v.kind == V_LIST && strcmp(v.u.l->gotype, GT_LIST) == 0;
+		return v.kind == V_LIST && gotype_is(v.u.l->gotype, GT_LIST);
 	case 'S':
-		return v.kind == V_LIST && strcmp(v.u.l->gotype, GT_STRLIST) == 0;
+		return v.kind == V_LIST && gotype_is(v.u.l->gotype, GT_STRLIST);
 	case 'm':
 	case 'M':
-		return v.kind == V_MAP && (strcmp(v.u.m->gotype, GT_MAP) == 0 ||
-					   strcmp(v.u.m->gotype, GT_VALUES) == 0);
+		return v.kind == V_MAP &&
+		       (gotype_is(v.u.m->gotype, GT_MAP) || gotype_is(v.u.m->gotype, GT_VALUES));
 	default:
 		return true;
 	}
@@ -248,7 +256,7 @@ static value validate_type(struct texec *x, xv v, char c)
 	if (v.v.kind == V_MAP && (c == 'm' || c == 'M')) {
 		/* Go converts the argument to the parameter's type */
 		value r = v.v;
-		r.len = c == 'm' && strcmp(r.u.m->gotype, GT_VALUES) == 0 ? VMAP_PLAIN : 0;
+		r.len = c == 'm' && gotype_is(r.u.m->gotype, GT_VALUES) ? VMAP_PLAIN : 0;
 		return r;
 	}
 	return v.v;
@@ -411,11 +419,13 @@ static xv eval_call(struct texec *x, xv dot, const fn_def *fn, bool builtin, con
 	if (builtin && fn_is_lazy(fn))
 		return call_lazy(x, dot, fn, args, nargs, final);
 	int off = recv ? 1 : 0;
-	/* functions copy what they keep, so a short argument vector lives here */
+	/* functions copy what they keep, so a short argument vector lives here;
+	 * every slot is written below, and one nil follows the last */
 	value argv_buf[8];
 	value *argv = num_in + off + 1 <= 8
-			  ? memset(argv_buf, 0, sizeof argv_buf)
+			  ? argv_buf
 			  : arena_alloc(x->a, (size_t)(num_in + off + 1) * sizeof *argv);
+	argv[num_in + off] = v_nil();
 	if (recv)
 		argv[0] = *recv;
 	int i = 0;
@@ -439,34 +449,21 @@ static xv eval_call(struct texec *x, xv dot, const fn_def *fn, bool builtin, con
 	return plain(r);
 }
 
-static const fn_def *find_function(struct texec *x, const char *name, bool *builtin)
-{
-	const fn_def *d = x->set->funcs ? fn_table_find(x->set->funcs, name) : NULL;
-	*builtin = false;
-	if (d)
-		return d;
-	*builtin = true;
-	return fn_table_find(&builtin_table, name);
-}
-
 static xv eval_function(struct texec *x, xv dot, const node *id, const node *cmd,
 			const node *const *args, uint32_t nargs, const xv *final)
 {
 	x->at = id;
-	bool builtin;
-	const fn_def *fn;
-	if (id->fn && id->fn_table == x->set->funcs) { /* found at an earlier call */
-		fn = id->fn;
-		uintptr_t f = (uintptr_t)fn, b = (uintptr_t)builtin_table.defs;
-		builtin = f >= b && f < b + builtin_table.n * sizeof *builtin_table.defs;
-	} else {
-		fn = find_function(x, id->text, &builtin);
-		node *w = (node *)id; /* the cache is the only thing written in a tree */
+	const fn_def *fn = id->fn;
+	if (!fn || id->fn_table != x->set->funcs) { /* the parser found it in another table */
+		fn = tset_find_func(x->set, id->text);
+		node *w = (node *)id; /* a cache: with keys' hints, all a tree gets written */
 		w->fn = fn;
 		w->fn_table = x->set->funcs;
 	}
 	if (!fn)
 		xerrorf(x, "%s is not a defined function", quoted(x->a, id->text));
+	uintptr_t f = (uintptr_t)fn, b = (uintptr_t)builtin_table.defs;
+	bool builtin = f >= b && f < b + builtin_table.n * sizeof *builtin_table.defs;
 	return eval_call(x, dot, fn, builtin, cmd, id->text, args, nargs, final, NULL);
 }
 
@@ -474,17 +471,18 @@ static xv eval_function(struct texec *x, xv dot, const node *id, const node *cmd
 
 static bool map_elems_iface(const vmap *m)
 {
-	return strcmp(m->gotype, GT_STRMAP) != 0;
+	return m->gotype == GT_MAP || m->gotype == GT_VALUES || !gotype_is(m->gotype, GT_STRMAP);
 }
 static bool list_elems_iface(const vlist *l)
 {
-	return strcmp(l->gotype, GT_LIST) == 0;
+	return gotype_is(l->gotype, GT_LIST);
 }
 
-static const fn_def *find_method(const vclass *cls, const char *name)
+/* Method tables are short: the first letter rules most names out. */
+static const fn_def *find_in(const fn_def *d, const char *name)
 {
-	for (const fn_def *d = cls->methods; d && d->name; d++)
-		if (strcmp(d->name, name) == 0)
+	for (; d && d->name; d++)
+		if (d->name[0] == name[0] && strcmp(d->name, name) == 0)
 			return d;
 	return NULL;
 }
@@ -494,7 +492,7 @@ static const fn_def *find_method(const vclass *cls, const char *name)
 static bool is_table(value v)
 {
 	return v.kind == V_MAP &&
-	       (strcmp(v.u.m->gotype, GT_MAP) == 0 || strcmp(v.u.m->gotype, GT_VALUES) == 0);
+	       (gotype_is(v.u.m->gotype, GT_MAP) || gotype_is(v.u.m->gotype, GT_VALUES));
 }
 
 static value values_of(arena *a, value v) /* a Values holding v's entries */
@@ -581,19 +579,24 @@ static const fn_def values_methods[] = {
 static const fn_def *find_values_method(value v, const char *name)
 {
 	if (v.kind != V_MAP || name[0] < 'A' || name[0] > 'Z' || v.len == VMAP_PLAIN ||
-	    (v.u.m->gotype != GT_VALUES && strcmp(v.u.m->gotype, GT_VALUES) != 0))
+	    v.u.m->gotype == GT_MAP || !gotype_is(v.u.m->gotype, GT_VALUES))
 		return NULL; /* the methods are exported: a lower-case name is a key */
-	for (const fn_def *d = values_methods; d->name; d++)
-		if (strcmp(d->name, name) == 0)
-			return d;
-	return NULL;
+	return find_in(values_methods, name);
 }
 
-static xv eval_map_field(struct texec *x, const vmap *m, const char *name, bool has_args)
+static xv eval_map_field(struct texec *x, const vmap *m, const char *name, fkey *k, bool has_args)
 {
 	if (has_args)
 		xerrorf(x, "%s is not a method but has arguments", name);
-	value *v = map_get(m, name, strlen(name));
+	value *v;
+	const ventry *e = k->hint < m->len ? &m->e[k->hint] : NULL;
+	if (e && e->klen == k->len && memcmp(e->key, name, k->len) == 0) {
+		v = &m->e[k->hint].val;
+	} else {
+		v = map_get(m, name, k->len);
+		if (v) /* map_get points into the entry: remember which */
+			k->hint = (uint32_t)(((const char *)v - (const char *)m->e) / sizeof *m->e);
+	}
 	if (v)
 		return (xv){*v, map_elems_iface(m)};
 	if (x->set->strict)
@@ -603,7 +606,7 @@ static xv eval_map_field(struct texec *x, const vmap *m, const char *name, bool 
 	return (xv){v_nil(), true};
 }
 
-static xv eval_field(struct texec *x, xv dot, const char *name, const node *at,
+static xv eval_field(struct texec *x, xv dot, const char *name, fkey *key, const node *at,
 		     const node *const *args, uint32_t nargs, const xv *final, xv recv)
 {
 	if (recv.v.kind == V_NIL && !recv.iface) {
@@ -616,7 +619,7 @@ static xv eval_field(struct texec *x, xv dot, const char *name, const node *at,
 	bool has_args = nargs > 1 || final;
 	if (recv.v.kind == V_OBJ) {
 		const vclass *cls = recv.v.u.o->cls;
-		const fn_def *m = find_method(cls, name);
+		const fn_def *m = find_in(cls->methods, name);
 		if (m)
 			return eval_call(x, dot, m, false, at, name, args, nargs, final, &recv.v);
 		value out;
@@ -631,24 +634,24 @@ static xv eval_field(struct texec *x, xv dot, const char *name, const node *at,
 	if (vm)
 		return eval_call(x, dot, vm, false, at, name, args, nargs, final, &recv.v);
 	if (recv.v.kind == V_MAP)
-		return eval_map_field(x, recv.v.u.m, name, has_args);
+		return eval_map_field(x, recv.v.u.m, name, key, has_args);
 	xerrorf(x, "can't evaluate field %s in type %s", name, type_name(recv));
 }
 
 static xv eval_field_chain(struct texec *x, xv dot, xv recv, const node *at,
-			   const char *const *ident, uint32_t n, const node *const *args,
-			   uint32_t nargs, const xv *final)
+			   const char *const *ident, fkey *keys, uint32_t n,
+			   const node *const *args, uint32_t nargs, const xv *final)
 {
 	for (uint32_t i = 0; i + 1 < n; i++)
-		recv = eval_field(x, dot, ident[i], at, NULL, 0, NULL, recv);
-	return eval_field(x, dot, ident[n - 1], at, args, nargs, final, recv);
+		recv = eval_field(x, dot, ident[i], &keys[i], at, NULL, 0, NULL, recv);
+	return eval_field(x, dot, ident[n - 1], &keys[n - 1], at, args, nargs, final, recv);
 }
 
 static xv eval_field_node(struct texec *x, xv dot, const node *f, const node *const *args,
 			  uint32_t nargs, const xv *final)
 {
 	x->at = f;
-	return eval_field_chain(x, dot, dot, f, f->ident, f->nident, args, nargs, final);
+	return eval_field_chain(x, dot, dot, f, f->ident, f->keys, f->nident, args, nargs, final);
 }
 
 static void not_a_function(struct texec *x, const node *const *args, uint32_t nargs,
@@ -665,7 +668,8 @@ static xv eval_chain_node(struct texec *x, xv dot, const node *c, const node *co
 	if (c->pipe->type == N_NIL)
 		xerrorf(x, "indirection through explicit nil in %s", node_text(x->a, c));
 	value r = eval_arg(x, dot, 0, c->pipe);
-	return eval_field_chain(x, dot, plain(r), c, c->ident, c->nident, args, nargs, final);
+	return eval_field_chain(x, dot, plain(r), c, c->ident, c->keys, c->nident, args, nargs,
+				final);
 }
 
 static xv eval_variable_node(struct texec *x, xv dot, const node *v, const node *const *args,
@@ -678,7 +682,8 @@ static xv eval_variable_node(struct texec *x, xv dot, const node *v, const node 
 			not_a_function(x, args, nargs, final);
 		return val;
 	}
-	return eval_field_chain(x, dot, val, v, v->ident + 1, v->nident - 1, args, nargs, final);
+	return eval_field_chain(x, dot, val, v, v->ident + 1, v->keys + 1, v->nident - 1, args,
+				nargs, final);
 }
 
 static xv eval_command(struct texec *x, xv dot, const node *cmd, const xv *final)
@@ -914,6 +919,7 @@ static void limit_hit(void *ud)
 
 static int run(tset *t, uintptr_t floor, const char *name, value data, strbuf *out, terror *err)
 {
+	tset_index(t);
 	const ttree *tree = tset_lookup(t, name);
 	if (!tree) {
 		err->kind = TERR_OTHER;
@@ -924,7 +930,7 @@ static int run(tset *t, uintptr_t floor, const char *name, value data, strbuf *o
 	}
 	/* on the C stack: an include runs hundreds of times per chart */
 	struct texec xs;
-	memset(&xs, 0, sizeof xs);
+	memset(&xs, 0, offsetof(struct texec, jb));
 	struct texec *x = &xs;
 	x->vars = x->inl;
 	x->capvars = sizeof x->inl / sizeof x->inl[0];
@@ -958,7 +964,7 @@ static int run(tset *t, uintptr_t floor, const char *name, value data, strbuf *o
 	return 0;
 }
 
-int tset_exec(tset *t, const char *name, value data, strbuf *out, terror *err)
+uintptr_t exec_stack_floor(void)
 {
 	/* per thread, computed once: pthread_getattr_np costs several system calls */
 	static _Thread_local uintptr_t floor;
@@ -967,7 +973,12 @@ int tset_exec(tset *t, const char *name, value data, strbuf *out, terror *err)
 		floor = tset_stack_floor();
 		known = true;
 	}
-	return run(t, floor, name, data, out, err);
+	return floor;
+}
+
+int tset_exec(tset *t, const char *name, value data, strbuf *out, terror *err)
+{
+	return run(t, exec_stack_floor(), name, data, out, err);
 }
 
 int fnctx_exec(fnctx *c, const char *name, value data, strbuf *out, terror *err)

@@ -2,6 +2,9 @@
  * strings, numbers, keywords. Each lex_next call runs the state machine until
  * one item is produced, as Go's nextItem does; positions are byte offsets and
  * each item carries the line it starts on. Delimiters are fixed to {{ and }}.
+ * The hot states (spaces, identifiers, fields, strings, text) scan bytes
+ * directly: every byte that ends them is ASCII, and UTF-8 never reuses ASCII
+ * bytes inside a multi-byte rune, so only letters past ASCII need decoding.
  */
 #include <string.h>
 
@@ -35,20 +38,22 @@ typedef struct lx {
 
 static const struct {
 	const char *word;
+	size_t len;
 	enum itype typ;
 } keywords[] = {
-    {".", IT_DOT},
-    {"block", IT_BLOCK},
-    {"break", IT_BREAK},
-    {"continue", IT_CONTINUE},
-    {"define", IT_DEFINE},
-    {"else", IT_ELSE},
-    {"end", IT_END},
-    {"if", IT_IF},
-    {"nil", IT_NIL},
-    {"range", IT_RANGE},
-    {"template", IT_TEMPLATE},
-    {"with", IT_WITH},
+    /* sorted: a search stops past the word's first letter */
+    {".", 1, IT_DOT},
+    {"block", 5, IT_BLOCK},
+    {"break", 5, IT_BREAK},
+    {"continue", 8, IT_CONTINUE},
+    {"define", 6, IT_DEFINE},
+    {"else", 4, IT_ELSE},
+    {"end", 3, IT_END},
+    {"if", 2, IT_IF},
+    {"nil", 3, IT_NIL},
+    {"range", 5, IT_RANGE},
+    {"template", 8, IT_TEMPLATE},
+    {"with", 4, IT_WITH},
 };
 
 void lex_init(lexer *l, arena *a, const char *input, size_t len)
@@ -77,10 +82,15 @@ static const struct {
     {0xAC00, 0xD7A3}, {0xFF10, 0xFF19}, {0xFF21, 0xFF3A}, {0xFF41, 0xFF5A},
 };
 
+static bool is_ascii_alnum(int r)
+{
+	return r == '_' || (unsigned)((r | 0x20) - 'a') < 26 || (unsigned)(r - '0') < 10;
+}
+
 static bool is_alnum(int r)
 {
-	if (r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'))
-		return true;
+	if (r < 0x80)
+		return is_ascii_alnum(r);
 	for (size_t i = 0; r >= 0x80 && i < sizeof letter_ranges / sizeof *letter_ranges; i++)
 		if (r >= letter_ranges[i].lo && r <= letter_ranges[i].hi)
 			return true;
@@ -236,18 +246,50 @@ static bool right_trim_marker(const lexer *l, uint32_t at)
 	return at + 2 <= l->len && is_space((unsigned char)l->input[at]) && l->input[at + 1] == '-';
 }
 
+static bool is_rdelim(const lexer *l, uint32_t at)
+{
+	return at <= l->len && l->len - at >= 2 && l->input[at] == '}' && l->input[at + 1] == '}';
+}
+
 static bool at_right_delim(const lexer *l, bool *trim)
 {
 	*trim = false;
-	if (right_trim_marker(l, l->pos) && has_prefix(l, l->pos + 2, "}}"))
+	if (l->pos >= l->len)
+		return false;
+	char c = l->input[l->pos]; /* "}}" or " -}}" */
+	if (c == '}')
+		return is_rdelim(l, l->pos);
+	if (right_trim_marker(l, l->pos) && is_rdelim(l, l->pos + 2))
 		return *trim = true;
-	return has_prefix(l, l->pos, "}}");
+	return false;
+}
+
+/* Advances over letters and digits; returns the rune that stopped the run (LEOF at the end). */
+static int scan_alnum(lexer *l)
+{
+	while (l->pos < l->len) {
+		int c = (unsigned char)l->input[l->pos], w = 1;
+		if (c < 0x80) {
+			if (!is_ascii_alnum(c))
+				return c;
+			l->pos++;
+			continue;
+		}
+		c = decode_rune((const unsigned char *)l->input + l->pos, l->len - l->pos, &w);
+		if (!is_alnum(c))
+			return c;
+		l->pos += (uint32_t)w;
+	}
+	return LEOF;
 }
 
 static enum lstate st_text(lx *x)
 {
 	lexer *l = x->l;
-	const char *p = memmem(l->input + l->pos, l->len - l->pos, "{{", 2);
+	/* memchr is much cheaper than memmem for a two-byte needle */
+	const char *p = l->input + l->pos, *end = l->input + l->len;
+	while ((p = memchr(p, '{', (size_t)(end - p))) && (p + 1 == end || p[1] != '{'))
+		p++;
 	if (p) {
 		uint32_t at = (uint32_t)(p - l->input);
 		if (at > l->pos) {
@@ -391,23 +433,25 @@ static enum lstate st_inside(lx *x)
 			return S_RDELIM;
 		return lerrorf(x, "unclosed left paren");
 	}
-	int r = lnext(x);
-	if (r == LEOF)
+	if (l->pos >= l->len)
 		return lerrorf(x, "unclosed action");
-	if (is_space(r)) {
-		lbackup(x);
+	/* look at the next rune without taking it; states that want it take it */
+	int r = (unsigned char)l->input[l->pos], w = 1;
+	if (r >= 0x80)
+		r = decode_rune((const unsigned char *)l->input + l->pos, l->len - l->pos, &w);
+	if (is_space(r))
 		return S_SPACE;
-	}
-	if (r == '.' && l->pos < l->len && (l->input[l->pos] < '0' || l->input[l->pos] > '9'))
+	if (r == '.' && l->pos + 1 < l->len &&
+	    (l->input[l->pos + 1] < '0' || l->input[l->pos + 1] > '9')) {
+		l->pos++;
 		return S_FIELD;
-	if (r == '.' || r == '+' || r == '-' || (r >= '0' && r <= '9')) {
-		lbackup(x);
+	}
+	if (r == '.' || r == '+' || r == '-' || (r >= '0' && r <= '9'))
 		return S_NUMBER;
-	}
-	if (is_alnum(r)) {
-		lbackup(x);
+	if (is_alnum(r))
 		return S_IDENT;
-	}
+	l->pos += (uint32_t)w; /* never a newline: that is a space */
+	x->width = w;
 	return inside_punct(x, r);
 }
 
@@ -415,12 +459,14 @@ static enum lstate st_space(lx *x)
 {
 	lexer *l = x->l;
 	int n = 0;
-	while (is_space(lpeek(x))) {
-		lnext(x);
+	while (l->pos < l->len && is_space((unsigned char)l->input[l->pos])) {
+		l->line += l->input[l->pos] == '\n';
+		l->pos++;
 		n++;
 	}
-	if (right_trim_marker(l, l->pos - 1) && has_prefix(l, l->pos + 1, "}}")) {
-		lbackup(x);
+	if (right_trim_marker(l, l->pos - 1) && is_rdelim(l, l->pos + 1)) {
+		l->pos--; /* the space before " -}}" belongs to the delimiter */
+		l->line -= l->input[l->pos] == '\n';
 		if (n == 1)
 			return S_RDELIM;
 	}
@@ -429,11 +475,13 @@ static enum lstate st_space(lx *x)
 
 static bool at_terminator(lx *x)
 {
-	int r = lpeek(x);
+	const lexer *l = x->l;
+	if (l->pos >= l->len)
+		return true;
+	int r = (unsigned char)l->input[l->pos]; /* a rune past ASCII is no terminator */
 	if (is_space(r))
 		return true;
 	switch (r) {
-	case LEOF:
 	case '.':
 	case ',':
 	case '|':
@@ -442,22 +490,21 @@ static bool at_terminator(lx *x)
 	case '(':
 		return true;
 	}
-	return has_prefix(x->l, x->l->pos, "}}");
+	return is_rdelim(l, l->pos);
 }
 
 static enum lstate st_ident(lx *x)
 {
 	lexer *l = x->l;
-	int r;
-	while (is_alnum(r = lnext(x)))
-		;
-	lbackup(x);
+	int r = scan_alnum(l);
 	if (!at_terminator(x))
 		return lerrorf(x, arena_sprintf(l->a, "bad character %s", fmt_rune(l->a, r)));
 	const char *w = l->input + l->start;
 	size_t n = l->pos - l->start;
 	for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++) {
-		if (strlen(keywords[i].word) == n && memcmp(keywords[i].word, w, n) == 0) {
+		if (keywords[i].word[0] > w[0])
+			break;
+		if (keywords[i].len == n && memcmp(keywords[i].word, w, n) == 0) {
 			enum itype t = keywords[i].typ;
 			if ((t == IT_BREAK && !l->break_ok) ||
 			    (t == IT_CONTINUE && !l->continue_ok))
@@ -477,10 +524,7 @@ static enum lstate field_or_var(lx *x, enum itype typ)
 	lexer *l = x->l;
 	if (at_terminator(x))
 		return emit(x, typ == IT_VARIABLE ? IT_VARIABLE : IT_DOT);
-	int r;
-	while (is_alnum(r = lnext(x)))
-		;
-	lbackup(x);
+	int r = scan_alnum(l);
 	if (!at_terminator(x))
 		return lerrorf(x, arena_sprintf(l->a, "bad character %s", fmt_rune(l->a, r)));
 	return emit(x, typ);
@@ -493,19 +537,25 @@ static enum lstate st_variable(lx *x)
 	return field_or_var(x, IT_VARIABLE);
 }
 
+/* Bytewise: the quote, backslash and newline are ASCII, and skipping the
+ * first byte of an escaped rune is enough (its other bytes are never special). */
 static enum lstate st_quote(lx *x, int q, const char *msg, enum itype t)
 {
+	lexer *l = x->l;
 	for (;;) {
-		int r = lnext(x);
-		if (r == '\\') {
-			r = lnext(x);
-			if (r != LEOF && r != '\n')
+		if (l->pos >= l->len)
+			return lerrorf(x, msg);
+		int c = (unsigned char)l->input[l->pos++];
+		if (c == '\\') {
+			if (l->pos < l->len && l->input[l->pos] != '\n') {
+				l->pos++;
 				continue;
+			}
 			return lerrorf(x, msg);
 		}
-		if (r == LEOF || r == '\n')
+		if (c == '\n')
 			return lerrorf(x, msg);
-		if (r == q)
+		if (c == q)
 			return emit(x, t);
 	}
 }
@@ -513,16 +563,15 @@ static enum lstate st_quote(lx *x, int q, const char *msg, enum itype t)
 static enum lstate st_rawquote(lx *x)
 {
 	lexer *l = x->l;
-	int start_line = l->line;
-	for (;;) {
-		int r = lnext(x);
-		if (r == LEOF) {
-			l->line = start_line;
-			return lerrorf(x, "unterminated raw quoted string");
-		}
-		if (r == '`')
-			return emit(x, IT_RAWSTRING);
+	const char *p = memchr(l->input + l->pos, '`', l->len - l->pos);
+	if (!p) {
+		l->pos = l->len;
+		return lerrorf(x, "unterminated raw quoted string");
 	}
+	uint32_t end = (uint32_t)(p - l->input) + 1;
+	l->line += count_nl(l->input + l->pos, end - l->pos);
+	l->pos = end;
+	return emit(x, IT_RAWSTRING);
 }
 
 static bool accept(lx *x, const char *valid)
@@ -623,16 +672,15 @@ static enum lstate run_state(lx *x, enum lstate s)
 	return S_NONE;
 }
 
-item lex_next(lexer *l)
+void lex_next(lexer *l, item *it)
 {
-	item it = {IT_EOF, l->pos, "EOF", 3, l->start_line};
+	*it = (item){IT_EOF, l->pos, "EOF", 3, l->start_line};
 	if (l->done)
-		return it;
-	lx x = {l, &it, 0};
+		return;
+	lx x = {l, it, 0};
 	enum lstate s = l->inside_action ? S_INSIDE : S_TEXT;
 	while (s != S_NONE)
 		s = run_state(&x, s);
-	if (it.typ == IT_EOF)
+	if (it->typ == IT_EOF)
 		l->done = true;
-	return it;
 }

@@ -26,7 +26,12 @@ typedef struct parser {
 	size_t len;
 	tentry *trees; /* this parse's tree set */
 	uint32_t ntrees;
+	uintptr_t stack_floor; /* the lowest address of this thread's C stack */
 } parser;
+
+/* Nested actions recurse; with this much C stack left the parse stops (Go's
+ * stack would grow instead: an input this deep cannot be matched anyway). */
+#define PARSE_STACK_RESERVE (256 * 1024)
 
 /* One tree being parsed: Go's *Tree with its parsing state. */
 typedef struct tp {
@@ -55,6 +60,45 @@ static void push_node(arena *a, node ***arr, uint32_t *n, node *x)
 {
 	*arr = grow(a, *arr, *n, sizeof **arr);
 	(*arr)[(*n)++] = x;
+}
+
+/* A list of nodes collected on the C stack, then copied once at its final
+ * size: growing arena arrays by doubling would abandon every smaller copy. */
+typedef struct nvec {
+	node **v;
+	uint32_t n, cap;
+	node *inl[8];
+} nvec;
+
+static void nvec_init(nvec *v)
+{
+	v->v = v->inl;
+	v->n = 0;
+	v->cap = sizeof v->inl / sizeof *v->inl;
+}
+
+static void nvec_push(arena *a, nvec *v, node *x)
+{
+	if (v->n == v->cap) {
+		node **nv = arena_alloc_raw(a, 2 * (size_t)v->cap * sizeof *nv);
+		memcpy(nv, v->v, v->n * sizeof *nv);
+		v->v = nv;
+		v->cap *= 2;
+	}
+	v->v[v->n++] = x;
+}
+
+/* Stores the list as (*kids, *n). */
+static void nvec_done(arena *a, nvec *v, node ***kids, uint32_t *n)
+{
+	*n = v->n;
+	if (v->v != v->inl) { /* already in the arena */
+		*kids = v->v;
+		return;
+	}
+	*kids = v->n ? arena_alloc_raw(a, v->n * sizeof **kids) : NULL;
+	if (v->n)
+		memcpy(*kids, v->v, v->n * sizeof **kids);
 }
 
 static noreturn void perrorf(tp *t, const char *msg)
@@ -92,12 +136,18 @@ static const char *item_str(arena *a, item it)
 	return quote(a, it.val, it.len);
 }
 
+static bool stack_low(const tp *t)
+{
+	char here;
+	return t->p->stack_floor && (uintptr_t)&here < t->p->stack_floor + PARSE_STACK_RESERVE;
+}
+
 static item tnext(tp *t)
 {
 	if (t->peek_count > 0)
 		t->peek_count--;
 	else
-		t->token[0] = lex_next(&t->p->lex);
+		lex_next(&t->p->lex, &t->token[0]);
 	return t->token[t->peek_count];
 }
 
@@ -124,17 +174,21 @@ static item tpeek(tp *t)
 	if (t->peek_count > 0)
 		return t->token[t->peek_count - 1];
 	t->peek_count = 1;
-	t->token[0] = lex_next(&t->p->lex);
+	lex_next(&t->p->lex, &t->token[0]);
 	return t->token[0];
 }
 
+/* tnext until an item that is not a space, copying only that one out */
 static item next_nonspace(tp *t)
 {
-	item it;
-	do
-		it = tnext(t);
-	while (it.typ == IT_SPACE);
-	return it;
+	for (;;) {
+		if (t->peek_count > 0)
+			t->peek_count--;
+		else
+			lex_next(&t->p->lex, &t->token[0]);
+		if (t->token[t->peek_count].typ != IT_SPACE)
+			return t->token[t->peek_count];
+	}
 }
 
 static item peek_nonspace(tp *t)
@@ -172,7 +226,6 @@ static node *new_node(tp *t, enum ntype type, uint32_t pos)
 	node *n = arena_alloc(t->p->a, sizeof *n);
 	n->type = (uint8_t)type;
 	n->pos = pos;
-	n->tr = t->t;
 	return n;
 }
 
@@ -192,18 +245,37 @@ static void push_var(tp *t, const char *name)
 	t->vars[t->nvars++] = name;
 }
 
-/* Splits "a.b.c" into idents. */
+/* Splits "a.b.c" into idents and their keys, in one allocation: the
+ * pointers, the keys, then a copy of the text with its dots made NULs. */
 static void split_ident(arena *a, node *n, const char *s, size_t len)
 {
+	uint32_t parts = 1;
+	for (size_t i = 0; i < len; i++)
+		parts += s[i] == '.';
+	size_t head = parts * (sizeof *n->ident + sizeof *n->keys);
+	char *mem = arena_alloc_raw(a, head + len + 1);
+	char *c = mem + head;
+	memcpy(c, s, len);
+	c[len] = 0;
+	n->ident = (const char **)(void *)mem;
+	n->keys = (fkey *)(void *)(mem + parts * sizeof *n->ident);
 	n->nident = 0;
 	size_t st = 0;
 	for (size_t i = 0; i <= len; i++) {
-		if (i == len || s[i] == '.') {
-			n->ident = grow(a, n->ident, n->nident, sizeof *n->ident);
-			n->ident[n->nident++] = arena_strndup(a, s + st, i - st);
+		if (i == len || c[i] == '.') {
+			c[i] = 0;
+			n->keys[n->nident] = (fkey){(uint32_t)(i - st), 0};
+			n->ident[n->nident++] = c + st;
 			st = i + 1;
 		}
 	}
+}
+
+static void set_keys(arena *a, node *n)
+{
+	n->keys = arena_alloc_raw(a, n->nident * sizeof *n->keys);
+	for (uint32_t i = 0; i < n->nident; i++)
+		n->keys[i] = (fkey){(uint32_t)strlen(n->ident[i]), 0};
 }
 
 static node *new_variable(tp *t, uint32_t pos, const char *s, size_t len)
@@ -490,6 +562,14 @@ bool go_unquote(arena *a, const char *s, size_t n, const char **out, uint32_t *o
 {
 	if (n < 2 || s[0] != s[n - 1])
 		return false;
+	/* the common case, nothing to decode or refuse: one copy */
+	bool raw = s[0] == '`';
+	if ((raw || s[0] == '"') && !memchr(s + 1, s[0], n - 2) &&
+	    !memchr(s + 1, raw ? '\r' : '\\', n - 2) && (raw || !memchr(s + 1, '\n', n - 2))) {
+		*out = arena_strndup(a, s + 1, n - 2);
+		*outlen = (uint32_t)(n - 2);
+		return true;
+	}
 	if (s[0] == '`') {
 		strbuf sb;
 		sb_init(&sb, a);
@@ -574,11 +654,6 @@ static node *item_list(tp *t, node **end);
 static node *if_control(tp *t);
 static node *with_control(tp *t);
 
-static bool has_function(tp *t, const char *name)
-{
-	return tset_has_func(t->p->set, name);
-}
-
 static node *term(tp *t)
 {
 	parser *p = t->p;
@@ -586,12 +661,15 @@ static node *term(tp *t)
 	switch (it.typ) {
 	case IT_IDENT: {
 		const char *name = arena_strndup(p->a, it.val, it.len);
-		if (!has_function(t, name))
+		const fn_def *fn = tset_find_func(p->set, name);
+		if (!fn)
 			perrorf(t, arena_sprintf(p->a, "function %s not defined",
 						 quote(p->a, it.val, it.len)));
 		node *n = new_node(t, N_IDENT, it.pos);
 		n->text = name;
 		n->tlen = it.len;
+		n->fn = fn; /* the executor looks it up again only for another table */
+		n->fn_table = p->set->funcs;
 		return n;
 	}
 	case IT_DOT:
@@ -618,7 +696,7 @@ static node *term(tp *t)
 	case IT_NUMBER:
 		return new_number(t, it);
 	case IT_LPAREN: {
-		if (t->stack_depth >= MAX_STACK_DEPTH)
+		if (t->stack_depth >= MAX_STACK_DEPTH || stack_low(t))
 			perrorf(t, "max expression depth exceeded");
 		t->stack_depth++;
 		node *n = pipeline(t, "parenthesized pipeline", IT_RPAREN);
@@ -630,7 +708,8 @@ static node *term(tp *t)
 		node *n = new_node(t, N_STRING, it.pos);
 		if (!go_unquote(p->a, it.val, it.len, &n->text, &n->tlen))
 			perrorf(t, "invalid syntax");
-		n->quoted = arena_strndup(p->a, it.val, it.len);
+		n->quoted = it.val; /* the source lives as long as the set */
+		n->qlen = it.len;
 		return n;
 	}
 	default:
@@ -659,6 +738,7 @@ static node *operand(tp *t)
 		m->ident = arena_alloc(a, m->nident * sizeof *m->ident);
 		memcpy(m->ident, n->ident, n->nident * sizeof *m->ident);
 		memcpy(m->ident + n->nident, chain->ident, chain->nident * sizeof *m->ident);
+		set_keys(a, m);
 		return m;
 	}
 	if (n->type == N_BOOL || n->type == N_STRING || n->type == N_NUMBER || n->type == N_NIL ||
@@ -669,17 +749,20 @@ static node *operand(tp *t)
 		perrorf(t, arena_sprintf(a, "unexpected . after term %s",
 					 quote(a, sb_str(&sb), sb.len)));
 	}
+	set_keys(a, chain);
 	return chain;
 }
 
 static node *command(tp *t)
 {
 	node *cmd = new_node(t, N_CMD, peek_nonspace(t).pos);
+	nvec args;
+	nvec_init(&args);
 	for (;;) {
 		peek_nonspace(t);
 		node *op = operand(t);
 		if (op)
-			push_node(t->p->a, &cmd->kids, &cmd->nkids, op);
+			nvec_push(t->p->a, &args, op);
 		item it = tnext(t);
 		if (it.typ == IT_SPACE)
 			continue;
@@ -689,6 +772,7 @@ static node *command(tp *t)
 			unexpected(t, it, "operand");
 		break;
 	}
+	nvec_done(t->p->a, &args, &cmd->kids, &cmd->nkids);
 	if (cmd->nkids == 0)
 		perrorf(t, "empty command");
 	return cmd;
@@ -750,9 +834,12 @@ static node *pipeline(tp *t, const char *context, enum itype end)
 {
 	node *pipe = new_node(t, N_PIPE, peek_nonspace(t).pos);
 	pipeline_decls(t, pipe, context);
+	nvec cmds;
+	nvec_init(&cmds);
 	for (;;) {
 		item it = next_nonspace(t);
 		if (it.typ == end) {
+			nvec_done(t->p->a, &cmds, &pipe->kids, &pipe->nkids);
 			check_pipeline(t, pipe, context);
 			return pipe;
 		}
@@ -770,8 +857,8 @@ static node *pipeline(tp *t, const char *context, enum itype end)
 		case IT_VARIABLE:
 		case IT_LPAREN:
 			backup(t);
-			push_node(t->p->a, &pipe->kids, &pipe->nkids, command(t));
-			if (pipe->nkids > MAX_PIPELINE_CMDS)
+			nvec_push(t->p->a, &cmds, command(t));
+			if (cmds.n > MAX_PIPELINE_CMDS)
 				perrorf(t, "pipeline too long");
 			break;
 		default:
@@ -955,14 +1042,19 @@ static node *text_or_action(tp *t)
 
 static node *item_list(tp *t, node **end)
 {
+	if (stack_low(t))
+		perrorf(t, "max expression depth exceeded");
 	node *list = new_node(t, N_LIST, peek_nonspace(t).pos);
+	nvec kids;
+	nvec_init(&kids);
 	while (peek_nonspace(t).typ != IT_EOF) {
 		node *n = text_or_action(t);
 		if (n->type == N_END || n->type == N_ELSE) {
+			nvec_done(t->p->a, &kids, &list->kids, &list->nkids);
 			*end = n;
 			return list;
 		}
-		push_node(t->p->a, &list->kids, &list->nkids, n);
+		nvec_push(t->p->a, &kids, n);
 	}
 	perrorf(t, "unexpected EOF");
 }
@@ -1039,6 +1131,8 @@ static void parse_top(tp *t)
 {
 	parser *p = t->p;
 	t->t->root = new_node(t, N_LIST, tpeek(t).pos);
+	nvec kids;
+	nvec_init(&kids);
 	while (tpeek(t).typ != IT_EOF) {
 		if (tpeek(t).typ == IT_LDELIM) {
 			item delim = tnext(t);
@@ -1055,8 +1149,9 @@ static void parse_top(tp *t)
 		node *n = text_or_action(t);
 		if (n->type == N_END || n->type == N_ELSE)
 			perrorf(t, arena_sprintf(p->a, "unexpected %s", node_str(t, n)));
-		push_node(p->a, &t->t->root->kids, &t->t->root->nkids, n);
+		nvec_push(p->a, &kids, n);
 	}
+	nvec_done(p->a, &kids, &t->t->root->kids, &t->t->root->nkids);
 }
 
 /* ---- the set ---- */
@@ -1080,11 +1175,52 @@ static uint32_t set_find(const tset *t, const char *name, bool *found)
 	return lo;
 }
 
+/* Eight bytes a step: template names are long and share prefixes. */
+static uint32_t name_hash(const char *s)
+{
+	size_t n = strlen(s);
+	uint64_t h = n, w;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9E3779B97F4A7C15u;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0x9E3779B97F4A7C15u;
+	return (uint32_t)(h >> 32);
+}
+
+void tset_index(tset *t)
+{
+	if (t->idx || t->is_clone)
+		return;
+	uint32_t cap = 16;
+	while (cap < 2 * t->n)
+		cap *= 2;
+	t->idx = arena_alloc(t->a, cap * sizeof *t->idx);
+	t->idx_mask = cap - 1;
+	for (uint32_t i = 0; i < t->n; i++) {
+		uint32_t h = name_hash(t->e[i].name) & t->idx_mask;
+		while (t->idx[h])
+			h = (h + 1) & t->idx_mask;
+		t->idx[h] = i + 1;
+	}
+}
+
+/* Every include looks its template up: a hash probe instead of a binary search. */
 ttree *tset_lookup(const tset *t, const char *name)
 {
-	bool found;
-	uint32_t i = set_find(t, name, &found);
-	return found ? t->e[i].tree : NULL;
+	if (!t->idx) {
+		bool found;
+		uint32_t i = set_find(t, name, &found);
+		return found ? t->e[i].tree : NULL;
+	}
+	for (uint32_t h = name_hash(name) & t->idx_mask; t->idx[h]; h = (h + 1) & t->idx_mask) {
+		const tentry *e = &t->e[t->idx[h] - 1];
+		if (strcmp(e->name, name) == 0)
+			return e->tree;
+	}
+	return NULL;
 }
 
 bool tset_has(const tset *t, const char *name)
@@ -1100,6 +1236,7 @@ void tset_forget(tset *t, const char *name)
 		return;
 	memmove(t->e + i, t->e + i + 1, (t->n - i - 1) * sizeof *t->e);
 	t->n--;
+	t->idx = NULL;
 }
 
 /* Go's associate: a new empty tree does not replace an existing one. */
@@ -1109,9 +1246,10 @@ static void set_add(tset *t, const char *name, ttree *tree)
 	uint32_t i = set_find(t, name, &found);
 	if (found) {
 		if (!is_empty_tree(tree->root))
-			t->e[i].tree = tree;
+			t->e[i].tree = tree; /* the index holds positions: still right */
 		return;
 	}
+	t->idx = NULL;
 	if (t->n == t->cap) {
 		uint32_t nc = t->cap ? t->cap * 2 : 16;
 		t->e = arena_realloc(t->a, t->e, t->cap * sizeof *t->e, nc * sizeof *t->e);
@@ -1127,6 +1265,9 @@ tset *tset_new(arena *a, const fn_table *funcs)
 	tset *t = arena_alloc(a, sizeof *t);
 	t->a = a;
 	t->funcs = funcs;
+	/* a function named break or continue hides the keyword (Go's lexer rule) */
+	t->break_ok = !tset_find_func(t, "break");
+	t->continue_ok = !tset_find_func(t, "continue");
 	return t;
 }
 
@@ -1136,6 +1277,8 @@ tset *tset_clone(arena *a, const tset *src)
 	*t = *src;
 	t->a = a;
 	t->cap = src->n;
+	t->idx = NULL;
+	t->is_clone = true;
 	t->e = arena_alloc(a, (src->n ? src->n : 1) * sizeof *t->e);
 	memcpy(t->e, src->e, src->n * sizeof *t->e);
 	return t;
@@ -1154,22 +1297,16 @@ void tset_set_output_limit(tset *t, size_t max)
 	t->outlim = max;
 }
 
-bool tset_has_func(const tset *t, const char *name)
+const fn_def *tset_find_func(const tset *t, const char *name)
 {
-	return (t->funcs && fn_table_find(t->funcs, name)) || fn_table_find(&builtin_table, name);
+	const fn_def *d = t->funcs ? fn_table_find(t->funcs, name) : NULL;
+	return d ? d : fn_table_find(&builtin_table, name);
 }
 
-int tset_parse(tset *t, const char *name, const char *text, size_t len, terror *err)
+/* The parser state is not local to this function, so it keeps its values
+ * across the longjmp of an error (C11 7.13.2.1). */
+static int parse_run(parser *p, tset *t, const char *text, size_t len, terror *err)
 {
-	parser *p = arena_alloc(t->a, sizeof *p);
-	p->set = t;
-	p->a = t->a;
-	p->parse_name = arena_strdup(t->a, name);
-	p->text = text;
-	p->len = len;
-	lex_init(&p->lex, t->a, text, len);
-	p->lex.break_ok = !tset_has_func(t, "break");
-	p->lex.continue_ok = !tset_has_func(t, "continue");
 	if (setjmp(p->jb)) {
 		err->kind = TERR_PARSE;
 		err->msg = p->err;
@@ -1186,6 +1323,23 @@ int tset_parse(tset *t, const char *name, const char *text, size_t len, terror *
 	err->kind = TERR_NONE;
 	err->msg = NULL;
 	return 0;
+}
+
+int tset_parse(tset *t, const char *name, const char *text, size_t len, terror *err)
+{
+	parser ps; /* on the C stack: nothing keeps it after the parse */
+	memset(&ps, 0, sizeof ps);
+	parser *p = &ps;
+	p->set = t;
+	p->a = t->a;
+	p->parse_name = arena_strdup(t->a, name);
+	p->text = text;
+	p->len = len;
+	lex_init(&p->lex, t->a, text, len);
+	p->lex.break_ok = t->break_ok;
+	p->lex.continue_ok = t->continue_ok;
+	p->stack_floor = exec_stack_floor();
+	return parse_run(p, t, text, len, err);
 }
 
 /* ---- Go's Node.String(), for error contexts ---- */
@@ -1321,7 +1475,7 @@ void node_string(strbuf *sb, const node *n)
 		sb_adds(sb, n->flag ? "true" : "false");
 		break;
 	case N_STRING:
-		sb_adds(sb, n->quoted);
+		sb_add(sb, n->quoted, n->qlen);
 		break;
 	case N_END:
 		sb_adds(sb, "{{end}}");
@@ -1332,9 +1486,8 @@ void node_string(strbuf *sb, const node *n)
 	}
 }
 
-void node_context(arena *a, const node *n, const char **loc, const char **ctx)
+void node_context(arena *a, const ttree *tr, const node *n, const char **loc, const char **ctx)
 {
-	const ttree *tr = n->tr;
 	uint32_t pos = n->pos, line = 1, col = pos;
 	for (uint32_t i = 0; i < pos && i < tr->len; i++) {
 		if (tr->text[i] == '\n') {

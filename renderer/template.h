@@ -7,7 +7,8 @@
  * nested executions from inside a function call.
  *
  * All memory comes from the arena given to tset_new. A tset is not shared
- * between threads; clones share parsed trees, which are never mutated.
+ * between threads; clones share parsed trees, into which the executor
+ * writes nothing but its lookup caches (functions found, map entry hints).
  */
 #ifndef RENDER_TEMPLATE_H
 #define RENDER_TEMPLATE_H
