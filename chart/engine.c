@@ -20,6 +20,7 @@
 
 struct tpl {
 	const char *name;
+	int depth; /* slashes in name, for the parse order */
 	const chart_file *file;
 	value data; /* the chart's shared top-level map */
 	const char *base_path;
@@ -47,6 +48,14 @@ static value scope_values(arena *a, const chart *c, value parent_values)
 	value m = v_map_new(a);
 	m.u.m->gotype = GT_VALUES;
 	return m;
+}
+
+static int slashes(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '/';
+	return n;
 }
 
 /* recAllTpls: the chart's top-level data map, also returned for the parent's .Subcharts. */
@@ -80,8 +89,10 @@ static value collect(struct collect *col, const chart *c, value release, value c
 					       nc * sizeof(struct tpl));
 			col->cap = nc;
 		}
+		const char *name = arena_sprintf(a, "%s/%s", full, f->name);
 		col->t[col->n++] = (struct tpl){
-		    .name = arena_sprintf(a, "%s/%s", full, f->name),
+		    .name = name,
+		    .depth = slashes(name),
 		    .file = f,
 		    .data = next,
 		    .base_path = arena_sprintf(a, "%s/templates", full),
@@ -90,21 +101,12 @@ static value collect(struct collect *col, const chart *c, value release, value c
 	return next;
 }
 
-static int slashes(const char *s)
-{
-	int n = 0;
-	for (; *s; s++)
-		n += *s == '/';
-	return n;
-}
-
 /* Deepest first, then reverse lexical: sort.Reverse(byPathLen). */
 static int parse_order(const void *x, const void *y)
 {
 	const struct tpl *a = x, *b = y;
-	int ca = slashes(a->name), cb = slashes(b->name);
-	if (ca != cb)
-		return cb - ca;
+	if (a->depth != b->depth)
+		return b->depth - a->depth;
 	return strcmp(b->name, a->name);
 }
 
@@ -171,11 +173,13 @@ struct preparse *engine_preparse(arena *a, const char *chart_name, const chart_f
 		return NULL;
 	struct preparse *pp = arena_alloc(a, sizeof(*pp));
 	pp->t = arena_alloc(a, nt * sizeof(struct tpl));
-	for (size_t i = 0; i < n; i++)
-		if (!strncmp(files[i].name, "templates/", 10))
-			pp->t[pp->n++] = (struct tpl){
-			    .name = arena_sprintf(a, "%s/%s", chart_name, files[i].name),
-			    .file = &files[i]};
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(files[i].name, "templates/", 10))
+			continue;
+		const char *name = arena_sprintf(a, "%s/%s", chart_name, files[i].name);
+		pp->t[pp->n++] =
+		    (struct tpl){.name = name, .depth = slashes(name), .file = &files[i]};
+	}
 	qsort(pp->t, pp->n, sizeof(struct tpl), parse_order);
 	pp->a = arena_new();
 	size_t max;

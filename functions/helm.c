@@ -34,8 +34,10 @@ static value fn_include(fnctx *c, value *argv, int argc)
 			"rendering template has a nested reference name: %s: unable to execute "
 			"template",
 			name);
-	int64_t depth = count ? count->u.i + 1 : 1;
-	map_set(c->a, h->include_depth, name, argv[0].len, v_int(depth));
+	if (count)
+		count->u.i++;
+	else
+		map_set(c->a, h->include_depth, name, argv[0].len, v_int(1));
 	/* nested includes stack up in the one scratch buffer: each copies its
 	 * result out and gives the space back */
 	strbuf local, *sb = h->scratch ? h->scratch : &local;
@@ -44,7 +46,8 @@ static value fn_include(fnctx *c, value *argv, int argc)
 	size_t start = sb->len;
 	terror te;
 	int rc = fnctx_exec(c, name, argv[1], sb, &te);
-	map_set(c->a, h->include_depth, name, argv[0].len, v_int(depth - 1));
+	/* looked up again: nested includes may have moved the map's entries */
+	map_get(h->include_depth, name, argv[0].len)->u.i--;
 	value r = v_str(c->a, sb->buf ? sb->buf + start : "", sb->len - start);
 	sb->len = start;
 	if (rc != 0)
