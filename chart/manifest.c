@@ -75,12 +75,6 @@ static const char *trim_span(const char *s, size_t n, size_t *outn)
 	return s;
 }
 
-static const char *trim(arena *a, const char *s, size_t n, size_t *outn)
-{
-	s = trim_span(s, n, outn);
-	return arena_strndup(a, s, *outn);
-}
-
 /* Finds the next separator at or after pos; sets its start and end. */
 static bool next_sep(const char *s, size_t n, size_t pos, size_t *start, size_t *end)
 {
@@ -89,17 +83,9 @@ static bool next_sep(const char *s, size_t n, size_t pos, size_t *start, size_t 
 		at = 0;
 		*start = 0;
 	} else {
-		const char *hit = NULL;
-		for (size_t i = pos; i + 4 <= n;) { /* the next "\n---", line by line */
-			const char *nl = memchr(s + i, '\n', n - 3 - i);
-			if (!nl)
-				break;
-			if (!memcmp(nl + 1, "---", 3)) {
-				hit = nl;
-				break;
-			}
-			i = (size_t)(nl - s) + 1;
-		}
+		/* the next "\n---": s is a C string whose bytes past n are white
+		 * space, so strstr (vectorised in glibc) finds only hits inside n */
+		const char *hit = pos < n ? strstr(s + pos, "\n---") : NULL;
 		if (!hit)
 			return false;
 		size_t b = (size_t)(hit - s);
@@ -115,25 +101,28 @@ static bool next_sep(const char *s, size_t n, size_t pos, size_t *start, size_t 
 	return true;
 }
 
-size_t manifest_split(arena *a, const char *text, const char ***docs)
+/* A document of a file: a span of the rendered text (not NUL-terminated). */
+typedef struct span {
+	const char *s;
+	size_t n;
+} span;
+
+/* Calls fn on each document of text (trimmed spans into it); stops at the
+ * first call that returns non-zero and returns that value, else 0. */
+static int split_spans(const char *text, int (*fn)(void *ud, span d), void *ud)
 {
 	size_t n;
-	const char *s = trim_span(text, strlen(text), &n); /* the pieces are copied */
-	const char **out = NULL;
-	size_t count = 0, cap = 0, pos = 0, st = 0, en = 0;
+	const char *s = trim_span(text, strlen(text), &n);
+	size_t pos = 0, st = 0, en = 0;
 	for (;;) {
 		bool found = next_sep(s, n, pos, &st, &en);
 		size_t piece_end = found ? st : n;
 		if (piece_end > pos || (!found && pos < n)) {
-			size_t dn;
-			const char *d = trim(a, s + pos, piece_end - pos, &dn);
-			if (count == cap) {
-				size_t nc = cap ? cap * 2 : 8;
-				out = arena_realloc(a, out, cap * sizeof(char *),
-						    nc * sizeof(char *));
-				cap = nc;
-			}
-			out[count++] = d;
+			span d;
+			d.s = trim_span(s + pos, piece_end - pos, &d.n);
+			int rc = fn(ud, d);
+			if (rc)
+				return rc;
 		}
 		if (!found)
 			break;
@@ -141,14 +130,39 @@ size_t manifest_split(arena *a, const char *text, const char ***docs)
 		if (en == st) /* cannot happen ("---" is consumed), but never loop forever */
 			break;
 	}
-	*docs = out;
-	return count;
+	return 0;
+}
+
+struct split_out {
+	arena *a;
+	const char **out;
+	size_t count, cap;
+};
+
+static int split_copy(void *ud, span d)
+{
+	struct split_out *o = ud;
+	if (o->count == o->cap) {
+		size_t nc = o->cap ? o->cap * 2 : 8;
+		o->out = arena_realloc(o->a, o->out, o->cap * sizeof(char *), nc * sizeof(char *));
+		o->cap = nc;
+	}
+	o->out[o->count++] = arena_strndup(o->a, d.s, d.n);
+	return 0;
+}
+
+size_t manifest_split(arena *a, const char *text, const char ***docs)
+{
+	struct split_out o = {.a = a};
+	split_spans(text, split_copy, &o);
+	*docs = o.out;
+	return o.count;
 }
 
 static int kind_rank(const char *kind)
 {
 	for (size_t i = 0; i < sizeof(install_order) / sizeof(install_order[0]); i++)
-		if (!strcmp(install_order[i], kind))
+		if (install_order[i][0] == kind[0] && !strcmp(install_order[i], kind))
 			return (int)i;
 	return -1;
 }
@@ -266,7 +280,8 @@ static bool parse_hook(arena *a, const char *events, manifest *m)
 	for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		size_t n;
-		char *t = (char *)trim(a, tok, strlen(tok), &n);
+		char *t = (char *)trim_span(tok, strlen(tok), &n);
+		t[n] = 0;
 		for (char *p = t; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		if (!is_hook_event(t)) {
@@ -293,38 +308,17 @@ static void push(arena *a, manifest **arr, size_t *n, manifest m)
 	(*arr)[(*n)++] = m;
 }
 
-/* One document's head, read in a scratch arena (its parse tree is thrown away;
- * only the kind, name and hook fields are kept in a). Returns 0, 1 when the
- * document is a hook Helm skips, or -1 with *err. */
-static int read_head(arena *a, arena *s, const rendered *f, const char *doc, manifest *m,
-		     const char **err)
+/* Fills m's kind, name and hook fields from a document's head, which lives in
+ * arena s (strings are copied to a when s is another arena). Returns 0, or 1
+ * when the document is a hook Helm skips. */
+static int head_fields(arena *a, arena *s, value head, manifest *m)
 {
-	value head = v_nil();
-	const char *e = NULL;
-	size_t dl = strlen(doc);
-	if (yaml_head_fast(s, doc, dl, &head))
-		; /* a plain document: no error possible (fuzz/fuzz_yaml_head.c) */
-	else if (yaml_load(s, doc, dl, &head, &e) == 0 && head.kind != V_MAP && head.kind != V_NIL)
-		e = arena_sprintf(s,
-				  "error unmarshaling JSON: while decoding JSON: json: cannot "
-				  "unmarshal %s into Go value of type releaseutil.SimpleHead",
-				  json_type_name(head));
-	else if (!e && head.kind == V_MAP)
-		e = head_type_error(s, head);
-	if (e) {
-		*err = arena_sprintf(a, "YAML parse error on %s: %s", f->name, e);
-		return -1;
-	}
-	value meta = head.kind == V_MAP && map_getc(head.u.m, "metadata")
-			 ? *map_getc(head.u.m, "metadata")
-			 : v_nil();
+	value *mp = head.kind == V_MAP ? map_getc(head.u.m, "metadata") : NULL;
+	value meta = mp ? *mp : v_nil();
 	value *ann = meta.kind == V_MAP ? map_getc(meta.u.m, "annotations") : NULL;
-	*m = (manifest){
-	    .path = f->name,
-	    .content = doc,
-	    .kind = arena_strdup(a, str_at(s, head, "kind")),
-	    .name = arena_strdup(a, str_at(s, meta, "name")),
-	};
+	const char *kind = str_at(s, head, "kind"), *name = str_at(s, meta, "name");
+	m->kind = s == a ? kind : arena_strdup(a, kind);
+	m->name = s == a ? name : arena_strdup(a, name);
 	value *hook = ann && ann->kind == V_MAP ? map_getc(ann->u.m, "helm.sh/hook") : NULL;
 	if (!hook || hook->kind != V_STRING)
 		return 0;
@@ -336,26 +330,81 @@ static int read_head(arena *a, arena *s, const rendered *f, const char *doc, man
 	return 0;
 }
 
-static int sort_file(arena *a, const rendered *f, manifest_set *out, const char **err)
+/* A scratch arena under a's byte limit. */
+static arena *scratch_new(arena *a)
 {
-	const char **docs;
-	size_t nd = manifest_split(a, f->content, &docs);
 	size_t max;
 	arena_limit_fn fn;
 	void *ud;
 	arena_get_limit(a, &max, &fn, &ud);
-	for (size_t i = 0; i < nd; i++) {
-		arena *s = arena_new();
-		if (max)
-			arena_set_limit(s, max, fn, ud);
-		manifest m;
-		int rc = read_head(a, s, f, docs[i], &m, err);
-		arena_free(s);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			push(a, m.hook ? &out->hooks : &out->generic,
-			     m.hook ? &out->nhooks : &out->ngeneric, m);
+	arena *s = arena_new();
+	if (max)
+		arena_set_limit(s, max, fn, ud);
+	return s;
+}
+
+/* One document's head. A plain document is read by yaml_head_fast straight
+ * from the rendered text into the scratch arena heads (a few hundred bytes,
+ * shared by all documents); any other gets a full parse in an arena of its
+ * own, whose tree is thrown away at once. Returns 0, 1 when the document is
+ * a hook Helm skips, or -1 with *err. */
+static int read_head(arena *a, arena *heads, const rendered *f, span d, manifest *m,
+		     const char **err)
+{
+	value head = v_nil();
+	*m = (manifest){.path = f->name};
+	if (yaml_head_fast(heads, d.s, d.n, &head))
+		return head_fields(a, heads, head, m); /* no error possible (fuzz_yaml_head.c) */
+	arena *s = scratch_new(a);
+	const char *e = NULL;
+	if (yaml_load(s, arena_strndup(s, d.s, d.n), d.n, &head, &e) == 0 && head.kind != V_MAP &&
+	    head.kind != V_NIL)
+		e = arena_sprintf(s,
+				  "error unmarshaling JSON: while decoding JSON: json: cannot "
+				  "unmarshal %s into Go value of type releaseutil.SimpleHead",
+				  json_type_name(head));
+	else if (!e && head.kind == V_MAP)
+		e = head_type_error(s, head);
+	int rc = -1;
+	if (e)
+		*err = arena_sprintf(a, "YAML parse error on %s: %s", f->name, e);
+	else
+		rc = head_fields(a, s, head, m);
+	arena_free(s);
+	return rc;
+}
+
+struct sort_ctx {
+	arena *a, *heads; /* heads: see HEADS_RECYCLE */
+	size_t ndocs;
+	const rendered *f;
+	manifest_set *out;
+	const char **err;
+};
+
+/* The heads arena is replaced every so many documents (their heads take a
+ * few hundred bytes each and are dead once read): the new arena reuses the
+ * freed memory, whose pages are already mapped, and arena_new's cost is
+ * shared by the documents. */
+#define HEADS_RECYCLE 8
+
+/* One document of a file: its head read, then (kept) a copy of its text. */
+static int sort_doc(void *ud, span d)
+{
+	struct sort_ctx *c = ud;
+	manifest m;
+	if (c->ndocs++ % HEADS_RECYCLE == 0) {
+		if (c->heads)
+			arena_free(c->heads);
+		c->heads = scratch_new(c->a);
+	}
+	int rc = read_head(c->a, c->heads, c->f, d, &m, c->err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		m.content = arena_strndup(c->a, d.s, d.n);
+		push(c->a, m.hook ? &c->out->hooks : &c->out->generic,
+		     m.hook ? &c->out->nhooks : &c->out->ngeneric, m);
 	}
 	return 0;
 }
@@ -363,7 +412,9 @@ static int sort_file(arena *a, const rendered *f, manifest_set *out, const char 
 int manifest_sort(arena *a, const rendered *files, size_t n, manifest_set *out, const char **err)
 {
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < n; i++) {
+	struct sort_ctx ctx = {.a = a, .out = out, .err = err};
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		const char *base = strrchr(files[i].name, '/');
 		base = base ? base + 1 : files[i].name;
 		if (base[0] == '_')
@@ -373,9 +424,13 @@ int manifest_sort(arena *a, const rendered *files, size_t n, manifest_set *out, 
 			c++;
 		if (!*c)
 			continue;
-		if (sort_file(a, &files[i], out, err) != 0)
-			return -1;
+		ctx.f = &files[i];
+		rc = split_spans(files[i].content, sort_doc, &ctx);
 	}
+	if (ctx.heads)
+		arena_free(ctx.heads);
+	if (rc)
+		return -1;
 	sort_by_kind(a, out->generic, out->ngeneric);
 	sort_by_kind(a, out->hooks, out->nhooks);
 	return 0;
