@@ -144,12 +144,13 @@ static const char *flow(fs *f, const char *p, const char *e, int depth, ynode **
 			return NULL;
 		ynode *k, *v;
 		if (map) {
+			const char *k0 = p;
 			const char *q = *p == '"' || *p == '\'' ? quoted(f, p, e, &k)
 								: flow_plain(f, p, e, true, &k);
 			if (!q)
 				return NULL;
 			p = ys_skip_sp(q, e);
-			if (p + 1 >= e || *p != ':' || p[1] != ' ')
+			if (p + 1 >= e || *p != ':' || p[1] != ' ' || p - k0 > MAX_KEY)
 				return NULL;
 			p = ys_skip_sp(p + 1, e);
 			yaml_kid_push(f->a, c, k);
@@ -192,7 +193,7 @@ static const char *parse_key(fs *f, const char *p, const char *e, ynode **key, b
 		const char *c = ys_skip_sp(q, e);
 		if (c >= e || *c != ':' || (c + 1 < e && c[1] != ' '))
 			return NULL; /* a quoted scalar value */
-		if (q - p > MAX_KEY)
+		if (c - p > MAX_KEY) /* libyaml measures a simple key up to its colon */
 			return *bail = true, NULL;
 		return c + 1;
 	}
@@ -209,7 +210,7 @@ static const char *parse_key(fs *f, const char *p, const char *e, ynode **key, b
 	const char *t = p;
 	while (t > s && t[-1] == ' ')
 		t--;
-	if (t == s || t - s > MAX_KEY)
+	if (t == s || p - s > MAX_KEY)
 		return *bail = true, NULL;
 	*key = scalar_node(f, s, (size_t)(t - s), true);
 	return p + 1;
