@@ -440,6 +440,25 @@ static void resolve_number(arena *a, const char *in, size_t n, resolved *r)
 	}
 }
 
+/* Whether a word of letters may be in resolve_map: its lower case is one of the
+ * table's words (whose case forms the table then checks). Spares the table's
+ * loop for the many short words that are none of them ("name", "kind"). */
+static bool maybe_table_word(const char *in, size_t n)
+{
+	static const char *const lower[] = {"y",   "n",	   "on",   "no",   "yes",
+					    "off", "true", "null", "false"};
+	char w[6];
+	if (n == 0 || n > 5)
+		return n == 0;
+	for (size_t i = 0; i < n; i++)
+		w[i] = (char)(in[i] | 0x20);
+	w[n] = 0;
+	for (size_t i = 0; i < sizeof lower / sizeof lower[0]; i++)
+		if (!strcmp(w, lower[i]))
+			return true;
+	return false;
+}
+
 /* yaml.v2's resolve for an untagged plain scalar. */
 static void resolve_plain(arena *a, const char *in, size_t n, resolved *r)
 {
@@ -450,6 +469,8 @@ static void resolve_plain(arena *a, const char *in, size_t n, resolved *r)
 		return;
 	/* the table's words start with one of these; most plain scalars do not */
 	bool maybe_word = n <= 5 && (n == 0 || strchr("yYnNtTfFoO~.+-<", h));
+	if (maybe_word && n && ((h | 0x20) >= 'a' && (h | 0x20) <= 'z'))
+		maybe_word = maybe_table_word(in, n);
 	for (size_t i = 0; maybe_word && i < sizeof resolve_map / sizeof resolve_map[0]; i++) {
 		if (resolve_map[i].len != n || (n && resolve_map[i].word[0] != in[0]) ||
 		    memcmp(resolve_map[i].word, in, n))
