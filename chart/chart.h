@@ -48,7 +48,6 @@ typedef struct chart {
 	size_t nmdeps;
 	bool has_mdeps;
 	bool processed; /* went through deps_process: mdeps is what .Chart.Dependencies shows */
-	struct preparse *preparse; /* the templates being parsed ahead (chart/engine.h), or NULL */
 } chart;
 
 /* Loads a chart folder, or a chart archive when dir is a file, with its

@@ -7,7 +7,6 @@
  */
 #include "engine.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,113 +109,6 @@ static int parse_order(const void *x, const void *y)
 	return strcmp(b->name, a->name);
 }
 
-/* ---- parsing ahead, on a second thread ---- */
-
-/* Below these sizes a thread costs more than the overlap saves. */
-#define PREPARSE_MIN_TEMPLATES (4 << 10)
-#define PREPARSE_MIN_VALUES    (2 << 10)
-#define PREPARSE_STACK	       ((size_t)64 << 20)
-
-struct preparse {
-	arena *a; /* the thread's own: arenas are not shared between threads */
-	pthread_t th;
-	bool joined;
-	struct tpl *t; /* the templates in parse order (name and file only) */
-	size_t n;
-	tset *set;
-	size_t failed; /* the template whose parse failed, or n */
-	terror te;
-};
-
-static void *preparse_run(void *p)
-{
-	struct preparse *pp = p;
-	pp->set = tset_new(pp->a, functions_table());
-	pp->failed = pp->n;
-	for (size_t i = 0; i < pp->n; i++)
-		if (tset_parse(pp->set, pp->t[i].name, pp->t[i].file->data, pp->t[i].file->len,
-			       &pp->te) != 0) {
-			pp->failed = i;
-			break;
-		}
-	return NULL;
-}
-
-static void preparse_join(struct preparse *pp)
-{
-	if (!pp->joined)
-		pthread_join(pp->th, NULL);
-	pp->joined = true;
-}
-
-/* When the command's arena goes: the thread must be done before its arena is. */
-static void preparse_free(void *ud)
-{
-	struct preparse *pp = ud;
-	preparse_join(pp);
-	arena_free(pp->a);
-}
-
-struct preparse *engine_preparse(arena *a, const char *chart_name, const chart_file *files,
-				 size_t n)
-{
-	size_t tbytes = 0, vbytes = 0, nt = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!strncmp(files[i].name, "charts/", 7))
-			return NULL; /* subcharts: which templates render depends on values */
-		if (!strncmp(files[i].name, "templates/", 10))
-			tbytes += files[i].len, nt++;
-		else if (!strcmp(files[i].name, "values.yaml"))
-			vbytes = files[i].len;
-	}
-	if (tbytes < PREPARSE_MIN_TEMPLATES || vbytes < PREPARSE_MIN_VALUES)
-		return NULL;
-	struct preparse *pp = arena_alloc(a, sizeof(*pp));
-	pp->t = arena_alloc(a, nt * sizeof(struct tpl));
-	for (size_t i = 0; i < n; i++) {
-		if (strncmp(files[i].name, "templates/", 10))
-			continue;
-		const char *name = arena_sprintf(a, "%s/%s", chart_name, files[i].name);
-		pp->t[pp->n++] =
-		    (struct tpl){.name = name, .depth = slashes(name), .file = &files[i]};
-	}
-	qsort(pp->t, pp->n, sizeof(struct tpl), parse_order);
-	pp->a = arena_new();
-	size_t max;
-	arena_limit_fn fn;
-	void *ud;
-	arena_get_limit(a, &max, &fn, &ud);
-	arena_set_limit(pp->a, max, fn, ud);
-	pthread_attr_t at;
-	bool ok = pthread_attr_init(&at) == 0;
-	if (ok) {
-		ok = pthread_attr_setstacksize(&at, PREPARSE_STACK) == 0 &&
-		     pthread_create(&pp->th, &at, preparse_run, pp) == 0;
-		pthread_attr_destroy(&at);
-	}
-	if (!ok) {
-		arena_free(pp->a);
-		return NULL;
-	}
-	arena_on_free(a, preparse_free, pp);
-	return pp;
-}
-
-/* The set parsed ahead, when it holds exactly the collected templates. */
-static struct preparse *preparse_take(struct preparse *pp, const struct collect *col)
-{
-	if (!pp)
-		return NULL;
-	preparse_join(pp);
-	if (pp->n != col->n)
-		return NULL;
-	for (size_t i = 0; i < pp->n; i++)
-		if (pp->t[i].file->data != col->t[i].file->data ||
-		    strcmp(pp->t[i].name, col->t[i].name))
-			return NULL;
-	return pp;
-}
-
 static value release_map(arena *a, const render_opts *o)
 {
 	value r = v_map_new(a);
@@ -293,18 +185,13 @@ int engine_render(arena *a, const chart *c, vmap *values, const render_opts *o, 
 	host->include_depth = v_map_new(a).u.m;
 	host->scratch = arena_alloc(a, sizeof(strbuf));
 	sb_init(host->scratch, a);
-	struct preparse *pp = preparse_take(c->preparse, &col);
-	if (pp && pp->failed < pp->n) {
-		*err = helm_parse_error(a, col.t[pp->failed].name, &pp->te);
-		return -1;
-	}
-	tset *set = pp ? tset_clone(a, pp->set) : tset_new(a, host->funcs);
+	tset *set = tset_new(a, host->funcs);
 	tset_set_strict(set, o->strict);
 	tset_set_output_limit(set, MAX_TEMPLATE_OUTPUT);
 	tset_set_host(set, host);
 	host->reference = set;
 	terror te;
-	for (size_t i = 0; !pp && i < col.n; i++) {
+	for (size_t i = 0; i < col.n; i++) {
 		const chart_file *f = col.t[i].file;
 		if (tset_parse(set, col.t[i].name, f->data, f->len, &te) != 0) {
 			*err = helm_parse_error(a, col.t[i].name, &te);

@@ -26,14 +26,6 @@ typedef struct rendered {
 	const char *content; /* with every "<no value>" removed */
 } rendered;
 
-/* Parsing ahead: while the chart loads, a second thread parses the root
- * chart's templates (in Helm's order, into a set of its own), so that a second
- * core does the parsing while the first reads the values. engine_render takes
- * the set over when the templates it collects are exactly those; otherwise it
- * parses as usual. NULL when the chart is too small for a thread to pay. */
-struct preparse *engine_preparse(arena *a, const char *chart_name, const chart_file *files,
-				 size_t n);
-
 /* Renders the chart tree with values (already coalesced). The results are
  * sorted by name. Returns 0, or -1 with *err set to Helm's message. */
 int engine_render(arena *a, const chart *c, vmap *values, const render_opts *o, rendered **out,

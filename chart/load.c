@@ -7,7 +7,6 @@
  */
 #include "chart.h"
 #include "archive.h"
-#include "engine.h"
 #include "ignore.h"
 #include "lint.h"
 
@@ -622,8 +621,8 @@ static int load_requirements(arena *a, chart *c, const chart_file *f, const char
 	return 0;
 }
 
-static int classify(arena *a, chart *c, const chart_file *files, size_t n, bool root,
-		    struct subgroup **subs, size_t *nsubs, const char **err)
+static int classify(arena *a, chart *c, const chart_file *files, size_t n, struct subgroup **subs,
+		    size_t *nsubs, const char **err)
 {
 	const chart_file *meta = NULL, *reqs = NULL;
 	for (size_t i = 0; i < n; i++)
@@ -635,8 +634,6 @@ static int classify(arena *a, chart *c, const chart_file *files, size_t n, bool 
 	}
 	if (load_metadata(a, c, meta, err) != 0)
 		return -1;
-	if (root) /* the templates are parsed on a second core while values.yaml loads here */
-		c->preparse = engine_preparse(a, c->name, files, n);
 	for (size_t i = 0; i < n; i++) {
 		chart_file f = files[i];
 		size_t l = strlen(f.name);
@@ -746,7 +743,7 @@ static int load_files(arena *a, const chart_file *files, size_t n, int depth, ch
 	c->values = v_map_new(a).u.m;
 	struct subgroup *subs = NULL;
 	size_t nsubs = 0;
-	if (classify(a, c, files, n, depth == 0, &subs, &nsubs, err) != 0)
+	if (classify(a, c, files, n, &subs, &nsubs, err) != 0)
 		return -1;
 	c->values->gotype = GT_VALUES;
 	c->deps = arena_alloc(a, (nsubs + 1) * sizeof(chart *));

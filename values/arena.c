@@ -28,18 +28,11 @@ struct chunk {
 
 #define BIG_CHUNK_SIZE (256 * 1024 - sizeof(struct chunk)) /* 256 KiB with the header */
 
-struct cleanup {
-	struct cleanup *next;
-	void (*fn)(void *ud);
-	void *ud;
-};
-
 struct arena {
 	struct chunk *head;
 	size_t total, limit;
 	arena_limit_fn on_limit;
 	void *ud;
-	struct cleanup *cleanups; /* run by arena_free, newest first */
 };
 
 static void die_oom(void)
@@ -87,8 +80,6 @@ void arena_free(arena *a)
 {
 	if (!a)
 		return;
-	for (struct cleanup *k = a->cleanups; k; k = k->next)
-		k->fn(k->ud);
 	for (struct chunk *c = a->head, *next; c; c = next) {
 		next = c->next;
 		if (c->mapped)
@@ -232,15 +223,6 @@ char *arena_sprintf(arena *a, const char *fmt, ...)
 		vsnprintf(p, (size_t)n + 1, fmt, ap2);
 	va_end(ap2);
 	return p;
-}
-
-void arena_on_free(arena *a, void (*fn)(void *ud), void *ud)
-{
-	struct cleanup *k = arena_alloc(a, sizeof(*k));
-	k->fn = fn;
-	k->ud = ud;
-	k->next = a->cleanups;
-	a->cleanups = k;
 }
 
 void arena_get_limit(const arena *a, size_t *max_bytes, arena_limit_fn *fn, void **ud)

@@ -34,10 +34,6 @@ void arena_shrink(arena *a, void *p, size_t oldn, size_t newn);
 void *arena_realloc_raw(arena *a, void *old, size_t oldn, size_t newn);
 char *arena_sprintf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Calls fn(ud) when the arena is freed (before its memory goes): for what an
- * arena's data holds outside it, such as a thread or a second arena. */
-void arena_on_free(arena *a, void (*fn)(void *ud), void *ud);
-
 /* Caps the bytes the arena may hold (0 = no cap). Past it, fn(ud) is called. */
 void arena_set_limit(arena *a, size_t max_bytes, arena_limit_fn fn, void *ud);
 size_t arena_used(const arena *a);
