@@ -1288,16 +1288,23 @@ static int emit_string(yemit *y, const char *s, size_t n, bool key)
 	return emit_scalar(y, s, n, style);
 }
 
-/* Appends the decimal digits of i (snprintf's "%lld" without its cost). */
-static void add_int(strbuf *b, int64_t i)
+const char *yaml_int_text(char buf[24], int64_t i)
 {
-	char d[24], *p = d + sizeof d;
+	char *p = buf + 24;
 	uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
 	do
 		*--p = (char)('0' + u % 10);
 	while (u /= 10);
 	if (i < 0)
 		*--p = '-';
+	return p;
+}
+
+/* Appends the decimal digits of i. */
+static void add_int(strbuf *b, int64_t i)
+{
+	char d[24];
+	const char *p = yaml_int_text(d, i);
 	sb_add(b, p, (size_t)(d + sizeof d - p));
 }
 

@@ -6,6 +6,7 @@
 #define RENDER_YAML_EMIT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "strbuf.h"
 #include "value.h"
@@ -25,6 +26,10 @@ bool yaml_plain_string(arena *a, const char *s, size_t n);
 
 /* Fills order[0..m->len) with m's entries in yaml.v2's key order. */
 void yaml_key_order(arena *a, const vmap *m, const ventry **order);
+
+/* The decimal digits of i, ending at buf + 24 (snprintf's "%lld" without its
+ * cost): returns where they start. */
+const char *yaml_int_text(char buf[24], int64_t i);
 
 /* Appends a finite float64 as toYaml prints it (JSON, then yaml.v2). */
 void yaml_float_text(arena *a, strbuf *b, double f);

@@ -209,13 +209,8 @@ static void write_word(femit *f, const char *s, size_t n)
 
 static void write_int(femit *f, int64_t i)
 {
-	char d[24], *p = d + sizeof d;
-	uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (i < 0)
-		*--p = '-';
+	char d[24];
+	const char *p = yaml_int_text(d, i);
 	write_word(f, p, (size_t)(d + sizeof d - p));
 }
 
