@@ -137,7 +137,7 @@ static bool run_on_big_stack(struct job *j)
 	job.uc_stack.ss_sp = base + guard;
 	job.uc_stack.ss_size = COMMAND_STACK;
 	job.uc_link = &here;
-	tset_set_stack(base + guard, COMMAND_STACK);
+	tset_set_stack(base + guard);
 	uintptr_t p = (uintptr_t)j;
 	makecontext(&job, (void (*)(void))job_entry, 2, (unsigned int)(p >> 32),
 		    (unsigned int)(p & 0xFFFFFFFFu));

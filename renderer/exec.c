@@ -964,21 +964,9 @@ static int run(tset *t, uintptr_t floor, const char *name, value data, strbuf *o
 	return 0;
 }
 
-uintptr_t exec_stack_floor(void)
-{
-	/* per thread, computed once: pthread_getattr_np costs several system calls */
-	static _Thread_local uintptr_t floor;
-	static _Thread_local bool known;
-	if (!known) {
-		floor = tset_stack_floor();
-		known = true;
-	}
-	return floor;
-}
-
 int tset_exec(tset *t, const char *name, value data, strbuf *out, terror *err)
 {
-	return run(t, exec_stack_floor(), name, data, out, err);
+	return run(t, tset_stack_floor(), name, data, out, err);
 }
 
 int fnctx_exec(fnctx *c, const char *name, value data, strbuf *out, terror *err)

@@ -213,9 +213,6 @@ bool go_unquote(arena *a, const char *s, size_t n, const char **out, uint32_t *o
 extern const fn_table builtin_table;
 bool fn_is_lazy(const fn_def *d); /* and, or */
 
-/* exec.c: the calling thread's stack floor (0 if unknown), computed once per thread */
-uintptr_t exec_stack_floor(void);
-
 /* exec.c helpers for builtins */
 noreturn void exec_fail_plain(struct fnctx *c, const char *msg);
 

@@ -11,6 +11,7 @@
 
 #include "../values/gofmt.h"
 #include "internal.h"
+#include "stack.h"
 
 #define MAX_STACK_DEPTH	  10000
 #define MAX_PIPELINE_CMDS 1000
@@ -1338,7 +1339,7 @@ int tset_parse(tset *t, const char *name, const char *text, size_t len, terror *
 	lex_init(&p->lex, t->a, text, len);
 	p->lex.break_ok = t->break_ok;
 	p->lex.continue_ok = t->continue_ok;
-	p->stack_floor = exec_stack_floor();
+	p->stack_floor = tset_stack_floor();
 	return parse_run(p, t, text, len, err);
 }
 

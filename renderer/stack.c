@@ -1,6 +1,7 @@
 /* stack.c - the bounds of the calling thread's C stack: a stack declared by
  * tset_set_stack (the command's own, switched to with swapcontext), else the
- * thread's from pthread, else the main thread's from its rlimit. */
+ * thread's from pthread, else the main thread's from its rlimit. Found once
+ * per thread: pthread_getattr_np costs several system calls. */
 #include "stack.h"
 
 #include <pthread.h>
@@ -8,19 +9,18 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-static _Thread_local uintptr_t declared;
+static _Thread_local uintptr_t floor_addr;
+static _Thread_local bool known;
 
-void tset_set_stack(void *base, size_t size)
+void tset_set_stack(void *lowest)
 {
-	(void)size;
-	declared = (uintptr_t)base;
+	floor_addr = (uintptr_t)lowest;
+	known = true;
 }
 
-uintptr_t tset_stack_floor(void)
+static uintptr_t find_floor(void)
 {
 	char here;
-	if (declared && (uintptr_t)&here > declared)
-		return declared;
 	if (gettid() == getpid()) {
 		/* The main thread: glibc would read /proc/self/maps; the rlimit is
 		 * enough, counting from here (the little above is in the reserve). */
@@ -37,4 +37,13 @@ uintptr_t tset_stack_floor(void)
 	int rc = pthread_attr_getstack(&at, &addr, &size);
 	pthread_attr_destroy(&at);
 	return rc == 0 ? (uintptr_t)addr : 0;
+}
+
+uintptr_t tset_stack_floor(void)
+{
+	if (!known) {
+		floor_addr = find_floor();
+		known = true;
+	}
+	return floor_addr;
 }

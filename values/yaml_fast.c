@@ -109,19 +109,9 @@ static const char *quoted(fs *f, const char *p, const char *e, ynode **out)
 /* A plain scalar in a flow collection: up to , [ ] { } or, for a key, the colon. */
 static const char *flow_plain(fs *f, const char *p, const char *e, bool key, ynode **out)
 {
-	const char *s = p;
-	if (ys_bad_plain_start(p, e))
-		return NULL;
-	while (p < e && !strchr(",[]{}:#", *p))
-		p++;
-	if (p < e && (*p == '#' || (*p == ':' && !key)))
-		return NULL;
-	const char *t = p;
-	while (t > s && t[-1] == ' ')
-		t--;
-	if (t == s)
-		return NULL;
-	*out = scalar_node(f, s, (size_t)(t - s), true);
+	const char *t = ys_flow_plain_end(p, e, key);
+	if (t)
+		*out = scalar_node(f, p, (size_t)(t - p), true);
 	return t;
 }
 

@@ -159,19 +159,10 @@ static value quoted_value(hs *h, const char *p, const char *end)
  * colon. A colon or '#' anywhere else is left to yaml_load. */
 static const char *flow_plain(hs *h, const char *p, const char *e, bool key)
 {
-	const char *s = p;
-	if (bad_plain_start(p, e))
+	const char *t = ys_flow_plain_end(p, e, key);
+	if (!t)
 		return NULL;
-	while (p < e && !strchr(",[]{}:#", *p))
-		p++;
-	if (p < e && (*p == '#' || (*p == ':' && !key)))
-		return NULL;
-	const char *t = p;
-	while (t > s && t[-1] == ' ')
-		t--;
-	if (t == s)
-		return NULL;
-	char cl = plain_class(h, s, (size_t)(t - s));
+	char cl = plain_class(h, p, (size_t)(t - p));
 	if (cl == 'f' || cl == 'm' || (key && cl != 's'))
 		return NULL;
 	return t;

@@ -36,6 +36,24 @@ static inline bool ys_bad_plain_start(const char *p, const char *e)
 	return ys_indicator(*p);
 }
 
+/* A plain scalar in a flow collection from p: up to , [ ] { } or, for a key,
+ * the colon. Its end with trailing spaces trimmed, or NULL when it cannot
+ * start at p, is empty, or meets '#' (or ':' when not a key): those are left
+ * to libyaml. */
+static inline const char *ys_flow_plain_end(const char *p, const char *e, bool key)
+{
+	const char *s = p;
+	if (ys_bad_plain_start(p, e))
+		return NULL;
+	while (p < e && !strchr(",[]{}:#", *p))
+		p++;
+	if (p < e && (*p == '#' || (*p == ':' && !key)))
+		return NULL;
+	while (p > s && p[-1] == ' ')
+		p--;
+	return p == s ? NULL : p;
+}
+
 /* A block sequence entry: "-" then a space or the line end. */
 static inline bool ys_is_item(const char *c, const char *e)
 {
