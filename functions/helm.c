@@ -138,9 +138,8 @@ static value fn_lookup(fnctx *c, value *argv, int argc)
 }
 
 /* The buffer without its last newline, as the string value itself (no copy). */
-static value trimmed(fnctx *c, strbuf *sb)
+static value trimmed(strbuf *sb)
 {
-	(void)c;
 	if (sb->len && sb->buf[sb->len - 1] == '\n')
 		sb->len--;
 	const char *s = sb_str(sb);
@@ -155,7 +154,7 @@ static value fn_to_yaml(fnctx *c, value *argv, int argc)
 	const char *err;
 	if (yaml_emit(&sb, argv[0], &err) != 0)
 		return v_str_static("", 0);
-	return trimmed(c, &sb);
+	return trimmed(&sb);
 }
 
 /* Helm 4's mustToYaml: toYaml that fails instead of returning "". */
@@ -167,7 +166,7 @@ static value fn_must_to_yaml(fnctx *c, value *argv, int argc)
 	const char *err;
 	if (yaml_emit(&sb, argv[0], &err) != 0)
 		fn_fail(c, "%s", err);
-	return trimmed(c, &sb);
+	return trimmed(&sb);
 }
 
 static value fn_to_yaml_pretty(fnctx *c, value *argv, int argc)
@@ -178,7 +177,7 @@ static value fn_to_yaml_pretty(fnctx *c, value *argv, int argc)
 	const char *err;
 	if (yaml_emit_pretty(&sb, argv[0], &err) != 0)
 		return v_str_static("", 0);
-	return trimmed(c, &sb);
+	return trimmed(&sb);
 }
 
 static value error_map(fnctx *c, const char *err)
